@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+
+import { AuthModule } from './auth/auth.module';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard';
+import { PermissionGuard } from './auth/guards/permission.guard';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { EtagInterceptor } from './common/http/etag.interceptor';
+import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
+import { MetricsController } from './common/metrics/metrics.controller';
+import { CoreModule } from './core.module';
+import { HealthModule } from './health/health.module';
+import { ApiClientsModule } from './modules/api-clients/api-clients.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { TeamsModule } from './modules/teams/teams.module';
+import { UsersModule } from './modules/users/users.module';
+
+/** The HTTP API. Guards are global and deny by default (STYLE section 4). */
+@Module({
+  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule],
+  controllers: [MetricsController],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: PermissionGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+
+import { SessionCheckService } from './session-check.service';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { TokenService } from './token.service';
+
+/** Token verification and revocation checks, shared by every module that needs a principal. */
+@Global()
+@Module({
+  imports: [PassportModule],
+  providers: [TokenService, SessionCheckService, JwtStrategy],
+  exports: [TokenService, SessionCheckService],
+})
+export class AuthCoreModule {}

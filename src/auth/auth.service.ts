@@ -1,0 +1,182 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { CONFIG } from '../config/config.module';
+import { Config } from '../config/configuration';
+import { DomainError } from '../common/errors/domain-error';
+import { AuditService, SYSTEM_ORGANIZATION_ID } from '../modules/audit/audit.service';
+import { UsersService } from '../modules/users/users.service';
+import { User } from '../modules/users/user.entity';
+import { OutboxService } from '../queue/outbox.service';
+import { JobName } from '../queue/jobs';
+import { LoginDto, MeResponse, TokenResponse } from './dto/auth.dto';
+import { LoginLimiterService } from './login-limiter.service';
+import { dummyHash, verifyPassword } from './password';
+import { Principal, UserPrincipal } from './principal';
+import { SessionCheckService } from './session-check.service';
+import { TokenService } from './token.service';
+
+const invalidCredentials = (): DomainError =>
+  new DomainError('INVALID_CREDENTIALS', 'The email or password is incorrect.');
+const invalidRefresh = (): DomainError =>
+  new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid or expired.');
+
+interface RefreshRow {
+  token_hash: Buffer;
+  used_at: Date | null;
+  expires_at: Date;
+  session_id: string;
+  user_id: string;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly limiter: LoginLimiterService,
+    private readonly sessions: SessionCheckService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async login(dto: LoginDto, ip: string): Promise<TokenResponse> {
+    await this.limiter.check(ip, dto.email);
+    const user = await this.users.findForLogin(dto.email);
+    const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), dto.password);
+    if (!user || !valid || !user.active) {
+      await this.loginFailed(dto.email, user);
+      throw invalidCredentials();
+    }
+    await this.limiter.reset(dto.email);
+    return this.dataSource.transaction(async (m) => {
+      const [{ id: sessionId }] = await m.query(
+        `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
+        [user.id, this.config.auth.refreshTtlSeconds],
+      );
+      const principal = toPrincipal(user, sessionId);
+      await this.audit.record(m, principal, { action: 'auth.login', resourceType: 'User', resourceId: user.id });
+      return this.issue(m, principal);
+    });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const parsed = this.tokens.parseRefreshToken(refreshToken);
+    if (!parsed) throw invalidRefresh();
+    const result = await this.dataSource.transaction(async (m) => {
+      const [row]: RefreshRow[] = await m.query(
+        `SELECT r.token_hash, r.used_at, r.expires_at, r.session_id, s.user_id FROM refresh_token r
+         JOIN auth_session s ON s.id = r.session_id
+         WHERE r.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() FOR UPDATE OF r`,
+        [parsed.id],
+      );
+      if (!row || !timingSafeEqual(row.token_hash, parsed.hash) || row.expires_at <= new Date()) return undefined;
+      if (row.used_at) {
+        // A rotated token came back: it was stolen or replayed. End the whole session.
+        await this.revokeSession(m, row.session_id, 'refresh_token_reuse');
+        return 'reused' as const;
+      }
+      const user = await this.users.findActive(row.user_id);
+      if (!user) return undefined;
+      await m.query(`UPDATE refresh_token SET used_at = now() WHERE id = $1`, [parsed.id]);
+      return this.issue(m, toPrincipal(user, row.session_id));
+    });
+    if (!result || result === 'reused') throw invalidRefresh();
+    return result;
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const parsed = this.tokens.parseRefreshToken(refreshToken);
+    if (!parsed) throw invalidRefresh();
+    await this.dataSource.transaction(async (m) => {
+      const [row] = await m.query(
+        `SELECT r.token_hash, s.id AS session_id, s.user_id, u.organization_id, u.role FROM refresh_token r
+         JOIN auth_session s ON s.id = r.session_id JOIN app_user u ON u.id = s.user_id WHERE r.id = $1`,
+        [parsed.id],
+      );
+      if (!row || !timingSafeEqual(row.token_hash, parsed.hash)) throw invalidRefresh();
+      await this.revokeSession(m, row.session_id, 'logout');
+      await this.audit.record(
+        m,
+        { organizationId: row.organization_id, actorId: row.user_id, actorType: 'user', actorRole: row.role },
+        { action: 'auth.logout', resourceType: 'User', resourceId: row.user_id },
+      );
+    });
+  }
+
+  async me(principal: Principal): Promise<MeResponse> {
+    if (principal.kind === 'api_client') {
+      return { id: principal.id, kind: 'api_client', organizationId: principal.organizationId, teamIds: [], scopes: principal.scopes };
+    }
+    const user = await this.users.findActive(principal.id);
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required.');
+    const teams = await this.users.teamIdsOf([user.id]);
+    return {
+      id: user.id,
+      kind: 'user',
+      organizationId: user.organizationId,
+      email: user.email,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      role: user.role,
+      teamIds: teams.get(user.id) ?? [],
+    };
+  }
+
+  private async issue(m: EntityManager, principal: UserPrincipal): Promise<TokenResponse> {
+    const refresh = this.tokens.newRefreshToken();
+    await m.query(
+      `INSERT INTO refresh_token (id, session_id, token_hash, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [refresh.id, principal.sessionId, refresh.hash, this.config.auth.refreshTtlSeconds],
+    );
+    return {
+      accessToken: this.tokens.signAccess(principal),
+      refreshToken: refresh.token,
+      expiresIn: this.tokens.accessTtlSeconds,
+      tokenType: 'Bearer',
+    };
+  }
+
+  private async revokeSession(m: EntityManager, sessionId: string, reason: string): Promise<void> {
+    await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [
+      sessionId,
+      reason,
+    ]);
+    this.sessions.forget(sessionId);
+  }
+
+  private async loginFailed(email: string, user: User | null): Promise<void> {
+    const locked = await this.limiter.recordFailure(email);
+    await this.dataSource.transaction(async (m) => {
+      const actor = user
+        ? { organizationId: user.organizationId, actorId: user.id, actorType: 'user' as const, actorRole: user.role }
+        : { organizationId: SYSTEM_ORGANIZATION_ID, actorId: null, actorType: 'anonymous' as const, actorRole: null };
+      if (locked && user) {
+        const windowStartedAt = new Date().toISOString();
+        await this.outbox.enqueue(m, [
+          {
+            name: JobName.AccountLocked,
+            jobId: `account-locked.${user.id}.${Date.parse(windowStartedAt)}`,
+            payload: { organizationId: user.organizationId, userId: user.id, windowStartedAt },
+          },
+        ]);
+      }
+      await this.audit.record(m, actor, {
+        action: 'auth.login',
+        outcome: 'failure',
+        resourceType: 'User',
+        resourceId: user?.id ?? null,
+      });
+    });
+  }
+}
+
+function toPrincipal(user: User, sessionId: string): UserPrincipal {
+  return { kind: 'user', id: user.id, organizationId: user.organizationId, role: user.role, sessionId };
+}

@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+import { Role } from '../permissions';
+
+export class LoginDto {
+  @ApiProperty({ example: 'peer1@demo.test' })
+  @IsEmail()
+  @MaxLength(254)
+  readonly email: string;
+
+  @ApiProperty({ example: 'Recovery-Demo-2026!' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  readonly password: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  readonly refreshToken: string;
+}
+
+export class TokenResponse {
+  @ApiProperty()
+  accessToken: string;
+
+  @ApiProperty()
+  refreshToken: string;
+
+  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 })
+  expiresIn: number;
+
+  @ApiProperty({ example: 'Bearer' })
+  tokenType: 'Bearer';
+}
+
+export class MeResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['user', 'api_client'] })
+  kind: 'user' | 'api_client';
+
+  @ApiProperty({ format: 'uuid' })
+  organizationId: string;
+
+  @ApiPropertyOptional()
+  email?: string;
+
+  @ApiPropertyOptional()
+  firstName?: string;
+
+  @ApiPropertyOptional()
+  lastName?: string;
+
+  @ApiPropertyOptional({ enum: Role })
+  role?: Role;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  teamIds: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  scopes?: string[];
+}
+
+/** RFC 6749 section 4.4 token request (form-encoded or JSON). */
+export class OAuthTokenDto {
+  @ApiProperty({ enum: ['client_credentials'] })
+  @IsString()
+  @IsIn(['client_credentials'], { message: 'grant_type must be client_credentials' })
+  readonly grant_type: string;
+
+  @ApiPropertyOptional({ description: 'Space-separated subset of the client’s scopes' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  readonly scope?: string;
+
+  @ApiPropertyOptional({ description: 'client_secret_post' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  readonly client_id?: string;
+
+  @ApiPropertyOptional({ description: 'client_secret_post' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  readonly client_secret?: string;
+}
+
+export class OAuthTokenResponse {
+  @ApiProperty()
+  access_token: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  token_type: 'Bearer';
+
+  @ApiProperty({ example: 900 })
+  expires_in: number;
+
+  @ApiProperty({ example: 'system/Patient.read discharges:write' })
+  scope: string;
+}

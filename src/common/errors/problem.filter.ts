@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { DomainError } from './domain-error';
+import { toProblem } from './problem';
+import { toDomainError } from './to-domain-error';
+
+/** The one place errors become responses: RFC 9457 problem+json, no stack, SQL or PHI. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    sendProblem(request, reply, exception, this.logger);
+  }
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  exception: unknown,
+  logger: Pick<Logger, 'error'>,
+): void {
+  let error = toDomainError(exception);
+  if (!error) {
+    // A bug: log the stack (never sent), answer a generic 500.
+    logger.error({ err: exception, correlationId: request.id }, 'Unhandled error');
+    error = new DomainError('INTERNAL_ERROR', 'An unexpected error occurred.');
+  }
+  const problem = toProblem(error, String(request.id));
+  if (error.extra.retryAfterSeconds !== undefined) {
+    reply.header('Retry-After', String(error.extra.retryAfterSeconds));
+  }
+  reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+}
+
+export { DomainError };

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+import helmet from '@fastify/helmet';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+
+import { httpDuration } from '../metrics/metrics';
+import { runWithContext } from './request-context';
+import { createValidationPipe } from './validation';
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Echo a well-formed X-Correlation-Id, or mint one. Stashed on the raw request for the logger. */
+function genReqId(req: IncomingMessage): string {
+  const header = req.headers['x-correlation-id'];
+  const id = typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
+  (req as IncomingMessage & { correlationId?: string }).correlationId = id;
+  return id;
+}
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId, logger: false, trustProxy: false });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Recovery Bridge API')
+    .setDescription(
+      'Case management for certified peer recovery specialists: caseloads, recovery plans, session ' +
+        'notes, and the discharge-to-community follow-up bridge. Errors are RFC 9457 problem+json.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}
+
+/** Everything the HTTP process configures on top of the module graph; tests call it too. */
+export async function configureHttp(app: NestFastifyApplication): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Correlation-Id', request.id);
+    if (!request.url.startsWith('/docs')) reply.header('Cache-Control', 'no-store');
+    runWithContext({ correlationId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+    done();
+  });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, applyDecorators } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+
+import { Principal } from '../../auth/principal';
+import { DomainError, ValidationError } from '../errors/domain-error';
+
+const IDEMPOTENT = 'http:idempotent';
+// An in-flight key older than this is taken to belong to a request that died.
+const IN_FLIGHT_STALE_SECONDS = 60;
+
+/** Marks a creating POST that honours `Idempotency-Key` (SPEC section 1). */
+export const Idempotent = (): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the first response' }),
+  );
+
+interface StoredKey {
+  route: string;
+  request_hash: Buffer;
+  state: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: unknown;
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined || !request.user) return next.handle();
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return from(this.handle(request.user.id, key, request, reply, next));
+  }
+
+  private async handle(
+    principalId: string,
+    key: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    const hash = createHash('sha256').update(route).update(JSON.stringify(request.body ?? null)).digest();
+    const claimed = await this.claim(principalId, key, route, hash);
+    if (!claimed) return this.replay(principalId, key, route, hash, reply);
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.dataSource.query(
+        `UPDATE idempotency_key SET state = 'done', response_status = $3, response_body = $4,
+           completed_at = now() WHERE principal_id = $1 AND key = $2`,
+        [principalId, key, reply.statusCode, JSON.stringify(body ?? null)],
+      );
+      return body;
+    } catch (err) {
+      await this.dataSource.query(`DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2`, [
+        principalId,
+        key,
+      ]);
+      throw err;
+    }
+  }
+
+  private async claim(principalId: string, key: string, route: string, hash: Buffer): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state)
+       VALUES ($1, $2, $3, $4, 'in_flight')
+       ON CONFLICT (principal_id, key) DO UPDATE SET created_at = now(), route = EXCLUDED.route,
+         request_hash = EXCLUDED.request_hash
+         WHERE idempotency_key.state = 'in_flight'
+           AND idempotency_key.created_at < now() - make_interval(secs => ${IN_FLIGHT_STALE_SECONDS})
+       RETURNING 1`,
+      [principalId, key, route, hash],
+    );
+    return rows.length > 0;
+  }
+
+  private async replay(
+    principalId: string,
+    key: string,
+    route: string,
+    hash: Buffer,
+    reply: FastifyReply,
+  ): Promise<unknown> {
+    const [stored] = (await this.dataSource.query(
+      `SELECT route, request_hash, state, response_status, response_body FROM idempotency_key
+       WHERE principal_id = $1 AND key = $2`,
+      [principalId, key],
+    )) as StoredKey[];
+    if (!stored || stored.route !== route || !stored.request_hash.equals(hash)) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
+    }
+    if (stored.state === 'in_flight') {
+      throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress.', {
+        retryAfterSeconds: 1,
+      });
+    }
+    reply.status(stored.response_status ?? 200).header('Idempotent-Replayed', 'true');
+    return stored.response_body;
+  }
+}

@@ -1,0 +1,97 @@
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+
+import { EnvironmentVariables, validateEnvironment } from './env.validation';
+
+export interface AppConfig {
+  env: EnvironmentVariables['NODE_ENV'];
+  port: number;
+  logLevel: string;
+  demoPassword: string;
+  outboxPollMs: number;
+  queuePrefix: string;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  appRole: string;
+  poolSize: number;
+}
+
+export interface AuthConfig {
+  jwtKey: KeyObject;
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  sessionCheckTtlMs: number;
+  loginAccountMaxFailures: number;
+  loginAccountWindowSeconds: number;
+  loginIpMaxPerMinute: number;
+}
+
+export interface Config {
+  app: AppConfig;
+  db: DatabaseConfig;
+  redis: { url: string };
+  auth: AuthConfig;
+}
+
+// In development a key is generated once and kept on disk, so that tokens survive a restart and
+// the API replicas of one checkout agree. Production refuses to start without JWT_SECRET.
+function loadJwtKey(env: EnvironmentVariables): KeyObject {
+  if (env.JWT_SECRET) return createSecretKey(Buffer.from(env.JWT_SECRET, 'base64'));
+  const dir = join(process.cwd(), '.secrets');
+  const file = join(dir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(48).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return createSecretKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+}
+
+// Like libpq: a URL without a user connects as PGUSER, else as the operating-system user.
+function withDefaultUser(url: string, pgUser: string | undefined): string {
+  const parsed = new URL(url);
+  if (!parsed.username) parsed.username = pgUser ?? userInfo().username;
+  return parsed.toString();
+}
+
+let cached: Config | undefined;
+
+/** The validated configuration; the only reader of process.env. Throws EnvironmentError. */
+export function loadConfig(): Config {
+  if (cached) return cached;
+  const env = validateEnvironment(process.env);
+  cached = {
+    app: {
+      env: env.NODE_ENV,
+      port: env.PORT,
+      logLevel: env.LOG_LEVEL,
+      demoPassword: env.DEMO_PASSWORD,
+      outboxPollMs: env.OUTBOX_POLL_MS,
+      queuePrefix: env.QUEUE_PREFIX,
+    },
+    db: { url: withDefaultUser(env.DATABASE_URL, env.PGUSER), appRole: env.DATABASE_APP_ROLE, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL },
+    auth: {
+      jwtKey: loadJwtKey(env),
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      sessionCheckTtlMs: env.SESSION_CHECK_TTL_MS,
+      loginAccountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+      loginAccountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
+      loginIpMaxPerMinute: env.LOGIN_IP_MAX_PER_MINUTE,
+    },
+  };
+  return cached;
+}
+
+/** For tests that change process.env between app instances. */
+export function resetConfigCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,126 @@
+import 'reflect-metadata';
+
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Every environment variable the service reads, with its default. Validated once at boot. */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://127.0.0.1:5432/recovery_bridge';
+
+  @IsOptional()
+  @IsString()
+  PGUSER?: string;
+
+  /** Role the API and worker SET on connect; it may not alter the audit trail. Empty disables. */
+  @IsString()
+  DATABASE_APP_ROLE = 'recovery_bridge_app';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[a-z0-9-]+$/, { message: 'must be lowercase letters, digits and dashes' })
+  QUEUE_PREFIX = 'rb';
+
+  /** HMAC key for access tokens, base64, at least 32 bytes. Generated in development. */
+  @IsOptional()
+  @IsString()
+  @MinLength(43)
+  JWT_SECRET?: string;
+
+  @IsString()
+  JWT_ISSUER = 'recovery-bridge';
+
+  @IsString()
+  JWT_AUDIENCE = 'recovery-bridge-api';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(900)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
+
+  /** How long an API process trusts that a session or API client is still active. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  SESSION_CHECK_TTL_MS = 2000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_ACCOUNT_MAX_FAILURES = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_ACCOUNT_WINDOW_SECONDS = 900;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_IP_MAX_PER_MINUTE = 100;
+
+  @IsString()
+  @MinLength(12)
+  DEMO_PASSWORD = 'Recovery-Demo-2026!';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Poll interval of the outbox relay (worker). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 250;
+}
+
+export class EnvironmentError extends Error {}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new EnvironmentError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    throw new EnvironmentError('Invalid environment configuration:\n  JWT_SECRET: required in production');
+  }
+  return env;
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+
+import { AuthCoreModule } from './auth/auth-core.module';
+import { CONFIG, AppConfigModule } from './config/config.module';
+import { Config } from './config/configuration';
+import { loggerParams } from './common/logging/logger.config';
+import { dataSourceOptions } from './database/data-source';
+import { AuditModule } from './modules/audit/audit.module';
+import { OutboxModule } from './queue/outbox.module';
+import { RedisModule } from './redis/redis.module';
+
+/** What both processes (API and worker) stand on: config, logs, Postgres, Redis, audit, outbox. */
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({ inject: [CONFIG], useFactory: loggerParams }),
+    TypeOrmModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => ({
+        ...dataSourceOptions(config.db, true),
+        autoLoadEntities: true,
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+    }),
+    RedisModule,
+    AuditModule,
+    AuthCoreModule,
+    OutboxModule,
+  ],
+})
+export class CoreModule {}

@@ -1,0 +1,50 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
+import { Public } from '../auth/decorators/public.decorator';
+import { ProblemResponse } from '../common/dto/problem.response';
+import { DomainError } from '../common/errors/domain-error';
+import { RedisHealthIndicator } from './redis.health';
+
+class HealthResponse {
+  status: string;
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Public()
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: HealthResponse })
+  live(): HealthResponse {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis answer' })
+  @ApiOkResponse({ description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: ProblemResponse })
+  ready(): Promise<unknown> {
+    return this.health
+      .check([
+        () => this.db.pingCheck('postgres', { timeout: 1500 }),
+        () => this.redis.isHealthy('redis'),
+      ])
+      .catch((err: unknown) => {
+        const checks = err instanceof ServiceUnavailableException ? (err.getResponse() as { details?: unknown }).details : undefined;
+        throw new DomainError('SERVICE_UNAVAILABLE', 'A dependency is not ready.', {
+          retryAfterSeconds: 5,
+          members: { checks },
+        });
+      });
+  }
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** An EHR or treatment system; each stands for one external organization (42 CFR Part 2). */
+@Entity('api_client')
+export class ApiClient {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  organizationId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  clientId: string;
+
+  @Column('bytea', { select: false })
+  secretHash: Buffer;
+
+  @Column('text', { array: true })
+  scopes: string[];
+
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

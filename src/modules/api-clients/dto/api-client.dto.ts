@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+import { API_SCOPES } from '../../../auth/permissions';
+
+export class CreateApiClientDto {
+  @ApiProperty({ example: 'County General EHR' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  readonly name: string;
+
+  @ApiProperty({ enum: API_SCOPES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(API_SCOPES, { each: true })
+  readonly scopes: string[];
+}
+
+export class UpdateApiClientDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  readonly active?: boolean;
+
+  @ApiPropertyOptional({ enum: API_SCOPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(API_SCOPES, { each: true })
+  readonly scopes?: string[];
+}
+
+export class ApiClientResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ description: 'The OAuth2 client_id' })
+  clientId: string;
+
+  @ApiProperty({ type: [String] })
+  scopes: string[];
+
+  @ApiProperty()
+  active: boolean;
+
+  @ApiProperty()
+  version: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class CreatedApiClientResponse extends ApiClientResponse {
+  @ApiProperty({ description: 'Shown once; only its hash is stored' })
+  clientSecret: string;
+}
+
+export class ApiClientListResponse {
+  @ApiProperty({ type: [ApiClientResponse] })
+  items: ApiClientResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

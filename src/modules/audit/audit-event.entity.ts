@@ -1,0 +1,47 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+export type AuditActorType = 'user' | 'api_client' | 'system' | 'anonymous';
+
+/** One append-only audit event. `seq`, `prevHash` and `hash` are set by the database trigger. */
+@Entity('audit_event')
+export class AuditEvent {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  organizationId: string;
+
+  @Column('bigint')
+  seq: string;
+
+  @Column('timestamptz')
+  occurredAt: Date;
+
+  @Column('uuid', { nullable: true })
+  actorId: string | null;
+
+  @Column('text')
+  actorType: AuditActorType;
+
+  @Column('text', { nullable: true })
+  actorRole: string | null;
+
+  @Column('text')
+  action: string;
+
+  @Column('uuid', { nullable: true })
+  clientId: string | null;
+
+  @Column('text', { nullable: true })
+  resourceType: string | null;
+
+  @Column('text', { nullable: true })
+  resourceId: string | null;
+
+  @Column('text')
+  outcome: AuditOutcome;
+
+  @Column('text', { nullable: true })
+  correlationId: string | null;
+}

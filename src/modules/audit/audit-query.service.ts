@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { Role } from '../../auth/permissions';
+import { UserPrincipal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { Page, toPage } from '../../common/dto/pagination';
+import { AuditEvent } from './audit-event.entity';
+import { AuditEventResponse, AuditQuery, AuditVerifyResponse } from './dto/audit.dto';
+
+const toResponse = (e: AuditEvent): AuditEventResponse => ({
+  id: e.id,
+  occurredAt: e.occurredAt.toISOString(),
+  actorId: e.actorId,
+  actorRole: e.actorRole,
+  action: e.action,
+  clientId: e.clientId,
+  resourceType: e.resourceType,
+  resourceId: e.resourceId,
+  outcome: e.outcome,
+  correlationId: e.correlationId,
+});
+
+// Walks the organization's chain in order and recomputes every link in the database, with the
+// same function that wrote it. A changed, removed or reordered event breaks the first link after it.
+const VERIFY = `WITH chain AS (
+    SELECT e.id, e.seq, e.hash, e.prev_hash,
+      lag(e.hash) OVER w AS expected_prev, lag(e.seq) OVER w AS prev_seq,
+      audit_event_digest(e, e.prev_hash) AS recomputed
+    FROM audit_event e WHERE e.organization_id = $1 WINDOW w AS (ORDER BY e.seq))
+  SELECT (SELECT count(*)::int FROM chain) AS checked,
+    (SELECT id FROM chain
+      WHERE prev_hash IS DISTINCT FROM expected_prev OR hash <> recomputed
+        OR seq <> coalesce(prev_seq, 0) + 1
+      ORDER BY seq LIMIT 1) AS first_broken_id`;
+
+@Injectable()
+export class AuditQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Admins read the organization; supervisors the events of their teams' members and their own. */
+  async list(actor: UserPrincipal, query: AuditQuery): Promise<Page<AuditEventResponse>> {
+    const qb = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .where('e.organization_id = :org', { org: actor.organizationId });
+    if (actor.role !== Role.Admin) {
+      qb.andWhere(
+        `(e.actor_id = :self OR e.actor_id IN (SELECT m.user_id FROM team_member m
+          JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor' WHERE s.user_id = :self))`,
+        { self: actor.id },
+      );
+    }
+    if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
+    if (query.clientId) qb.andWhere('e.client_id = :clientId', { clientId: query.clientId });
+    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
+    if (query.outcome) qb.andWhere('e.outcome = :outcome', { outcome: query.outcome });
+    if (query.from) qb.andWhere('e.occurred_at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('e.occurred_at < :to', { to: query.to });
+    const rows = await pageNewestFirst(qb, 'e', query, 'occurred_at').getMany();
+    return toPage(rows, query.limit, (e) => ({ key: e.occurredAt.toISOString(), id: e.id }), toResponse);
+  }
+
+  async verify(organizationId: string): Promise<AuditVerifyResponse> {
+    const [row] = await this.dataSource.query(VERIFY, [organizationId]);
+    return { valid: row.first_broken_id === null, checked: row.checked, firstBrokenId: row.first_broken_id };
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+
+import { Principal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { Page, toPage } from '../../common/dto/pagination';
+import { NotFoundError } from '../../common/errors/domain-error';
+import { NotificationQuery, NotificationResponse } from './dto/notification.dto';
+import { Notification, NotificationData } from './notification.entity';
+
+const toResponse = (n: Notification): NotificationResponse => ({
+  id: n.id,
+  kind: n.kind,
+  resourceType: n.resourceType,
+  resourceId: n.resourceId,
+  clientId: n.clientId,
+  data: n.data,
+  createdAt: n.createdAt.toISOString(),
+  readAt: n.readAt?.toISOString() ?? null,
+});
+
+export interface NewNotification {
+  organizationId: string;
+  recipientIds: string[];
+  kind: string;
+  dedupeKey: string;
+  resourceType?: string;
+  resourceId?: string;
+  clientId?: string;
+  data?: NotificationData;
+}
+
+@Injectable()
+export class NotificationsService {
+  constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
+
+  async list(actor: Principal, query: NotificationQuery): Promise<Page<NotificationResponse>> {
+    const qb = this.notifications.createQueryBuilder('n').where('n.recipient_id = :me', { me: actor.id });
+    if (query.unread) qb.andWhere('n.read_at IS NULL');
+    const rows = await pageNewestFirst(qb, 'n', query).getMany();
+    return toPage(rows, query.limit, (n) => ({ key: n.createdAt.toISOString(), id: n.id }), toResponse);
+  }
+
+  async markRead(actor: Principal, id: string): Promise<NotificationResponse> {
+    await this.notifications
+      .createQueryBuilder()
+      .update()
+      .set({ readAt: () => 'coalesce(read_at, now())' })
+      .where('id = :id AND recipient_id = :me', { id, me: actor.id })
+      .execute();
+    const n = await this.notifications.findOneBy({ id, recipientId: actor.id });
+    if (!n) throw new NotFoundError('Notification');
+    return toResponse(n);
+  }
+
+  /**
+   * Fan-out, once per recipient whatever the number of deliveries: the unique dedupe key makes a
+   * job that runs twice insert nothing the second time. Returns how many were new.
+   */
+  async notify(n: NewNotification): Promise<number> {
+    if (n.recipientIds.length === 0) return 0;
+    const result = await this.notifications
+      .createQueryBuilder()
+      .insert()
+      .values(
+        n.recipientIds.map((recipientId) => ({
+          organizationId: n.organizationId,
+          recipientId,
+          kind: n.kind,
+          resourceType: n.resourceType ?? null,
+          resourceId: n.resourceId ?? null,
+          clientId: n.clientId ?? null,
+          data: n.data ?? {},
+          dedupeKey: `${n.dedupeKey}|${recipientId}`,
+        })),
+      )
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return result.raw.length;
+  }
+}
+

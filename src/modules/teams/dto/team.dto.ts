@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+
+export class CreateTeamDto {
+  @ApiProperty({ example: 'North' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly name: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  readonly supervisorIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  readonly memberIds?: string[];
+}
+
+export class UpdateTeamDto extends PartialType(CreateTeamDto) {}
+
+export class TeamResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  supervisorIds: string[];
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  memberIds: string[];
+
+  @ApiProperty()
+  version: number;
+}
+
+export class TeamListResponse {
+  @ApiProperty({ type: [TeamResponse] })
+  items: TeamResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

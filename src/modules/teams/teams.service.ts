@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { Principal, UserPrincipal } from '../../auth/principal';
+import { DomainError, ValidationError } from '../../common/errors/domain-error';
+import { updateVersioned } from '../../common/http/etag';
+import { isUniqueViolation } from '../../database/pg-errors';
+import { AuditService } from '../audit/audit.service';
+import { CreateTeamDto, TeamResponse, UpdateTeamDto } from './dto/team.dto';
+import { Membership, Team, TeamMember } from './team.entity';
+
+const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.version,
+    coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'supervisor'), '{}') AS "supervisorIds",
+    coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'member'), '{}') AS "memberIds"
+  FROM team t LEFT JOIN team_member tm ON tm.team_id = t.id
+  WHERE t.organization_id = $1 AND ($2::uuid IS NULL OR t.id = $2)
+  GROUP BY t.id ORDER BY t.name, t.id`;
+
+@Injectable()
+export class TeamsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: Principal): Promise<TeamResponse[]> {
+    return this.dataSource.query(TEAMS_WITH_MEMBERS, [actor.organizationId, null]);
+  }
+
+  async create(actor: UserPrincipal, dto: CreateTeamDto): Promise<TeamResponse> {
+    const id = await this.write(async (m) => {
+      const team = await m.save(m.create(Team, { organizationId: actor.organizationId, name: dto.name }));
+      await this.setMembers(m, actor.organizationId, team.id, dto);
+      await this.audit.record(m, actor, { action: 'team.create', resourceType: 'Team', resourceId: team.id });
+      return team.id;
+    });
+    return this.get(actor, id);
+  }
+
+  async update(actor: UserPrincipal, id: string, expectedVersion: number, dto: UpdateTeamDto): Promise<TeamResponse> {
+    await this.write(async (m) => {
+      const where = { id, organizationId: actor.organizationId };
+      await updateVersioned(m, Team, where, expectedVersion, dto.name ? { name: dto.name } : {});
+      await this.setMembers(m, actor.organizationId, id, dto);
+      await this.audit.record(m, actor, { action: 'team.update', resourceType: 'Team', resourceId: id });
+    });
+    return this.get(actor, id);
+  }
+
+  private async get(actor: Principal, id: string): Promise<TeamResponse> {
+    const [team] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [actor.organizationId, id]);
+    return team;
+  }
+
+  private async write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(fn);
+    } catch (err) {
+      if (isUniqueViolation(err, 'team_org_name_uq')) {
+        throw new DomainError('CONFLICT', 'A team with this name already exists.');
+      }
+      throw err;
+    }
+  }
+
+  private async setMembers(m: EntityManager, organizationId: string, teamId: string, dto: UpdateTeamDto): Promise<void> {
+    await this.replace(m, organizationId, teamId, 'supervisor', dto.supervisorIds, 'supervisorIds', ['supervisor']);
+    await this.replace(m, organizationId, teamId, 'member', dto.memberIds, 'memberIds', ['peer_specialist']);
+  }
+
+  private async replace(
+    m: EntityManager,
+    organizationId: string,
+    teamId: string,
+    membership: Membership,
+    userIds: string[] | undefined,
+    field: string,
+    roles: string[],
+  ): Promise<void> {
+    if (userIds === undefined) return;
+    const unique = [...new Set(userIds)];
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM app_user WHERE organization_id = $1 AND id = ANY($2) AND role = ANY($3)`,
+      [organizationId, unique, roles],
+    );
+    if (n !== unique.length) {
+      throw new ValidationError([{ field, message: `each id must be a ${roles[0]} of your organization` }]);
+    }
+    await m.delete(TeamMember, { teamId, membership });
+    if (unique.length > 0) await m.insert(TeamMember, unique.map((userId) => ({ teamId, userId, membership })));
+  }
+}

@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+
+import { Role } from '../../../auth/permissions';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'peer9@demo.test' })
+  @IsEmail()
+  @MaxLength(254)
+  readonly email: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  readonly password: string;
+
+  @ApiProperty({ example: 'Jordan' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly firstName: string;
+
+  @ApiProperty({ example: 'Rivera' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly lastName: string;
+
+  @ApiProperty({ enum: Role })
+  @IsEnum(Role)
+  readonly role: Role;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Teams joined (supervisors: teams supervised)' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  readonly teamIds: string[] = [];
+}

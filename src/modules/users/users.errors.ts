@@ -1,0 +1,13 @@
+import { DomainError, ValidationError } from '../../common/errors/domain-error';
+
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super('EMAIL_TAKEN', 'A user with this email already exists.');
+  }
+}
+
+export class UnknownTeamError extends ValidationError {
+  constructor() {
+    super([{ field: 'teamIds', message: 'each team must exist in your organization' }]);
+  }
+}

@@ -1,0 +1,46 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+
+import { loadConfig } from '../config/configuration';
+import { createDataSource } from '../database/data-source';
+import { setupDatabase } from './db-setup';
+import { seedDemo } from './seed-demo';
+
+/**
+ * `npm start`: create the database if missing, migrate, seed the demo data (not in production),
+ * then run the API and the worker as two processes. SIGTERM is passed on to both; if one dies,
+ * the other is stopped too, so a supervisor restarts the pair.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await setupDatabase();
+  if (config.app.env !== 'production') {
+    const dataSource = createDataSource(config.db);
+    await dataSource.initialize();
+    await seedDemo(dataSource, config.app.demoPassword).finally(() => dataSource.destroy());
+    console.log('demo data ready (see README for the demo logins)');
+  }
+  const children: ChildProcess[] = [
+    fork(join(__dirname, '..', 'main.js')),
+    fork(join(__dirname, '..', 'worker.js')),
+  ];
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGTERM'));
+  for (const child of children) {
+    child.on('exit', (code) => {
+      if (!stopping) stop('SIGTERM');
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(stopping ? 0 : code ?? 1);
+    });
+  }
+  console.log(`API on http://localhost:${config.app.port} (docs at /docs); worker running`);
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

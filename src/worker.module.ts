@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { CoreModule } from './core.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { NotificationsProcessor } from './modules/notifications/notifications.processor';
+import { SecurityNotificationsService } from './modules/notifications/security-notifications.service';
+import { Notification } from './modules/notifications/notification.entity';
+import { QueueModule } from './queue/queue.module';
+
+/** The worker: the outbox relay and one processor per queue. No HTTP listener. */
+@Module({
+  imports: [CoreModule, QueueModule, NotificationsModule, TypeOrmModule.forFeature([Notification])],
+  providers: [NotificationsProcessor, SecurityNotificationsService],
+})
+export class WorkerModule {}
+
+/** Every job needs a processor: the worker refuses to start otherwise. */
+export const PROCESSORS = [NotificationsProcessor];
