@@ -17,6 +17,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: true,
-    exceptionFactory: (errors) => new ValidationError(flatten(errors)),
+    exceptionFactory: (errors) =>
+      new ValidationError(flatten(errors).sort((a, b) => a.field.localeCompare(b.field))),
   });
 }
