@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 
+import { AccessService } from './access.service';
 import { SessionCheckService } from './session-check.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { TokenService } from './token.service';
@@ -9,7 +10,7 @@ import { TokenService } from './token.service';
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [TokenService, SessionCheckService, JwtStrategy],
-  exports: [TokenService, SessionCheckService],
+  providers: [TokenService, SessionCheckService, JwtStrategy, AccessService],
+  exports: [TokenService, SessionCheckService, AccessService],
 })
 export class AuthCoreModule {}
