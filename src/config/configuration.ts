@@ -12,6 +12,7 @@ export interface AppConfig {
   demoPassword: string;
   outboxPollMs: number;
   queuePrefix: string;
+  trustProxy: boolean;
 }
 
 export interface DatabaseConfig {
@@ -73,6 +74,7 @@ export function loadConfig(): Config {
       demoPassword: env.DEMO_PASSWORD,
       outboxPollMs: env.OUTBOX_POLL_MS,
       queuePrefix: env.QUEUE_PREFIX,
+      trustProxy: env.TRUST_PROXY === 'true',
     },
     db: { url: withDefaultUser(env.DATABASE_URL, env.PGUSER), appRole: env.DATABASE_APP_ROLE, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },

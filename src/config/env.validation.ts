@@ -102,6 +102,10 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Trust X-Forwarded-For from a load balancer (per-IP limits, logs). Only behind one. */
+  @IsIn(['true', 'false'])
+  TRUST_PROXY = 'false';
+
   /** Poll interval of the outbox relay (worker). */
   @Type(() => Number)
   @IsInt()

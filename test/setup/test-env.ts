@@ -4,10 +4,11 @@ export const TEST_ENV: Record<string, string> = {
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/recovery_bridge_test',
   REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
   QUEUE_PREFIX: 'rbtest',
-  LOG_LEVEL: 'silent',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   JWT_SECRET: Buffer.from('test-secret-that-is-long-enough-for-hs256-0123456789').toString('base64'),
   SESSION_CHECK_TTL_MS: '300',
   OUTBOX_POLL_MS: '50',
+  TRUST_PROXY: 'true',
 };
 
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;

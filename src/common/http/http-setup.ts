@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
+import { loadConfig } from '../../config/configuration';
 import { httpDuration } from '../metrics/metrics';
 import { runWithContext } from './request-context';
 import { createValidationPipe } from './validation';
@@ -22,7 +23,12 @@ function genReqId(req: IncomingMessage): string {
 }
 
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId, logger: false, trustProxy: false });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId,
+    logger: false,
+    trustProxy: loadConfig().app.trustProxy,
+  });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { AuditEvent } from './audit-event.entity';
 
 import { AuditQueryService } from './audit-query.service';
 import { AuditController } from './audit.controller';
@@ -6,6 +9,7 @@ import { AuditService } from './audit.service';
 
 @Global()
 @Module({
+  imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
   providers: [AuditService, AuditQueryService],
   exports: [AuditService],

@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+
+import { loadConfig } from '../../src/config/configuration';
+import { createDataSource } from '../../src/database/data-source';
+import { createTestApp, TestApp } from '../setup/create-test-app';
+import { createTestOrg, TestOrg } from '../factories/people.factory';
+
+describe('audit trail: append-only and hash-chained', () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let owner: DataSource;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createTestOrg(t.app);
+    owner = createDataSource(loadConfig().db); // the migration owner (a superuser here)
+    await owner.initialize();
+    for (let i = 0; i < 3; i++) {
+      await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: `Team ${i}` }).expect(201);
+    }
+  });
+  afterAll(async () => {
+    await owner.destroy();
+    await t.close();
+  });
+
+  const verify = () => http().get('/api/v1/audit-events/verify').auth(org.admin.token, { type: 'bearer' });
+
+  it('should verify an untouched chain', async () => {
+    const res = await verify().expect(200);
+    expect(res.body).toEqual({ valid: true, checked: expect.any(Number), firstBrokenId: null });
+    expect(res.body.checked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('should refuse UPDATE, DELETE and TRUNCATE to the application role', async () => {
+    // t.dataSource connects as the application role (recovery_bridge_app).
+    const [{ current_user }] = await t.dataSource.query('SELECT current_user');
+    expect(current_user).toBe('recovery_bridge_app');
+    await expect(t.dataSource.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [org.id])).rejects.toThrow(/permission denied/);
+    await expect(t.dataSource.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id])).rejects.toThrow(/permission denied/);
+    await expect(t.dataSource.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('should refuse changes even to the owner, through the triggers', async () => {
+    await expect(owner.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [org.id])).rejects.toThrow(/append-only/);
+    await expect(owner.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id])).rejects.toThrow(/append-only/);
+  });
+
+  it('should report the first broken link when a row is tampered with behind the triggers', async () => {
+    const events: { id: string }[] = await owner.query(
+      `SELECT id FROM audit_event WHERE organization_id = $1 ORDER BY seq`,
+      [org.id],
+    );
+    const victim = events[1];
+    await owner.transaction(async (m) => {
+      await m.query(`SET LOCAL session_replication_role = replica`); // bypasses the triggers
+      await m.query(`UPDATE audit_event SET outcome = 'failure' WHERE id = $1`, [victim.id]);
+    });
+    const res = await verify().expect(200);
+    expect(res.body).toEqual({ valid: false, checked: events.length, firstBrokenId: victim.id });
+    // Other organizations' chains are unaffected.
+    const other = await createTestOrg(t.app);
+    const otherRes = await http().get('/api/v1/audit-events/verify').auth(other.admin.token, { type: 'bearer' }).expect(200);
+    expect(otherRes.body.valid).toBe(true);
+  });
+
+  it('should let an admin filter events and a supervisor see only their teams', async () => {
+    await http().get('/api/v1/users').auth(org.supervisorB.token, { type: 'bearer' }).expect(403);
+    await http().get('/api/v1/users').auth(org.peerA1.token, { type: 'bearer' }).expect(403);
+    const all = await http().get(`/api/v1/audit-events?outcome=denied`).auth(org.admin.token, { type: 'bearer' }).expect(200);
+    expect(all.body.items.map((e: { actorId: string }) => e.actorId).sort()).toEqual([org.peerA1.id, org.supervisorB.id].sort());
+    const teamA = await http().get(`/api/v1/audit-events?outcome=denied`).auth(org.supervisorA.token, { type: 'bearer' }).expect(200);
+    expect(teamA.body.items).toEqual([
+      expect.objectContaining({ actorId: org.peerA1.id, actorRole: 'peer_specialist', action: 'user.read', outcome: 'denied', correlationId: expect.any(String) }),
+    ]);
+    await http().get('/api/v1/audit-events').auth(org.peerA1.token, { type: 'bearer' }).expect(403);
+    await http().get('/api/v1/audit-events/verify').auth(org.supervisorA.token, { type: 'bearer' }).expect(403);
+  });
+});
