@@ -1,0 +1,113 @@
+import request from 'supertest';
+
+import { createTestApp, TestApp } from '../setup/create-test-app';
+import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { problem } from '../helpers/problem';
+
+describe('HTTP contract (e2e)', () => {
+  let t: TestApp;
+  let org: TestOrg;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createTestOrg(t.app);
+  });
+  afterAll(() => t.close());
+
+  it('should echo a well-formed X-Correlation-Id and mint one otherwise', async () => {
+    const echoed = await http().get('/health/live').set('X-Correlation-Id', 'abc-123').expect(200);
+    expect(echoed.headers['x-correlation-id']).toBe('abc-123');
+    const minted = await http().get('/health/live').set('X-Correlation-Id', 'bad id with spaces').expect(200);
+    expect(minted.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const error = await http().get('/api/v1/me').set('X-Correlation-Id', 'trace-9').expect(401);
+    expect(error.body.correlationId).toBe('trace-9');
+  });
+
+  it('should send security headers and no-store on API responses', async () => {
+    const res = await http().get('/api/v1/me').auth(org.peerA1.token, { type: 'bearer' }).expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('should answer 413 problem+json for a body over 256 KiB and change nothing', async () => {
+    const res = await http()
+      .post('/api/v1/teams')
+      .auth(org.admin.token, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(300 * 1024) }))
+      .expect(413);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toEqual(problem(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds 256 KiB.'));
+    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM team WHERE organization_id = $1`, [org.id]);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('should answer 400 for malformed JSON and 415 for an unsupported content type', async () => {
+    const bad = await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    expect(bad.body).toEqual(problem(400, 'MALFORMED_REQUEST', 'The request could not be read.'));
+    expect(JSON.stringify(bad.body)).not.toMatch(/at |Unexpected|SyntaxError/);
+    const xml = await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).set('Content-Type', 'application/xml').send('<a/>').expect(415);
+    expect(xml.body).toEqual(problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type.'));
+  });
+
+  it('should answer 404 problem+json for an unknown route', async () => {
+    const res = await http().get('/api/v1/nothing-here').expect(404);
+    expect(res.body).toEqual(problem(404, 'ROUTE_NOT_FOUND', 'No such route.'));
+  });
+
+  it('should answer 400 for a malformed cursor and a non-UUID id', async () => {
+    const cursor = await http().get('/api/v1/users?cursor=%%%').auth(org.admin.token, { type: 'bearer' }).expect(400);
+    expect(cursor.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
+    const id = await http().get('/api/v1/users/not-a-uuid').auth(org.admin.token, { type: 'bearer' }).expect(400);
+    expect(id.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
+  });
+
+  it('should answer liveness, readiness, metrics, docs and the OpenAPI document', async () => {
+    await http().get('/health/live').expect(200, { status: 'ok' });
+    const ready = await http().get('/health/ready').expect(200);
+    expect(ready.body.details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const metrics = await http().get('/metrics').expect(200);
+    expect(metrics.text).toContain('http_request_duration_seconds_bucket');
+    expect(metrics.text).not.toContain(org.peerA1.id);
+    await http().get('/docs').expect(200);
+    const yaml = await http().get('/openapi.yaml').expect(200);
+    expect(yaml.text).toMatch(/^openapi: 3\.0\.\d/m);
+  });
+
+  it('should list the organization’s teams with supervisors and members', async () => {
+    const res = await http().get('/api/v1/teams').auth(org.peerA1.token, { type: 'bearer' }).expect(200);
+    const teamA = res.body.items.find((x: { id: string }) => x.id === org.teamA);
+    expect(teamA).toEqual({
+      id: org.teamA,
+      name: 'Team A',
+      version: 1,
+      supervisorIds: [org.supervisorA.id],
+      memberIds: [org.peerA1.id, org.peerA2.id].sort(),
+    });
+    await http().get('/api/v1/teams').expect(401);
+  });
+
+  it('should let an admin create and update a team, and refuse others', async () => {
+    await http().post('/api/v1/teams').auth(org.supervisorA.token, { type: 'bearer' }).send({ name: 'C' }).expect(403);
+    const created = await http()
+      .post('/api/v1/teams')
+      .auth(org.admin.token, { type: 'bearer' })
+      .send({ name: 'Team C', supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] })
+      .expect(201);
+    expect(created.body).toEqual({ id: expect.any(String), name: 'Team C', version: 1, supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] });
+    const wrongRole = await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'Team D', memberIds: [org.supervisorA.id] }).expect(400);
+    expect(wrongRole.body.errors).toEqual([{ field: 'memberIds', message: 'each id must be a peer_specialist of your organization' }]);
+    await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'team c' }).expect(409);
+    const updated = await http()
+      .patch(`/api/v1/teams/${created.body.id}`)
+      .set('If-Match', '"1"')
+      .auth(org.admin.token, { type: 'bearer' })
+      .send({ name: 'Team Sea', memberIds: [] })
+      .expect(200);
+    expect(updated.body).toMatchObject({ name: 'Team Sea', version: 2, memberIds: [], supervisorIds: [org.supervisorB.id] });
+    const other = await createTestOrg(t.app);
+    await http().patch(`/api/v1/teams/${other.teamA}`).set('If-Match', '"1"').auth(org.admin.token, { type: 'bearer' }).send({ name: 'x' }).expect(404);
+  });
+});
