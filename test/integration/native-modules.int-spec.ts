@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
-// npm 11 skips dependencies' install scripts: these native modules must load from shipped binaries.
+// npm 11 runs only approved install scripts (package.json allowScripts): argon2 is compiled from
+// source (its shipped glibc prebuild segfaults here), msgpackr-extract loads its platform package.
 describe('native modules', () => {
   it('should hash and verify with argon2', async () => {
     const argon2 = await import('argon2');
