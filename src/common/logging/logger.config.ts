@@ -6,26 +6,30 @@ import { Config } from '../../config/configuration';
 
 // Never log headers (tokens, cookies), bodies (PHI) or query strings (name searches): only the
 // method, the path and the correlation id. The paths below catch anything passed by mistake.
-const REDACT = [
-  'req.headers',
-  '*.authorization',
-  '*.password',
-  '*.passwordHash',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.clientSecret',
-  '*.token',
-  '*.firstName',
-  '*.lastName',
-  '*.dateOfBirth',
-  '*.email',
+const SENSITIVE = [
+  'authorization',
+  'cookie',
+  'password',
+  'passwordHash',
+  'refreshToken',
+  'accessToken',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'firstName',
+  'lastName',
+  'dateOfBirth',
+  'email',
+  'phone',
 ];
+const REDACT = ['req.headers', ...SENSITIVE, ...SENSITIVE.map((key) => `*.${key}`)];
 
 export function loggerParams(config: Config): Params {
   return {
     pinoHttp: {
       level: config.app.logLevel,
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { correlationId?: string }).correlationId ?? '',
+      genReqId: (req: IncomingMessage) =>
+        (req as IncomingMessage & { correlationId?: string }).correlationId ?? '',
       redact: { paths: REDACT, censor: '[redacted]' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
@@ -35,7 +39,9 @@ export function loggerParams(config: Config): Params {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+      autoLogging: {
+        ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
+      },
     },
   };
 }
