@@ -7,6 +7,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 import { loadConfig } from '../../config/configuration';
+import { ProblemResponse } from '../dto/problem.response';
 import { httpDuration } from '../metrics/metrics';
 import { runWithContext } from './request-context';
 import { createValidationPipe } from './validation';
@@ -41,7 +42,27 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemResponse],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+  return withProblemDefaults(document);
+}
+
+const PROBLEM_RESPONSE = {
+  description: 'Error: RFC 9457 problem details (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } },
+};
+
+/** Every operation can fail with a problem+json body: say so once, for all of them. */
+function withProblemDefaults(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (operation && !operation.responses.default) operation.responses.default = PROBLEM_RESPONSE;
+    }
+  }
+  return document;
 }
 
 /** Everything the HTTP process configures on top of the module graph; tests call it too. */

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-import pinoHttp from 'pino-http';
+import pinoHttp, { Options } from 'pino-http';
 
 import { loggerParams } from './logger.config';
 
@@ -8,7 +8,7 @@ describe('logger redaction', () => {
   it('should log the method, path and correlation id, never headers, query strings or bodies', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _, done) => (lines.push(chunk.toString()), done()) });
-    const options = loggerParams({ app: { logLevel: 'info' } } as never).pinoHttp as pinoHttp.Options;
+    const options = loggerParams({ app: { logLevel: 'info' } } as never).pinoHttp as Options;
     const logger = pinoHttp(options, sink);
     const req = {
       method: 'GET',
