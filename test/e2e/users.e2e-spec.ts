@@ -117,6 +117,23 @@ describe('users (e2e)', () => {
       expect(ids).toContain(org.peerB1.id);
     });
 
+    it('should not skip rows created in the same millisecond', async () => {
+      const fresh = await createTestOrg(t.app);
+      await t.dataSource.query(
+        `UPDATE app_user SET created_at = '2020-01-01T00:00:00.000100Z'::timestamptz + (random() * interval '800 microseconds')
+         WHERE organization_id = $1`,
+        [fresh.id],
+      );
+      const seen: string[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const res = await http().get(`/api/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`).auth(fresh.admin.token, { type: 'bearer' }).expect(200);
+        seen.push(...res.body.items.map((u: { id: string }) => u.id));
+        cursor = res.body.nextCursor;
+      }
+      expect(seen.sort()).toEqual([fresh.admin, fresh.supervisorA, fresh.supervisorB, fresh.peerA1, fresh.peerA2, fresh.peerB1].map((u) => u.id).sort());
+    });
+
     it('should answer 400 above the maximum page size', async () => {
       const res = await http().get('/api/v1/users?limit=101').auth(org.admin.token, { type: 'bearer' }).expect(400);
       expect(res.body.errors).toEqual([{ field: 'limit', message: 'limit must not be greater than 100' }]);
