@@ -1,10 +1,18 @@
 import { CreateFoundation1764000000000 } from './1764000000000-CreateFoundation';
 import { CreateClients1764000001000 } from './1764000001000-CreateClients';
 import { CreateSharedCareTables1764000001500 } from './1764000001500-CreateSharedCareTables';
+import { AddCaseloadProfiles1764000002000 } from './1764000002000-AddCaseloadProfiles';
+import { CreatePlansGoalsAssessments1764000003000 } from './1764000003000-CreatePlansGoalsAssessments';
+import { CreateSessionNotes1764000004000 } from './1764000004000-CreateSessionNotes';
+import { CreateFollowUpScheduling1764000005000 } from './1764000005000-CreateFollowUpScheduling';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
   CreateFoundation1764000000000,
   CreateClients1764000001000,
   CreateSharedCareTables1764000001500,
+  AddCaseloadProfiles1764000002000,
+  CreatePlansGoalsAssessments1764000003000,
+  CreateSessionNotes1764000004000,
+  CreateFollowUpScheduling1764000005000,
 ];

@@ -11,13 +11,24 @@ import { MetricsController } from './common/metrics/metrics.controller';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { ApiClientsModule } from './modules/api-clients/api-clients.module';
+import { AssessmentsModule } from './modules/assessments/assessments.module';
+import { CaseloadsModule } from './modules/caseloads/caseloads.module';
+import { ClientsModule } from './modules/clients/clients.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { GroupSessionsModule } from './modules/group-sessions/group-sessions.module';
+import { SessionNotesModule } from './modules/session-notes/session-notes.module';
+import { RecoveryPlansModule } from './modules/recovery-plans/recovery-plans.module';
+import { SpecialistsModule } from './modules/specialists/specialists.module';
 import { TeamsModule } from './modules/teams/teams.module';
 import { UsersModule } from './modules/users/users.module';
+import { DischargesModule } from './modules/discharges/discharges.module';
+import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
+import { ReportsModule } from './modules/reports/reports.module';
+import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule],
+  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, QueueDashboardModule],
   controllers: [MetricsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

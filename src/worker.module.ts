@@ -7,13 +7,17 @@ import { NotificationsProcessor } from './modules/notifications/notifications.pr
 import { SecurityNotificationsService } from './modules/notifications/security-notifications.service';
 import { Notification } from './modules/notifications/notification.entity';
 import { QueueModule } from './queue/queue.module';
+import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
+import { SessionNotesProcessor } from './modules/session-notes/session-notes.processor';
+import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
+import { FollowUpsProcessor } from './modules/follow-ups/follow-ups.processor';
 
 /** The worker: the outbox relay and one processor per queue. No HTTP listener. */
 @Module({
-  imports: [CoreModule, QueueModule, NotificationsModule, TypeOrmModule.forFeature([Notification])],
+  imports: [CoreModule, QueueModule, NotificationsModule, FollowUpsWorkerModule, SessionNotesWorkerModule, TypeOrmModule.forFeature([Notification])],
   providers: [NotificationsProcessor, SecurityNotificationsService],
 })
 export class WorkerModule {}
 
 /** Every job needs a processor: the worker refuses to start otherwise. */
-export const PROCESSORS = [NotificationsProcessor];
+export const PROCESSORS = [NotificationsProcessor, FollowUpsProcessor, SessionNotesProcessor];

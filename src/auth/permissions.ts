@@ -10,6 +10,31 @@ export enum Permission {
   AuditVerify = 'audit.verify',
   NotificationRead = 'notification.read',
   QueueDashboard = 'queue.dashboard',
+  PlanRead = 'recovery-plan.read',
+  PlanWrite = 'recovery-plan.write',
+  GoalRead = 'goal.read',
+  GoalWrite = 'goal.write',
+  AssessmentRead = 'assessment.read',
+  AssessmentWrite = 'assessment.write',
+  ClientRead = 'client.read',
+  ClientCreate = 'client.create',
+  ClientUpdate = 'client.update',
+  ClientAssign = 'client.assign',
+  SpecialistRead = 'specialist.read',
+  SpecialistManage = 'specialist.manage',
+  SpecialistSupervise = 'specialist.supervise',
+  CaseloadRead = 'caseload.read',
+  NoteRead = 'session-note.read',
+  NoteWrite = 'session-note.write',
+  NoteSign = 'session-note.sign',
+  NoteReview = 'session-note.review',
+  GroupSessionRead = 'group-session.read',
+  GroupSessionWrite = 'group-session.write',
+  DischargeWrite = 'discharge.write',
+  FollowUpRead = 'follow-up.read',
+  FollowUpWrite = 'follow-up.write',
+  FollowUpRateRead = 'report.follow-up-rates',
+  FollowUpCadenceManage = 'settings.follow-up-cadence',
 }
 
 export enum Role {
@@ -22,11 +47,62 @@ export const ROLES = Object.values(Role);
 
 const STAFF: Permission[] = [Permission.MeRead, Permission.NotificationRead, Permission.TeamRead];
 
+// Clinical documentation: staff who work with clients. Admins never read narratives (minimum necessary).
+const CLINICAL_WRITER: Permission[] = [
+  Permission.NoteRead,
+  Permission.NoteWrite,
+  Permission.NoteSign,
+  Permission.GroupSessionRead,
+  Permission.GroupSessionWrite,
+];
+
+// Recovery plans, goals and BARC-10: the people who work with the client. Admins have none of
+// these: plans' strengths and barriers and goals' text are clinical narratives (minimum necessary).
+const RECOVERY_PLANNING: Permission[] = [
+  Permission.PlanRead,
+  Permission.PlanWrite,
+  Permission.GoalRead,
+  Permission.GoalWrite,
+  Permission.AssessmentRead,
+  Permission.AssessmentWrite,
+];
+
+// The discharge bridge: the people who work the follow-up queue (admins configure cadences only).
+const DISCHARGE_BRIDGE: Permission[] = [Permission.DischargeWrite, Permission.FollowUpRead, Permission.FollowUpWrite];
+
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  [Role.PeerSpecialist]: new Set([...STAFF]),
-  [Role.Supervisor]: new Set([...STAFF, Permission.AuditRead]),
+  [Role.PeerSpecialist]: new Set([
+    ...STAFF,
+    ...DISCHARGE_BRIDGE,
+    ...RECOVERY_PLANNING,
+    ...CLINICAL_WRITER,
+    Permission.ClientRead,
+    Permission.ClientCreate,
+    Permission.ClientUpdate,
+    Permission.SpecialistRead,
+    Permission.SpecialistManage,
+  ]),
+  [Role.Supervisor]: new Set([
+    ...STAFF,
+    ...DISCHARGE_BRIDGE,
+    Permission.FollowUpRateRead,
+    ...RECOVERY_PLANNING,
+    ...CLINICAL_WRITER,
+    Permission.NoteReview,
+    Permission.AuditRead,
+    Permission.ClientRead,
+    Permission.ClientCreate,
+    Permission.ClientUpdate,
+    Permission.ClientAssign,
+    Permission.SpecialistRead,
+    Permission.SpecialistManage,
+    Permission.SpecialistSupervise,
+    Permission.CaseloadRead,
+  ]),
   [Role.Admin]: new Set([
     ...STAFF,
+    Permission.FollowUpRateRead,
+    Permission.FollowUpCadenceManage,
     Permission.UserRead,
     Permission.UserManage,
     Permission.TeamManage,
@@ -34,6 +110,11 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.AuditRead,
     Permission.AuditVerify,
     Permission.QueueDashboard,
+    Permission.ClientRead,
+    Permission.SpecialistRead,
+    Permission.SpecialistManage,
+    Permission.SpecialistSupervise,
+    Permission.CaseloadRead,
   ]),
 };
 

@@ -33,8 +33,17 @@ export interface AuthConfig {
   loginIpMaxPerMinute: number;
 }
 
+export interface FollowUpQueueConfig {
+  reminderLeadMinutes: number;
+  escalationGraceMinutes: number;
+  reconcileIntervalMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
 export interface Config {
   app: AppConfig;
+  followUps: FollowUpQueueConfig;
   db: DatabaseConfig;
   redis: { url: string };
   auth: AuthConfig;
@@ -78,6 +87,13 @@ export function loadConfig(): Config {
     },
     db: { url: withDefaultUser(env.DATABASE_URL, env.PGUSER), appRole: env.DATABASE_APP_ROLE, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
+    followUps: {
+      reminderLeadMinutes: env.REMINDER_LEAD_MINUTES,
+      escalationGraceMinutes: env.ESCALATION_GRACE_MINUTES,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    },
     auth: {
       jwtKey: loadJwtKey(env),
       issuer: env.JWT_ISSUER,

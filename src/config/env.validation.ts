@@ -111,6 +111,35 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(10)
   OUTBOX_POLL_MS = 250;
+
+  /** How long before a follow-up's due time its owner is reminded. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  REMINDER_LEAD_MINUTES = 120;
+
+  /** How long after a follow-up's window closes the supervisors are escalated to. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ESCALATION_GRACE_MINUTES = 0;
+
+  /** How often the worker re-creates follow-up jobs that Redis lost. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
+
+  /** BullMQ job lock; a crashed worker's job is retried once it lapses (stalled check). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  WORKER_LOCK_DURATION_MS = 30000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(200)
+  WORKER_STALLED_INTERVAL_MS = 30000;
 }
 
 export class EnvironmentError extends Error {}

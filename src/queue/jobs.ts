@@ -1,18 +1,29 @@
 /** Queues and their jobs. Payloads carry ids only (no PHI); processors re-read the database. */
 export enum QueueName {
   Notifications = 'notifications',
+  FollowUps = 'follow-ups',
+  SessionNotes = 'session-notes',
 }
 
 export enum JobName {
   AccountLocked = 'security.account-locked',
+  FollowUpReminder = 'follow-up.reminder',
+  FollowUpEscalation = 'follow-up.escalation',
+  NoteCrisisFlag = 'note.crisis-flag',
 }
 
 export interface JobPayloads {
   [JobName.AccountLocked]: { organizationId: string; userId: string; windowStartedAt: string };
+  [JobName.FollowUpReminder]: { organizationId: string; followUpId: string };
+  [JobName.FollowUpEscalation]: { organizationId: string; followUpId: string; reason: 'overdue' | 'unreachable' };
+  [JobName.NoteCrisisFlag]: { organizationId: string; noteId: string; clientId: string };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AccountLocked]: QueueName.Notifications,
+  [JobName.FollowUpReminder]: QueueName.FollowUps,
+  [JobName.FollowUpEscalation]: QueueName.FollowUps,
+  [JobName.NoteCrisisFlag]: QueueName.SessionNotes,
 };
 
 export interface JobRequest<N extends JobName = JobName> {

@@ -3,6 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password';
 import { loadConfig } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
+import { seedCaseloads } from '../modules/clients/clients.seed';
+import { seedDischarges } from '../modules/discharges/discharges.seed';
+import { seedRecoveryPlans } from '../modules/recovery-plans/recovery-plans.seed';
+import { seedSessionNotes } from '../modules/session-notes/session-notes.seed';
 
 export const DEMO_ORGANIZATION = 'Demo Recovery Community';
 
@@ -69,7 +73,8 @@ async function seedPeople(m: EntityManager, password: string): Promise<DemoPeopl
 
 /** Later features add their demo records here, each idempotent and fictional. */
 export type DemoSeeder = (m: EntityManager, people: DemoPeople) => Promise<void>;
-const SEEDERS: DemoSeeder[] = [];
+// Plans and assessments build on the demo clients: keep seedRecoveryPlans after the clients' seeder.
+const SEEDERS: DemoSeeder[] = [seedCaseloads, seedRecoveryPlans, seedSessionNotes, seedDischarges];
 
 export async function seedDemo(dataSource: DataSource, password: string): Promise<DemoPeople> {
   return dataSource.transaction(async (m) => {

@@ -127,7 +127,7 @@ describe('users (e2e)', () => {
       const seen: string[] = [];
       let cursor: string | null = '';
       while (cursor !== null) {
-        const res = await http().get(`/api/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`).auth(fresh.admin.token, { type: 'bearer' }).expect(200);
+        const res: request.Response = await http().get(`/api/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`).auth(fresh.admin.token, { type: 'bearer' }).expect(200);
         seen.push(...res.body.items.map((u: { id: string }) => u.id));
         cursor = res.body.nextCursor;
       }

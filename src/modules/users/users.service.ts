@@ -13,6 +13,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
+import { releaseCaseload } from '../clients/caseload-release';
 import { TeamMember } from '../teams/team.entity';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -84,6 +85,8 @@ export class UsersService {
       const user = await m.findOneByOrFail(User, where);
       if (teamIds) await this.setTeams(m, actor.organizationId, id, user.role, teamIds);
       if (deactivating) await this.revokeSessions(m, id);
+      // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4).
+      if (deactivating) await releaseCaseload(m, this.audit, actor, id);
       await this.audit.record(m, actor, {
         action: deactivating ? 'user.deactivate' : 'user.update',
         resourceType: 'User',

@@ -1,0 +1,10 @@
+import { Scenario } from './context';
+import { s1Note } from './s1-note';
+import { s2Caseload, s3Dashboard } from './s2-s3-caseloads';
+import { s4Discharge } from './s4-discharge';
+import { s5Worker } from './s5-worker';
+import { s6AuthGet } from './s6-auth-get';
+import { s7Login } from './s7-login';
+
+/** In the order they run; the memory scenario (sustained mix of these) runs last. */
+export const SCENARIOS: Scenario[] = [s1Note, s2Caseload, s3Dashboard, s4Discharge, s5Worker, s6AuthGet, s7Login];

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+import { Pool, PoolClient } from 'pg';
+
+/**
+ * The raw baseline: node:http + pg, no framework, no validation library, no ORM, running the same
+ * SQL as the service for each measured route. The caller is read from the bearer token's claims
+ * without verifying it (the service's auth cost is part of what the ratio measures).
+ */
+export interface Caller {
+  id: string;
+  organizationId: string;
+  role: string;
+}
+
+export interface BaselineContext {
+  pool: Pool;
+  caller(req: IncomingMessage): Caller;
+  tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T>;
+}
+
+export type Handler = (ctx: BaselineContext, req: IncomingMessage, params: string[], body: unknown) => Promise<[number, unknown]>;
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+export const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  user: process.env.PGUSER,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  options: '-c role=recovery_bridge_app',
+});
+
+export const ctx: BaselineContext = {
+  pool,
+  caller(req) {
+    const token = (req.headers.authorization ?? '').slice('Bearer '.length);
+    const c = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>;
+    return { id: c.sub, organizationId: c.org, role: c.role };
+  },
+  async tx(fn) {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      const result = await fn(c);
+      await c.query('COMMIT');
+      return result;
+    } catch (err) {
+      await c.query('ROLLBACK');
+      throw err;
+    } finally {
+      c.release();
+    }
+  },
+};
+
+const AUDIT = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+  client_id, resource_type, resource_id, outcome, correlation_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+export function audit(c: PoolClient | Pool, who: Caller, action: string, clientId: string | null, type: string, id: string | null): Promise<unknown> {
+  return c.query(AUDIT, [who.organizationId, who.id, 'user', who.role, action, clientId, type, id, 'success', randomUUID()]);
+}
+

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { Principal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { PageQuery } from '../../common/dto/page.query';
+import { Page, toPage } from '../../common/dto/pagination';
+import { ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { Assessment } from './assessment.entity';
+import { toAssessmentResponse } from './assessment.mapper';
+import {
+  barc10Trend,
+  BARC10_REMISSION_THRESHOLD,
+  isAtOrAboveRemissionThreshold,
+  scoreBarc10,
+} from './barc10';
+import { CreateAssessmentDto } from './dto/assessment.dto';
+import { AssessmentResponse, AssessmentTrendResponse } from './dto/assessment.response';
+
+// Clocks of tablets used in the field drift; a little future skew is not an error.
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+@Injectable()
+export class AssessmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(
+    principal: Principal,
+    clientId: string,
+    dto: CreateAssessmentDto,
+  ): Promise<AssessmentResponse> {
+    const administeredAt = dto.administeredAt ? new Date(dto.administeredAt) : new Date();
+    if (administeredAt.getTime() > Date.now() + FUTURE_SKEW_MS) {
+      throw new ValidationError([
+        { field: 'administeredAt', message: 'administeredAt must not be in the future' },
+      ]);
+    }
+    const { total } = scoreBarc10(dto.answers);
+    return this.dataSource.transaction(async (m) => {
+      const client = await this.access.requireClient(principal, clientId, m);
+      const saved = await m.save(
+        m.create(Assessment, {
+          organizationId: client.organizationId,
+          clientId,
+          instrument: dto.instrument,
+          answers: dto.answers,
+          total,
+          administeredAt,
+          administeredById: principal.id,
+        }),
+      );
+      await this.audit.record(m, principal, {
+        action: 'assessment.create',
+        clientId,
+        resourceType: 'Assessment',
+        resourceId: saved.id,
+      });
+      return toAssessmentResponse(await m.findOneByOrFail(Assessment, { id: saved.id }));
+    });
+  }
+
+  async list(
+    principal: Principal,
+    clientId: string,
+    query: PageQuery,
+  ): Promise<Page<AssessmentResponse>> {
+    await this.access.requireClient(principal, clientId);
+    const qb = this.dataSource
+      .getRepository(Assessment)
+      .createQueryBuilder('a')
+      .where('a.client_id = :clientId AND a.organization_id = :org', {
+        clientId,
+        org: principal.organizationId,
+      });
+    const rows = await pageNewestFirst(qb, 'a', query, 'administered_at').getMany();
+    await this.audit.recordNow(principal, {
+      action: 'assessment.list',
+      clientId,
+      resourceType: 'Assessment',
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (a) => ({ key: a.administeredAt.toISOString(), id: a.id }),
+      toAssessmentResponse,
+    );
+  }
+
+  /** Every BARC-10 total of the client, oldest first: a client's series is short (monthly at most). */
+  async trend(principal: Principal, clientId: string): Promise<AssessmentTrendResponse> {
+    await this.access.requireClient(principal, clientId);
+    const rows = await this.dataSource.getRepository(Assessment).find({
+      select: { id: true, total: true, administeredAt: true },
+      where: { clientId, organizationId: principal.organizationId, instrument: 'BARC-10' },
+      order: { administeredAt: 'ASC', id: 'ASC' },
+    });
+    await this.audit.recordNow(principal, {
+      action: 'assessment.trend',
+      clientId,
+      resourceType: 'Assessment',
+    });
+    const changes = barc10Trend(rows.map((r) => r.total));
+    return {
+      clientId,
+      instrument: 'BARC-10',
+      remissionThreshold: BARC10_REMISSION_THRESHOLD,
+      points: rows.map((r, i) => ({
+        assessmentId: r.id,
+        administeredAt: r.administeredAt.toISOString(),
+        atOrAboveRemissionThreshold: isAtOrAboveRemissionThreshold(r.total),
+        ...changes[i],
+      })),
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { Role } from '../../auth/permissions';
+import { UserPrincipal } from '../../auth/principal';
+import { PageQuery } from '../../common/dto/page.query';
+import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
+import {
+  CaseloadClientResponse,
+  CaseloadDetailResponse,
+  CaseloadSummaryResponse,
+} from './dto/caseload.response';
+
+type SummaryRow = Omit<CaseloadSummaryResponse, 'followUpCompletionRate'> & {
+  followUpsCompleted90Days: number;
+  followUpsDue90Days: number;
+};
+
+const iso = (s: string | null): string | null => (s ? new Date(s).toISOString() : null);
+
+function toSummary(row: SummaryRow): CaseloadSummaryResponse {
+  const { followUpsCompleted90Days, followUpsDue90Days, ...rest } = row;
+  const rate =
+    followUpsDue90Days === 0
+      ? null
+      : Math.round((followUpsCompleted90Days / followUpsDue90Days) * 1000) / 1000;
+  return {
+    specialistId: rest.specialistId,
+    firstName: rest.firstName,
+    lastName: rest.lastName,
+    active: rest.active,
+    activeClients: rest.activeClients,
+    caseloadCap: rest.caseloadCap,
+    noContact14Days: rest.noContact14Days,
+    overdueFollowUps: rest.overdueFollowUps,
+    followUpCompletionRate: rate,
+    unsignedNotesOver72Hours: rest.unsignedNotesOver72Hours,
+    notesAwaitingReview: rest.notesAwaitingReview,
+    plansPastReview: rest.plansPastReview,
+    certificationStatus: rest.certificationStatus,
+    credential: rest.credential,
+    certificationExpiresOn: rest.certificationExpiresOn,
+  };
+}
+
+const toClient = (c: CaseloadClientResponse): CaseloadClientResponse => ({
+  id: c.id,
+  firstName: c.firstName,
+  lastName: c.lastName,
+  preferredName: c.preferredName,
+  status: c.status,
+  needsReassignment: c.needsReassignment,
+  lastContactAt: iso(c.lastContactAt),
+  nextFollowUpDueAt: iso(c.nextFollowUpDueAt),
+  overdueFollowUps: c.overdueFollowUps,
+});
+
+/** Supervision dashboards (SPEC section 10): each answer is one SQL statement plus its audit event. */
+@Injectable()
+export class CaseloadsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: UserPrincipal, query: PageQuery): Promise<Page<CaseloadSummaryResponse>> {
+    const after = this.afterName(query.cursor);
+    const rows: (SummaryRow & { lastName: string; firstName: string })[] =
+      await this.dataSource.query(CASELOAD_SUMMARY, [
+        actor.organizationId,
+        this.supervisorOf(actor),
+        after?.lastName ?? null,
+        after?.firstName ?? null,
+        after?.id ?? null,
+        query.limit + 1,
+      ]);
+    await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
+    return toPage(
+      rows,
+      query.limit,
+      (r) => ({ key: JSON.stringify([r.lastName, r.firstName]), id: r.specialistId }),
+      toSummary,
+    );
+  }
+
+  async get(actor: UserPrincipal, specialistId: string): Promise<CaseloadDetailResponse> {
+    const [row] = await this.dataSource.query(CASELOAD_DETAIL, [
+      actor.organizationId,
+      this.supervisorOf(actor),
+      specialistId,
+    ]);
+    const entry = { action: 'caseload.read', resourceType: 'Caseload', resourceId: specialistId };
+    if (!row) {
+      await this.audit.recordNow(actor, { ...entry, outcome: 'denied' });
+      throw new NotFoundError('Specialist');
+    }
+    await this.audit.recordNow(actor, entry);
+    return { ...toSummary(row), clients: row.clients.map(toClient) };
+  }
+
+  private supervisorOf(actor: UserPrincipal): string | null {
+    return actor.role === Role.Admin ? null : actor.id;
+  }
+
+  private afterName(
+    cursor: string | undefined,
+  ): { lastName: string; firstName: string; id: string } | undefined {
+    const position = decodeCursor(cursor);
+    if (!position) return undefined;
+    const invalid = new ValidationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+    let names: unknown;
+    try {
+      names = JSON.parse(position.key);
+    } catch {
+      throw invalid;
+    }
+    if (!Array.isArray(names) || names.length !== 2 || !names.every((n) => typeof n === 'string'))
+      throw invalid;
+    return { lastName: names[0], firstName: names[1], id: position.id };
+  }
+}

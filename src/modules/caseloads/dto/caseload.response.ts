@@ -1,0 +1,106 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+
+export class SpecialistIdParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly specialistId: string;
+}
+
+export class CaseloadSummaryResponse {
+  @ApiProperty({ format: 'uuid' })
+  specialistId: string;
+
+  @ApiProperty()
+  firstName: string;
+
+  @ApiProperty()
+  lastName: string;
+
+  @ApiProperty()
+  active: boolean;
+
+  @ApiProperty({ description: 'Clients on the caseload that are not closed' })
+  activeClients: number;
+
+  @ApiProperty()
+  caseloadCap: number;
+
+  @ApiProperty()
+  noContact14Days: number;
+
+  @ApiProperty()
+  overdueFollowUps: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Completed share of follow-ups due in the last 90 days',
+  })
+  followUpCompletionRate: number | null;
+
+  @ApiProperty({ description: 'Draft notes of sessions more than 72 hours ago' })
+  unsignedNotesOver72Hours: number;
+
+  @ApiProperty({ description: 'Signed notes awaiting a supervisor’s review' })
+  notesAwaitingReview: number;
+
+  @ApiProperty({ description: 'Active recovery plans past their review date' })
+  plansPastReview: number;
+
+  @ApiProperty({ enum: ['none', 'expired', 'expiring', 'active'] })
+  certificationStatus: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  credential: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  certificationExpiresOn: string | null;
+}
+
+export class CaseloadPageResponse {
+  @ApiProperty({ type: [CaseloadSummaryResponse] })
+  items: CaseloadSummaryResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class CaseloadClientResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  firstName: string;
+
+  @ApiProperty()
+  lastName: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  preferredName: string | null;
+
+  @ApiProperty()
+  status: string;
+
+  @ApiProperty()
+  needsReassignment: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastContactAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Earliest open follow-up',
+  })
+  nextFollowUpDueAt: string | null;
+
+  @ApiProperty()
+  overdueFollowUps: number;
+}
+
+export class CaseloadDetailResponse extends CaseloadSummaryResponse {
+  @ApiProperty({ type: [CaseloadClientResponse] })
+  clients: CaseloadClientResponse[];
+}

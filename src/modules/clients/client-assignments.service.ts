@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { UserPrincipal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { PageQuery } from '../../common/dto/page.query';
+import { Page, toPage } from '../../common/dto/pagination';
+import { ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { CaseloadRulesService } from '../specialists/caseload-rules.service';
+import {
+  AssignmentResponse,
+  CoverageResponse,
+  CreateAssignmentDto,
+  CreateCoverageDto,
+} from './dto/assignment.dto';
+
+interface AssignmentRow {
+  id: string;
+  clientId: string;
+  specialistId: string | null;
+  assignedById: string | null;
+  reason: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  startedAtKey: string;
+}
+
+// The columns of an assignment row, qualified by `p` (an alias and dot, or '' in RETURNING).
+const assignmentColumns = (p: string): string[] => [
+  `${p}id AS id`,
+  `${p}client_id AS "clientId"`,
+  `${p}specialist_id AS "specialistId"`,
+  `${p}assigned_by_id AS "assignedById"`,
+  `${p}reason AS reason`,
+  `${p}started_at AS "startedAt"`,
+  `${p}ended_at AS "endedAt"`,
+  `to_char(${p}started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startedAtKey"`,
+];
+
+const toAssignmentResponse = (r: AssignmentRow): AssignmentResponse => ({
+  id: r.id,
+  clientId: r.clientId,
+  specialistId: r.specialistId,
+  assignedById: r.assignedById,
+  reason: r.reason,
+  startedAt: r.startedAt.toISOString(),
+  endedAt: r.endedAt ? r.endedAt.toISOString() : null,
+});
+
+/** Primary assignment (with its history) and time-boxed coverage: supervisors' work. */
+@Injectable()
+export class ClientAssignmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly rules: CaseloadRulesService,
+  ) {}
+
+  async assign(
+    actor: UserPrincipal,
+    clientId: string,
+    dto: CreateAssignmentDto,
+  ): Promise<AssignmentResponse> {
+    return this.dataSource.transaction(async (m) => {
+      await this.access.requireClient(actor, clientId, m);
+      await this.rules.requireAssignable(m, actor, dto.specialistId);
+      if (!dto.overrideCaseloadCap) await this.rules.assertUnderCap(m, dto.specialistId, clientId);
+      await m.query(`SELECT 1 FROM client WHERE id = $1 FOR UPDATE`, [clientId]);
+      await m.query(
+        `UPDATE client_assignment SET ended_at = now() WHERE client_id = $1 AND ended_at IS NULL`,
+        [clientId],
+      );
+      const [row] = await m.query(
+        `INSERT INTO client_assignment (client_id, specialist_id, assigned_by_id, reason) VALUES ($1, $2, $3, $4)
+         RETURNING ${assignmentColumns('').join(', ')}`,
+        [clientId, dto.specialistId, actor.id, dto.reason ?? null],
+      );
+      await this.moveClient(m, clientId, dto.specialistId);
+      await this.audit.record(m, actor, {
+        action: 'client.assign',
+        clientId,
+        resourceType: 'ClientAssignment',
+        resourceId: row.id,
+      });
+      return toAssignmentResponse(row);
+    });
+  }
+
+  async history(
+    actor: UserPrincipal,
+    clientId: string,
+    query: PageQuery,
+  ): Promise<Page<AssignmentResponse>> {
+    await this.access.requireClient(actor, clientId);
+    const qb = this.dataSource.manager
+      .createQueryBuilder()
+      .select(assignmentColumns('a.'))
+      .from('client_assignment', 'a')
+      .where('a.client_id = :clientId', { clientId });
+    const rows = await pageNewestFirst(qb, 'a', query, 'started_at').getRawMany<AssignmentRow>();
+    await this.audit.recordNow(actor, {
+      action: 'client.assignment.list',
+      clientId,
+      resourceType: 'ClientAssignment',
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (r) => ({ key: r.startedAtKey, id: r.id }),
+      toAssignmentResponse,
+    );
+  }
+
+  async cover(
+    actor: UserPrincipal,
+    clientId: string,
+    dto: CreateCoverageDto,
+  ): Promise<CoverageResponse> {
+    const startsAt = dto.startsAt ? new Date(dto.startsAt) : new Date();
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt <= new Date())
+      throw new ValidationError([{ field: 'endsAt', message: 'endsAt must be in the future' }]);
+    if (endsAt <= startsAt)
+      throw new ValidationError([{ field: 'endsAt', message: 'endsAt must be after startsAt' }]);
+    return this.dataSource.transaction(async (m) => {
+      await this.access.requireClient(actor, clientId, m);
+      await this.rules.requireAssignable(m, actor, dto.specialistId);
+      const [row] = await m.query(
+        `INSERT INTO client_coverage (client_id, specialist_id, created_by_id, starts_at, ends_at)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, client_id AS "clientId", specialist_id AS "specialistId", created_by_id AS "createdById",
+           starts_at AS "startsAt", ends_at AS "endsAt", created_at AS "createdAt"`,
+        [clientId, dto.specialistId, actor.id, startsAt, endsAt],
+      );
+      await this.audit.record(m, actor, {
+        action: 'client.cover',
+        clientId,
+        resourceType: 'ClientCoverage',
+        resourceId: row.id,
+      });
+      return {
+        ...row,
+        startsAt: row.startsAt.toISOString(),
+        endsAt: row.endsAt.toISOString(),
+        createdAt: row.createdAt.toISOString(),
+      };
+    });
+  }
+
+  // The client, and the open follow-ups its owner works, move to the new specialist together.
+  private async moveClient(
+    m: EntityManager,
+    clientId: string,
+    specialistId: string,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE client SET primary_specialist_id = $2, needs_reassignment = false, version = version + 1, updated_at = now()
+       WHERE id = $1`,
+      [clientId, specialistId],
+    );
+    await m.query(
+      `UPDATE follow_up SET owner_id = $2, version = version + 1, updated_at = now()
+       WHERE client_id = $1 AND status IN ('requested', 'ready', 'in-progress') AND owner_id IS DISTINCT FROM $2`,
+      [clientId, specialistId],
+    );
+  }
+}

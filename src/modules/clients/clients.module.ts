@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { SpecialistsModule } from '../specialists/specialists.module';
+import { ClientAssignmentsController } from './client-assignments.controller';
+import { ClientAssignmentsService } from './client-assignments.service';
+import { Client } from './client.entity';
+import { ClientsController } from './clients.controller';
+import { ClientsService } from './clients.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Client]), SpecialistsModule],
+  controllers: [ClientsController, ClientAssignmentsController],
+  providers: [ClientsService, ClientAssignmentsService],
+  exports: [ClientsService],
+})
+export class ClientsModule {}

@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { Role } from '../../auth/permissions';
+import { UserPrincipal } from '../../auth/principal';
+import { Page, toPage } from '../../common/dto/pagination';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { updateVersioned } from '../../common/http/etag';
+import { isUniqueViolation } from '../../database/pg-errors';
+import { AuditService } from '../audit/audit.service';
+import { CaseloadRulesService } from '../specialists/caseload-rules.service';
+import { assertNoDuplicate, findByIdentifiers } from './client-dedupe';
+import { Client } from './client.entity';
+import { toClientResponse } from './client.mapper';
+import {
+  findClientRow,
+  replaceIdentifiers,
+  selectClients,
+  uniqueIdentifiers,
+} from './client.queries';
+import { DuplicateClientError, SupervisorOnlyFieldError } from './clients.errors';
+import { ClientResponse } from './dto/client.response';
+import { ClientIdentifierDto, CreateClientDto } from './dto/create-client.dto';
+import { ListClientsQuery } from './dto/list-clients.query';
+import { UpdateClientDto } from './dto/update-client.dto';
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly rules: CaseloadRulesService,
+  ) {}
+
+  async create(actor: UserPrincipal, dto: CreateClientDto): Promise<ClientResponse> {
+    const isSupervisor = actor.role === Role.Supervisor;
+    if (
+      !isSupervisor &&
+      (dto.allowDuplicate || dto.overrideCaseloadCap || dto.primarySpecialistId !== undefined)
+    ) {
+      throw new SupervisorOnlyFieldError();
+    }
+    // A peer's new client joins their own caseload; a supervisor's joins the chosen one or the queue.
+    const specialistId = isSupervisor ? (dto.primarySpecialistId ?? null) : actor.id;
+    const identifiers = uniqueIdentifiers(dto.identifiers ?? []);
+    return this.mapIdentifierConflict({ organizationId: actor.organizationId, identifiers }, () =>
+      this.dataSource.transaction(async (m) => {
+        await assertNoDuplicate(
+          m,
+          { ...dto, organizationId: actor.organizationId, identifiers },
+          dto.allowDuplicate === true,
+        );
+        if (specialistId && isSupervisor)
+          await this.rules.requireAssignable(m, actor, specialistId);
+        if (specialistId && !dto.overrideCaseloadCap)
+          await this.rules.assertUnderCap(m, specialistId);
+        const id = await this.insert(m, actor, dto, specialistId);
+        await replaceIdentifiers(m, actor.organizationId, id, identifiers);
+        const row = await findClientRow(m, id);
+        await this.audit.record(m, actor, {
+          action: 'client.create',
+          clientId: id,
+          resourceType: 'Client',
+          resourceId: id,
+        });
+        return toClientResponse(row);
+      }),
+    );
+  }
+
+  async get(actor: UserPrincipal, id: string): Promise<ClientResponse> {
+    await this.access.requireClient(actor, id);
+    const row = await findClientRow(this.dataSource.manager, id);
+    await this.audit.recordNow(actor, {
+      action: 'client.read',
+      clientId: id,
+      resourceType: 'Client',
+      resourceId: id,
+    });
+    return toClientResponse(row);
+  }
+
+  async update(
+    actor: UserPrincipal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateClientDto,
+  ): Promise<ClientResponse> {
+    const { identifiers, ...fields } = dto;
+    const unique = identifiers ? uniqueIdentifiers(identifiers) : undefined;
+    return this.mapIdentifierConflict(
+      { organizationId: actor.organizationId, identifiers: unique ?? [], clientId: id },
+      () =>
+        this.dataSource.transaction(async (m) => {
+          const client = await this.access.requireClient(actor, id, m);
+          const reopening =
+            client.status === 'closed' && fields.status !== undefined && fields.status !== 'closed';
+          // A peer reopening a client is held to their cap, as when creating one.
+          if (reopening && actor.role === Role.PeerSpecialist && client.primarySpecialistId) {
+            await this.rules.assertUnderCap(m, client.primarySpecialistId, id);
+          }
+          await updateVersioned(
+            m,
+            Client,
+            { id, organizationId: actor.organizationId },
+            expectedVersion,
+            fields,
+          );
+          if (unique) await replaceIdentifiers(m, actor.organizationId, id, unique);
+          const row = await findClientRow(m, id);
+          await this.audit.record(m, actor, {
+            action: 'client.update',
+            clientId: id,
+            resourceType: 'Client',
+            resourceId: id,
+          });
+          return toClientResponse(row);
+        }),
+    );
+  }
+
+  async list(actor: UserPrincipal, query: ListClientsQuery): Promise<Page<ClientResponse>> {
+    const qb = this.access.scopeClients(selectClients(this.dataSource.manager), actor);
+    if (query.q) {
+      qb.andWhere(
+        `lower(c.first_name || ' ' || c.last_name || ' ' || coalesce(c.preferred_name, '')) LIKE :q`,
+        {
+          q: `%${escapeLike(query.q.toLowerCase())}%`,
+        },
+      );
+    }
+    if (query.identifier) {
+      const bar = query.identifier.indexOf('|');
+      qb.andWhere(
+        `c.id IN (SELECT ci.client_id FROM client_identifier ci
+          WHERE ci.organization_id = :scopeOrgId AND ci.system = :idSystem AND ci.value = :idValue)`,
+        { idSystem: query.identifier.slice(0, bar), idValue: query.identifier.slice(bar + 1) },
+      );
+    }
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.specialistId)
+      qb.andWhere('c.primary_specialist_id = :specialistId', { specialistId: query.specialistId });
+    if (query.noContactDays !== undefined) {
+      qb.andWhere(
+        `(c.last_contact_at IS NULL OR c.last_contact_at < now() - make_interval(days => :days))`,
+        {
+          days: query.noContactDays,
+        },
+      );
+    }
+    if (query.assigned !== undefined) {
+      qb.andWhere(
+        query.assigned ? 'c.primary_specialist_id IS NOT NULL' : 'c.primary_specialist_id IS NULL',
+      );
+    }
+    if (query.needsReassignment !== undefined) {
+      qb.andWhere('c.needs_reassignment = :needsReassignment', {
+        needsReassignment: query.needsReassignment,
+      });
+    }
+    const rows = await pageNewestFirst(qb, 'c', query).getRawMany();
+    await this.audit.recordNow(actor, { action: 'client.list', resourceType: 'Client' });
+    return toPage(rows, query.limit, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
+  }
+
+  private async insert(
+    m: EntityManager,
+    actor: UserPrincipal,
+    dto: CreateClientDto,
+    specialistId: string | null,
+  ): Promise<string> {
+    const [{ id }] = await m.query(
+      `INSERT INTO client (organization_id, first_name, last_name, preferred_name, date_of_birth, pronouns, email, phone,
+         preferred_contact_method, recovery_start_date, status, primary_specialist_id, part2_notice_acknowledged_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [
+        actor.organizationId,
+        dto.firstName,
+        dto.lastName,
+        dto.preferredName ?? null,
+        dto.dateOfBirth,
+        dto.pronouns ?? null,
+        dto.email ?? null,
+        dto.phone ?? null,
+        dto.preferredContactMethod ?? null,
+        dto.recoveryStartDate ?? null,
+        dto.status ?? 'active',
+        specialistId,
+        dto.part2NoticeAcknowledgedOn ?? null,
+      ],
+    );
+    if (specialistId) {
+      await m.query(
+        `INSERT INTO client_assignment (client_id, specialist_id, assigned_by_id) VALUES ($1, $2, $3)`,
+        [id, specialistId, actor.id],
+      );
+    }
+    return id;
+  }
+
+  /** Two writers racing on one identifier: the loser answers 409 with the winner's id. */
+  private async mapIdentifierConflict<T>(
+    target: { organizationId: string; identifiers: ClientIdentifierDto[]; clientId?: string },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isUniqueViolation(err, 'client_identifier_org_uq')) throw err;
+      const existing = await findByIdentifiers(
+        this.dataSource.manager,
+        target,
+        target.clientId ?? null,
+      );
+      throw new DuplicateClientError(existing ?? 'unknown');
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+import { CLIENT_STATUSES, CONTACT_METHODS, ClientStatus, ContactMethod } from '../client.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = (field: string) => ({ message: `${field} must be a date (YYYY-MM-DD)` });
+
+export class ClientIdentifierDto {
+  @ApiProperty({
+    example: 'urn:oid:2.16.840.1.113883.3.4.5.6',
+    description: 'Identifier system (EHR MRN, Medicaid id...)',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  readonly system: string;
+
+  @ApiProperty({ example: 'MRN-000123' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly value: string;
+}
+
+/** Fields a peer or supervisor may set on a client, at creation or later (PATCH). */
+export class ClientFieldsDto {
+  @ApiProperty({ example: 'Alex' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly firstName: string;
+
+  @ApiProperty({ example: 'Example' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  readonly lastName: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'Lex' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  readonly preferredName?: string | null;
+
+  @ApiProperty({ format: 'date', example: '1990-04-12' })
+  @Matches(DATE, DATE_MESSAGE('dateOfBirth'))
+  @IsISO8601({ strict: true }, DATE_MESSAGE('dateOfBirth'))
+  readonly dateOfBirth: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'they/them' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  readonly pronouns?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  readonly email?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: '+1-555-0100' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  readonly phone?: string | null;
+
+  @ApiPropertyOptional({ enum: CONTACT_METHODS, nullable: true })
+  @IsOptional()
+  @IsIn(CONTACT_METHODS)
+  readonly preferredContactMethod?: ContactMethod | null;
+
+  @ApiPropertyOptional({ type: [ClientIdentifierDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ClientIdentifierDto)
+  readonly identifiers?: ClientIdentifierDto[];
+
+  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('recoveryStartDate'))
+  @IsISO8601({ strict: true }, DATE_MESSAGE('recoveryStartDate'))
+  readonly recoveryStartDate?: string | null;
+
+  @ApiPropertyOptional({ enum: CLIENT_STATUSES, default: 'active' })
+  @IsOptional()
+  @IsIn(CLIENT_STATUSES)
+  readonly status?: ClientStatus;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    nullable: true,
+    description: '42 CFR Part 2 notice acknowledged on',
+  })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
+  @IsISO8601({ strict: true }, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
+  readonly part2NoticeAcknowledgedOn?: string | null;
+}
+
+export class CreateClientDto extends ClientFieldsDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Supervisors only: the primary specialist' })
+  @IsOptional()
+  @IsUUID()
+  readonly primarySpecialistId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Supervisors only: create despite a name and date-of-birth match',
+  })
+  @IsOptional()
+  @IsBoolean()
+  readonly allowDuplicate?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Supervisors only: assign beyond the specialist’s caseload cap',
+  })
+  @IsOptional()
+  @IsBoolean()
+  readonly overrideCaseloadCap?: boolean;
+}

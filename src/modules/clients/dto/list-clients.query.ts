@@ -1,0 +1,71 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+import { PageQuery } from '../../../common/dto/page.query';
+import { CLIENT_STATUSES, ClientStatus } from '../client.entity';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ListClientsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Name fragment (first, last or preferred name)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  readonly q?: string;
+
+  @ApiPropertyOptional({ description: '`system|value`', example: 'urn:mrn|MRN-1' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(301)
+  @Matches(/^[^|]+\|.+$/, { message: 'identifier must be system|value' })
+  readonly identifier?: string;
+
+  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
+  @IsOptional()
+  @IsIn(CLIENT_STATUSES)
+  readonly status?: ClientStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  readonly specialistId?: string;
+
+  @ApiPropertyOptional({
+    description: 'No contact in at least N days (or never)',
+    minimum: 0,
+    maximum: 3650,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  readonly noContactDays?: number;
+
+  @ApiPropertyOptional({ description: 'false: the "needs assignment" queue' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  readonly assigned?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  readonly needsReassignment?: boolean;
+}

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { AccessService, ScopedClient } from '../../auth/access.service';
+import { UserPrincipal } from '../../auth/principal';
+import { DomainError, ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
+import { FollowUp } from '../follow-ups/follow-up.entity';
+import { FollowUpsService } from '../follow-ups/follow-ups.service';
+import { toFollowUpResponse } from '../follow-ups/follow-up.mapper';
+import { LevelOfCare, planFollowUps } from './cadence';
+import { CadencesService } from './cadences.service';
+import {
+  CreateDischargeDto,
+  CreateReadmissionDto,
+  DischargeResponse,
+  ReadmissionResponse,
+  Recorded,
+} from './dto/discharge.dto';
+
+interface DischargeRow {
+  id: string;
+  organization_id: string;
+  client_id: string;
+  facility: string;
+  level_of_care: LevelOfCare;
+  admitted_at: Date;
+  discharged_at: Date;
+  disposition: string | null;
+  planned: boolean;
+  source: string;
+  created_at: Date;
+}
+
+// A discharge reported a little ahead of the clock (a facility's clock skew) is accepted.
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * The discharge bridge: one transaction records the discharge, its cadence's follow-up tasks,
+ * their job bookkeeping and the outbox rows, so no discharge ever exists without its schedule.
+ */
+@Injectable()
+export class DischargesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly cadences: CadencesService,
+    private readonly followUps: FollowUpsService,
+    private readonly scheduling: FollowUpSchedulingService,
+  ) {}
+
+  async record(
+    actor: UserPrincipal,
+    clientId: string,
+    dto: CreateDischargeDto,
+  ): Promise<Recorded<DischargeResponse>> {
+    const admittedAt = new Date(dto.admittedAt);
+    const dischargedAt = new Date(dto.dischargedAt);
+    assertPeriod(admittedAt, dischargedAt);
+    return this.dataSource.transaction(async (m) => {
+      const client = await this.access.requireClient(actor, clientId, m);
+      if (client.status === 'closed') {
+        throw new DomainError(
+          'BUSINESS_RULE_VIOLATION',
+          'A closed client cannot have a discharge recorded; reopen the client first.',
+        );
+      }
+      const inserted = await this.insert(m, actor, client, dto, admittedAt, dischargedAt);
+      const discharge = inserted ?? (await this.existing(m, clientId, dto.facility, dischargedAt));
+      if (inserted) await this.createFollowUps(m, client, discharge);
+      await this.audit.record(m, actor, {
+        action: inserted ? 'discharge.create' : 'discharge.read',
+        clientId,
+        resourceType: 'Discharge',
+        resourceId: discharge.id,
+      });
+      return { created: !!inserted, body: await this.toResponse(m, discharge) };
+    });
+  }
+
+  /** An explicit readmission: the client's remaining follow-ups wait (on-hold) until the next discharge. */
+  async readmit(
+    actor: UserPrincipal,
+    clientId: string,
+    dto: CreateReadmissionDto,
+  ): Promise<Recorded<ReadmissionResponse>> {
+    return this.dataSource.transaction(async (m) => {
+      const client = await this.access.requireClient(actor, clientId, m);
+      const [inserted]: { id: string }[] = await m.query(
+        `INSERT INTO readmission (organization_id, client_id, facility, level_of_care, admitted_at, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ON CONSTRAINT readmission_once_uq DO NOTHING RETURNING id`,
+        [
+          client.organizationId,
+          clientId,
+          dto.facility,
+          dto.levelOfCare,
+          new Date(dto.admittedAt),
+          actor.id,
+        ],
+      );
+      const id = inserted?.id ?? (await this.existingReadmission(m, clientId, dto)).id;
+      const paused = inserted ? await this.followUps.holdOpenForClient(m, clientId) : [];
+      await this.audit.record(m, actor, {
+        action: inserted ? 'readmission.create' : 'readmission.read',
+        clientId,
+        resourceType: 'Readmission',
+        resourceId: id,
+      });
+      const body = {
+        id,
+        clientId,
+        facility: dto.facility,
+        levelOfCare: dto.levelOfCare,
+        admittedAt: new Date(dto.admittedAt).toISOString(),
+        pausedFollowUpIds: paused,
+      };
+      return { created: !!inserted, body };
+    });
+  }
+
+  // The unique key (client, facility, discharge instant) makes "once" hold under concurrent posts:
+  // a second insert waits for the first transaction and then does nothing.
+  private async insert(
+    m: EntityManager,
+    actor: UserPrincipal,
+    client: ScopedClient,
+    dto: CreateDischargeDto,
+    admittedAt: Date,
+    dischargedAt: Date,
+  ): Promise<DischargeRow | undefined> {
+    const [row]: DischargeRow[] = await m.query(
+      `INSERT INTO discharge (organization_id, client_id, facility, level_of_care, admitted_at, discharged_at,
+         disposition, planned, created_by_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT ON CONSTRAINT discharge_once_uq DO NOTHING RETURNING *`,
+      [
+        client.organizationId,
+        client.id,
+        dto.facility,
+        dto.levelOfCare,
+        admittedAt,
+        dischargedAt,
+        dto.disposition ?? null,
+        dto.planned,
+        actor.id,
+      ],
+    );
+    return row;
+  }
+
+  private async existing(
+    m: EntityManager,
+    clientId: string,
+    facility: string,
+    dischargedAt: Date,
+  ): Promise<DischargeRow> {
+    const [row]: DischargeRow[] = await m.query(
+      `SELECT * FROM discharge WHERE client_id = $1 AND facility = $2 AND discharged_at = $3`,
+      [clientId, facility, dischargedAt],
+    );
+    return row;
+  }
+
+  private async existingReadmission(
+    m: EntityManager,
+    clientId: string,
+    dto: CreateReadmissionDto,
+  ): Promise<{ id: string }> {
+    const [row] = await m.query(
+      `SELECT id FROM readmission WHERE client_id = $1 AND facility = $2 AND admitted_at = $3`,
+      [clientId, dto.facility, new Date(dto.admittedAt)],
+    );
+    return row;
+  }
+
+  private async createFollowUps(
+    m: EntityManager,
+    client: ScopedClient,
+    d: DischargeRow,
+  ): Promise<void> {
+    await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
+    const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
+    const planned = planFollowUps(d.level_of_care, d.discharged_at, steps);
+    await m.insert(
+      FollowUp,
+      planned.map((p) => ({
+        organizationId: client.organizationId,
+        clientId: client.id,
+        dischargeId: d.id,
+        kind: p.kind,
+        label: p.label,
+        status: 'requested' as const,
+        dueAt: p.dueAt,
+        windowStart: p.windowStart,
+        windowEnd: p.windowEnd,
+        ownerId: client.primarySpecialistId,
+      })),
+    );
+    await this.scheduling.scheduleFor(m, await this.tasksOf(m, d.id));
+  }
+
+  private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {
+    return m.find(FollowUp, { where: { dischargeId }, order: { dueAt: 'ASC', label: 'ASC' } });
+  }
+
+  private async toResponse(m: EntityManager, d: DischargeRow): Promise<DischargeResponse> {
+    const tasks = await this.tasksOf(m, d.id);
+    return {
+      id: d.id,
+      clientId: d.client_id,
+      facility: d.facility,
+      levelOfCare: d.level_of_care,
+      admittedAt: d.admitted_at.toISOString(),
+      dischargedAt: d.discharged_at.toISOString(),
+      disposition: d.disposition,
+      planned: d.planned,
+      source: d.source,
+      createdAt: d.created_at.toISOString(),
+      followUps: tasks.map((f) => toFollowUpResponse(f)),
+    };
+  }
+}
+
+function assertPeriod(admittedAt: Date, dischargedAt: Date): void {
+  if (dischargedAt.getTime() < admittedAt.getTime()) {
+    throw new ValidationError([
+      { field: 'dischargedAt', message: 'dischargedAt must not be before admittedAt' },
+    ]);
+  }
+  if (dischargedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+    throw new ValidationError([
+      { field: 'dischargedAt', message: 'dischargedAt must not be in the future' },
+    ]);
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { JobName, JobPayloads } from '../../queue/jobs';
+import { NotificationsService } from '../notifications/notifications.service';
+
+export type JobOutcome = 'done' | 'skipped';
+
+interface TaskRow {
+  id: string;
+  organization_id: string;
+  client_id: string;
+  owner_id: string | null;
+  label: string;
+  due_at: Date;
+  window_end: Date;
+  open: boolean;
+  done_at: Date | null;
+}
+
+// Supervisors of the teams the owner is on; with no owner, the organization's supervisors
+// (the "needs assignment" queue is theirs to work).
+const SUPERVISORS = `SELECT DISTINCT u.id FROM app_user u
+  WHERE u.organization_id = $1 AND u.role = 'supervisor' AND u.active
+    AND ($2::uuid IS NULL OR u.id IN (SELECT s.user_id FROM team_member s
+      JOIN team_member m ON m.team_id = s.team_id AND m.membership = 'member'
+      WHERE s.membership = 'supervisor' AND m.user_id = $2))`;
+
+/**
+ * What the follow-up jobs do. Each re-reads the task and returns quietly when it is no longer
+ * open or the job already had its effect, so a job delivered twice (retry, reconciler, a crashed
+ * worker's stalled job) notifies once: notification dedupe keys, then follow_up_job.done_at.
+ */
+@Injectable()
+export class FollowUpJobsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async remind(jobId: string, payload: JobPayloads[JobName.FollowUpReminder]): Promise<JobOutcome> {
+    const task = await this.load(jobId, payload.followUpId);
+    if (!task) return 'skipped';
+    const recipients = task.owner_id ? [task.owner_id] : await this.supervisors(task);
+    await this.notifications.notify({
+      organizationId: task.organization_id,
+      recipientIds: recipients,
+      kind: 'follow-up.reminder',
+      dedupeKey: `follow-up-reminder|${task.id}|${task.due_at.toISOString()}`,
+      resourceType: 'FollowUp',
+      resourceId: task.id,
+      clientId: task.client_id,
+      data: { label: task.label, dueAt: task.due_at.toISOString() },
+    });
+    return this.markDone(jobId);
+  }
+
+  async escalate(
+    jobId: string,
+    payload: JobPayloads[JobName.FollowUpEscalation],
+  ): Promise<JobOutcome> {
+    const task = await this.load(jobId, payload.followUpId);
+    if (!task) return 'skipped';
+    // A delayed job can fire a little early (clock skew); the window must really be closed.
+    if (payload.reason === 'overdue' && task.window_end.getTime() > Date.now() + 1000)
+      return 'skipped';
+    await this.notifications.notify({
+      organizationId: task.organization_id,
+      recipientIds: await this.supervisors(task),
+      kind: `follow-up.${payload.reason}`,
+      dedupeKey: `follow-up-${payload.reason}|${task.id}|${task.window_end.toISOString()}`,
+      resourceType: 'FollowUp',
+      resourceId: task.id,
+      clientId: task.client_id,
+      data: { label: task.label, dueAt: task.due_at.toISOString(), ownerId: task.owner_id },
+    });
+    return this.markDone(jobId);
+  }
+
+  /** The open task behind a job whose effect is still to happen; otherwise undefined. */
+  private async load(jobId: string, followUpId: string): Promise<TaskRow | undefined> {
+    const [task]: TaskRow[] = await this.dataSource.query(
+      `SELECT f.id, f.organization_id, f.client_id, f.owner_id, f.label, f.due_at, f.window_end,
+              f.status IN ('requested', 'ready', 'in-progress') AS open, j.done_at
+       FROM follow_up f JOIN follow_up_job j ON j.follow_up_id = f.id AND j.job_id = $1
+       WHERE f.id = $2`,
+      [jobId, followUpId],
+    );
+    return task?.open && !task.done_at ? task : undefined;
+  }
+
+  private async supervisors(task: TaskRow): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(SUPERVISORS, [
+      task.organization_id,
+      task.owner_id,
+    ]);
+    if (rows.length > 0 || !task.owner_id) return rows.map((r) => r.id);
+    // An owner on no supervised team: the organization's supervisors rather than nobody.
+    const all: { id: string }[] = await this.dataSource.query(SUPERVISORS, [
+      task.organization_id,
+      null,
+    ]);
+    return all.map((r) => r.id);
+  }
+
+  private async markDone(jobId: string): Promise<JobOutcome> {
+    await this.dataSource.query(
+      `UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL`,
+      [jobId],
+    );
+    return 'done';
+  }
+}

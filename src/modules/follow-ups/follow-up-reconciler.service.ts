@@ -1,0 +1,112 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+import { CONFIG } from '../../config/config.module';
+import { Config } from '../../config/configuration';
+import { QueueName } from '../../queue/jobs';
+
+interface PendingJob {
+  job_id: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+  run_at: Date;
+}
+
+const BATCH = 500;
+
+/**
+ * Re-creates follow-up jobs that Redis lost (flushed, restored from an old snapshot, evicted).
+ * Postgres is the source of truth: every follow_up_job row not yet done, of a task still open,
+ * must have its BullMQ job. A missing job is added again under its deterministic id; a finished
+ * one (its run was skipped while the task was on hold, or it ran out of attempts) is replaced.
+ * Safe with several workers: adds are deduplicated by job id, and effects by the processors.
+ */
+@Injectable()
+export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FollowUpReconcilerService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One full pass; returns how many jobs were re-created. */
+  async reconcileOnce(): Promise<number> {
+    let restored = 0;
+    let after = '';
+    for (;;) {
+      const rows = await this.pendingAfter(after);
+      for (const row of rows) if (await this.ensure(row)) restored++;
+      if (rows.length < BATCH) return restored;
+      after = rows[rows.length - 1].job_id;
+    }
+  }
+
+  private async pendingAfter(after: string): Promise<PendingJob[]> {
+    return this.dataSource.query(
+      `SELECT j.job_id, j.job_name, j.payload, j.run_at FROM follow_up_job j
+       JOIN follow_up f ON f.id = j.follow_up_id
+       WHERE j.done_at IS NULL AND f.status IN ('requested', 'ready', 'in-progress') AND j.job_id > $1
+       ORDER BY j.job_id LIMIT ${BATCH}`,
+      [after],
+    );
+  }
+
+  private async ensure(row: PendingJob): Promise<boolean> {
+    const queue = this.queue();
+    const existing = await queue.getJob(row.job_id);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed') return false;
+      await existing.remove();
+    }
+    const delay = Math.max(0, row.run_at.getTime() - Date.now());
+    await queue.add(row.job_name, row.payload, { jobId: row.job_id, delay });
+    return true;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, this.config.followUps.reconcileIntervalMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const restored = await this.reconcileOnce();
+      if (restored > 0) this.logger.warn({ restored }, 'follow-up jobs re-created');
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'follow-up reconcile failed; will retry');
+    }
+    this.schedule();
+  }
+
+  private queue(): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(QueueName.FollowUps), { strict: false });
+  }
+}

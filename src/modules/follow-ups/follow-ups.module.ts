@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { FollowUpAttempt } from './follow-up-attempt.entity';
+import { FollowUpSchedulingService } from './follow-up-scheduling.service';
+import { FollowUp } from './follow-up.entity';
+import { FollowUpsController } from './follow-ups.controller';
+import { FollowUpsService } from './follow-ups.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([FollowUp, FollowUpAttempt])],
+  controllers: [FollowUpsController],
+  providers: [FollowUpsService, FollowUpSchedulingService],
+  exports: [FollowUpsService, FollowUpSchedulingService],
+})
+export class FollowUpsModule {}

@@ -1,0 +1,340 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { UserPrincipal } from '../../auth/principal';
+import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import {
+  CancelFollowUpDto,
+  CompleteFollowUpDto,
+  FollowUpQuery,
+  FollowUpResponse,
+  RecordAttemptDto,
+} from './dto/follow-up.dto';
+import { FollowUpAttempt } from './follow-up-attempt.entity';
+import { FollowUpSchedulingService } from './follow-up-scheduling.service';
+import { assertTransition, FollowUpStatus, OPEN_STATUSES } from './follow-up-status';
+import { FollowUp } from './follow-up.entity';
+import { toFollowUpResponse } from './follow-up.mapper';
+
+const DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS = 3;
+const sqlList = (values: string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
+const OPEN = sqlList(OPEN_STATUSES);
+const OPEN_OR_HELD = sqlList([...OPEN_STATUSES, 'on-hold']);
+
+/** Follow-up tasks: the queues staff work, and the FHIR Task transitions. */
+@Injectable()
+export class FollowUpsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly scheduling: FollowUpSchedulingService,
+  ) {}
+
+  async list(actor: UserPrincipal, query: FollowUpQuery): Promise<Page<FollowUpResponse>> {
+    const qb = this.scoped(this.dataSource.manager, actor);
+    this.applyFilters(qb, actor, query);
+    const after = decodeCursor(query.cursor);
+    if (after) {
+      qb.andWhere('(f.due_at, f.id) > (:afterKey::timestamptz, :afterId::uuid)', {
+        afterKey: after.key,
+        afterId: after.id,
+      });
+    }
+    const rows = await qb
+      .orderBy('f.due_at', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .limit(query.limit + 1)
+      .getMany();
+    const attempts = await this.attemptsOf(
+      this.dataSource.manager,
+      rows.slice(0, query.limit).map((f) => f.id),
+    );
+    await this.audit.recordNow(actor, {
+      action: 'follow-up.list',
+      resourceType: 'FollowUp',
+      clientId: query.clientId,
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (f) => ({ key: f.dueAt.toISOString(), id: f.id }),
+      (f) => toFollowUpResponse(f, attempts.get(f.id)),
+    );
+  }
+
+  async get(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
+    const f = await this.requireFollowUp(this.dataSource.manager, actor, id);
+    const attempts = await this.attemptsOf(this.dataSource.manager, [id]);
+    await this.audit.recordNow(actor, {
+      action: 'follow-up.read',
+      clientId: f.clientId,
+      resourceType: 'FollowUp',
+      resourceId: id,
+    });
+    return toFollowUpResponse(f, attempts.get(id));
+  }
+
+  start(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
+    return this.act(actor, id, 'follow-up.start', async (m, f) => {
+      assertTransition(f.status, 'in-progress');
+      await this.setStatus(m, f.id, 'in-progress', { started_at: new Date() });
+    });
+  }
+
+  complete(actor: UserPrincipal, id: string, dto: CompleteFollowUpDto): Promise<FollowUpResponse> {
+    return this.act(actor, id, 'follow-up.complete', async (m, f) => {
+      const to: FollowUpStatus = dto.outcome === 'unreachable' ? 'failed' : 'completed';
+      assertTransition(f.status, to);
+      if (dto.sessionNoteId) await this.requireNoteOfClient(m, f, dto.sessionNoteId);
+      await this.setStatus(m, f.id, to, {
+        completed_at: new Date(),
+        outcome: dto.outcome,
+        session_note_id: dto.sessionNoteId ?? null,
+      });
+      if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
+    });
+  }
+
+  cancel(actor: UserPrincipal, id: string, dto: CancelFollowUpDto): Promise<FollowUpResponse> {
+    return this.act(actor, id, 'follow-up.cancel', async (m, f) => {
+      assertTransition(f.status, 'cancelled');
+      await this.setStatus(m, f.id, 'cancelled', { status_reason: dto.reason ?? null });
+    });
+  }
+
+  /** An attempt moves the task in progress; the Nth "unable to reach" escalates to the supervisors. */
+  recordAttempt(
+    actor: UserPrincipal,
+    id: string,
+    dto: RecordAttemptDto,
+  ): Promise<FollowUpResponse> {
+    return this.act(actor, id, 'follow-up.attempt', async (m, f) => {
+      if (f.status !== 'in-progress') {
+        assertTransition(f.status, 'in-progress');
+        await this.setStatus(m, f.id, 'in-progress', { started_at: new Date() });
+      }
+      await m.insert(FollowUpAttempt, {
+        organizationId: f.organizationId,
+        followUpId: f.id,
+        clientId: f.clientId,
+        method: dto.method,
+        outcome: dto.outcome,
+        note: dto.note ?? null,
+        authorId: actor.id,
+        attemptedAt: new Date(),
+      });
+      if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
+      if (dto.outcome === 'unable_to_reach') await this.countUnreachable(m, f);
+    });
+  }
+
+  /** Closing a client cancels its remaining follow-ups (clients module calls this in its transaction). */
+  async cancelOpenForClient(
+    manager: EntityManager,
+    clientId: string,
+    reason = 'client-closed',
+  ): Promise<string[]> {
+    return this.bulkStatus(
+      manager,
+      `client_id = $1 AND status IN ${OPEN_OR_HELD}`,
+      [clientId],
+      'cancelled',
+      reason,
+    );
+  }
+
+  /** A readmission pauses the remaining follow-ups. */
+  async holdOpenForClient(
+    manager: EntityManager,
+    clientId: string,
+    reason = 'readmitted',
+  ): Promise<string[]> {
+    return this.bulkStatus(
+      manager,
+      `client_id = $1 AND status IN ${OPEN}`,
+      [clientId],
+      'on-hold',
+      reason,
+    );
+  }
+
+  /** A new discharge replaces the cadence of earlier episodes: their remaining tasks are cancelled. */
+  async supersedeEarlierDischarges(
+    manager: EntityManager,
+    clientId: string,
+    admittedAt: Date,
+  ): Promise<string[]> {
+    return this.bulkStatus(
+      manager,
+      `client_id = $1 AND status IN ${OPEN_OR_HELD}
+       AND discharge_id IN (SELECT id FROM discharge WHERE client_id = $1 AND discharged_at <= $2)`,
+      [clientId, admittedAt],
+      'cancelled',
+      'superseded',
+    );
+  }
+
+  /** A new primary specialist takes over the client's remaining follow-ups (null: needs assignment). */
+  async reassignOpenForClient(
+    manager: EntityManager,
+    clientId: string,
+    ownerId: string | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE follow_up SET owner_id = $2, version = version + 1, updated_at = now()
+       WHERE client_id = $1 AND status IN ${OPEN_OR_HELD} AND owner_id IS DISTINCT FROM $2`,
+      [clientId, ownerId],
+    );
+  }
+
+  private async act(
+    actor: UserPrincipal,
+    id: string,
+    action: string,
+    apply: (m: EntityManager, f: FollowUp) => Promise<void>,
+  ): Promise<FollowUpResponse> {
+    return this.dataSource.transaction(async (m) => {
+      const f = await this.requireFollowUp(m, actor, id, true);
+      await apply(m, f);
+      await this.audit.record(m, actor, {
+        action,
+        clientId: f.clientId,
+        resourceType: 'FollowUp',
+        resourceId: id,
+      });
+      const updated = await m.findOneByOrFail(FollowUp, { id });
+      const attempts = await this.attemptsOf(m, [id]);
+      return toFollowUpResponse(updated, attempts.get(id));
+    });
+  }
+
+  private scoped(manager: EntityManager, actor: UserPrincipal): SelectQueryBuilder<FollowUp> {
+    const qb = manager
+      .createQueryBuilder(FollowUp, 'f')
+      .innerJoin('client', 'c', 'c.id = f.client_id');
+    return this.access.scopeClients(qb, actor, 'c');
+  }
+
+  private applyFilters(
+    qb: SelectQueryBuilder<FollowUp>,
+    actor: UserPrincipal,
+    query: FollowUpQuery,
+  ): void {
+    if (query.clientId) qb.andWhere('f.client_id = :clientId', { clientId: query.clientId });
+    if (query.status) qb.andWhere('f.status = :status', { status: query.status });
+    if (query.view) qb.andWhere(`f.status IN ${OPEN}`);
+    switch (query.view) {
+      case 'mine':
+        qb.andWhere('f.owner_id = :me', { me: actor.id });
+        break;
+      case 'due-today':
+        qb.andWhere(`f.due_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`);
+        qb.andWhere(
+          `f.due_at < (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'`,
+        );
+        break;
+      case 'overdue':
+        qb.andWhere('f.due_at < now()');
+        break;
+      case 'needs-assignment':
+        qb.andWhere('f.owner_id IS NULL');
+        break;
+    }
+  }
+
+  private async requireFollowUp(
+    m: EntityManager,
+    actor: UserPrincipal,
+    id: string,
+    lock = false,
+  ): Promise<FollowUp> {
+    const qb = this.scoped(m, actor).andWhere('f.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write', undefined, ['f']);
+    const f = await qb.getOne();
+    if (!f) throw new NotFoundError('Follow-up');
+    return f;
+  }
+
+  private async setStatus(
+    m: EntityManager,
+    id: string,
+    status: FollowUpStatus,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    const columns = Object.keys(extra);
+    const sets = columns.map((c, i) => `${c} = $${i + 3}`);
+    await m.query(
+      `UPDATE follow_up SET status = $2, ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1`,
+      [id, status, ...columns.map((c) => extra[c])],
+    );
+  }
+
+  private async bulkStatus(
+    m: EntityManager,
+    where: string,
+    params: unknown[],
+    status: FollowUpStatus,
+    reason: string,
+  ): Promise<string[]> {
+    const n = params.length;
+    const [rows] = (await m.query(
+      `UPDATE follow_up SET status = $${n + 1}, status_reason = $${n + 2}, version = version + 1, updated_at = now()
+       WHERE ${where} RETURNING id`,
+      [...params, status, reason],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id);
+  }
+
+  private async requireNoteOfClient(m: EntityManager, f: FollowUp, noteId: string): Promise<void> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM session_note WHERE id = $1 AND client_id = $2 AND organization_id = $3`,
+      [noteId, f.clientId, f.organizationId],
+    );
+    if (rows.length === 0) {
+      throw new ValidationError([
+        { field: 'sessionNoteId', message: 'sessionNoteId must be a session note of this client' },
+      ]);
+    }
+  }
+
+  private async touchLastContact(m: EntityManager, clientId: string): Promise<void> {
+    await m.query(
+      `UPDATE client SET last_contact_at = greatest(last_contact_at, now()) WHERE id = $1`,
+      [clientId],
+    );
+  }
+
+  private async countUnreachable(m: EntityManager, f: FollowUp): Promise<void> {
+    const [[row]] = (await m.query(
+      `UPDATE follow_up SET unreachable_attempts = unreachable_attempts + 1 WHERE id = $1
+       RETURNING unreachable_attempts,
+         coalesce((SELECT (settings->>'followUpUnreachableEscalationAttempts')::int FROM organization WHERE id = $2), $3) AS threshold`,
+      [f.id, f.organizationId, DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS],
+    )) as [{ unreachable_attempts: number; threshold: number }[], number];
+    if (row.unreachable_attempts >= row.threshold) {
+      await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id);
+    }
+  }
+
+  private async attemptsOf(
+    m: EntityManager,
+    ids: string[],
+  ): Promise<Map<string, FollowUpAttempt[]>> {
+    const byFollowUp = new Map<string, FollowUpAttempt[]>();
+    if (ids.length === 0) return byFollowUp;
+    const attempts = await m
+      .createQueryBuilder(FollowUpAttempt, 'a')
+      .where('a.follow_up_id IN (:...ids)', { ids })
+      .orderBy('a.attempted_at', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .getMany();
+    for (const a of attempts)
+      byFollowUp.set(a.followUpId, [...(byFollowUp.get(a.followUpId) ?? []), a]);
+    return byFollowUp;
+  }
+}

@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+import { PageQuery } from '../../../common/dto/page.query';
+import { Attendance } from '../group-session.entity';
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class AttendeeDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly clientId: string;
+
+  @ApiProperty({
+    maxLength: 5000,
+    example: 'Shared a goal for the week; encouraged a newer member.',
+  })
+  @IsString()
+  @Matches(/\S/, { message: 'participation must not be blank' })
+  @MaxLength(5000)
+  readonly participation: string;
+
+  @ApiPropertyOptional({ enum: Attendance, default: Attendance.Attended })
+  @IsOptional()
+  @IsEnum(Attendance)
+  readonly attendance?: Attendance;
+}
+
+export class CreateGroupSessionDto {
+  @ApiProperty({ maxLength: 200, example: 'Building a recovery support network' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  readonly topic: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller' })
+  @IsOptional()
+  @IsUUID()
+  readonly facilitatorId?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, example: 'community center' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  readonly setting?: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'startedAt must be an ISO-8601 instant' })
+  readonly startedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
+  readonly endedAt: string;
+
+  @ApiProperty({ type: [AttendeeDto], minItems: 1, maxItems: 50 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttendeeDto)
+  readonly attendees: AttendeeDto[];
+}
+
+export class ParticipationQuery extends PageQuery {}

@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import { Attendance } from '../group-session.entity';
+
+export class AttendeeResponse {
+  @ApiProperty({ format: 'uuid' })
+  clientId: string;
+
+  @ApiProperty({ enum: Attendance })
+  attendance: Attendance;
+
+  @ApiProperty()
+  participation: string;
+}
+
+export class GroupSessionResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  topic: string;
+
+  @ApiProperty({ format: 'uuid' })
+  facilitatorId: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  setting: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endedAt: string;
+
+  @ApiProperty()
+  durationMinutes: number;
+
+  @ApiProperty({
+    type: [AttendeeResponse],
+    description: 'Only the attendees in the caller’s scope',
+  })
+  attendees: AttendeeResponse[];
+
+  @ApiProperty()
+  version: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+/** One client's entry in a group: never the other attendees. */
+export class GroupParticipationResponse {
+  @ApiProperty({ format: 'uuid' })
+  groupSessionId: string;
+
+  @ApiProperty()
+  topic: string;
+
+  @ApiProperty({ format: 'uuid' })
+  facilitatorId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endedAt: string;
+
+  @ApiProperty({ enum: Attendance })
+  attendance: Attendance;
+
+  @ApiProperty()
+  participation: string;
+}
+
+export class GroupParticipationPageResponse {
+  @ApiProperty({ type: [GroupParticipationResponse] })
+  items: GroupParticipationResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

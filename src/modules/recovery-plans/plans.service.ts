@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { Principal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { Page, toPage } from '../../common/dto/pagination';
+import { DomainError } from '../../common/errors/domain-error';
+import { updateVersioned } from '../../common/http/etag';
+import { isUniqueViolation } from '../../database/pg-errors';
+import { AuditService } from '../audit/audit.service';
+import { CreatePlanDto, ListPlansQuery, UpdatePlanDto } from './dto/plan.dto';
+import { PlanResponse } from './dto/plan.response';
+import { definedOnly } from './defined-only';
+import { PlanAccess } from './plan-access';
+import { addDays, DEFAULT_REVIEW_DAYS, planDateErrors, todayUtc } from './plan-dates';
+import { canMovePlan, isPlanClosed, PlanStatus } from './plan-status';
+import { RecoveryPlan } from './recovery-plan.entity';
+import { toPlanResponse } from './recovery-plan.mapper';
+import {
+  ActivePlanExistsError,
+  PlanAgreementRequiredError,
+  PlanClosedError,
+  PlanDatesError,
+  PlanTransitionError,
+} from './recovery-plans.errors';
+
+const ONE_ACTIVE = 'recovery_plan_one_active_uq';
+const stale = (): DomainError =>
+  new DomainError('PRECONDITION_FAILED', 'The record changed since you read it; reload and retry.');
+
+@Injectable()
+export class PlansService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly plans: PlanAccess,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(principal: Principal, clientId: string, dto: CreatePlanDto): Promise<PlanResponse> {
+    const startDate = dto.startDate ?? todayUtc();
+    const plan = {
+      title: dto.title,
+      status: dto.status ?? 'draft',
+      startDate,
+      endDate: dto.endDate ?? null,
+      reviewDueAt: dto.reviewDueAt ?? addDays(startDate, DEFAULT_REVIEW_DAYS),
+      strengths: dto.strengths ?? [],
+      barriers: dto.barriers ?? [],
+      agreedOn: dto.clientAgreement?.agreedOn ?? null,
+      agreementMethod: dto.clientAgreement?.method ?? null,
+    };
+    checkPlan(plan);
+    return this.guardOneActive(
+      () => clientId,
+      () =>
+        this.dataSource.transaction(async (m) => {
+          const client = await this.access.requireClient(principal, clientId, m);
+          const saved = await m.save(
+            m.create(RecoveryPlan, {
+              ...plan,
+              organizationId: client.organizationId,
+              clientId,
+              createdById: principal.id,
+            }),
+          );
+          await this.audit.record(m, principal, this.entry('recovery-plan.create', saved));
+          return toPlanResponse(await m.findOneByOrFail(RecoveryPlan, { id: saved.id }));
+        }),
+    );
+  }
+
+  async list(
+    principal: Principal,
+    clientId: string,
+    query: ListPlansQuery,
+  ): Promise<Page<PlanResponse>> {
+    await this.access.requireClient(principal, clientId);
+    const qb = this.dataSource
+      .getRepository(RecoveryPlan)
+      .createQueryBuilder('p')
+      .where('p.client_id = :clientId AND p.organization_id = :org', {
+        clientId,
+        org: principal.organizationId,
+      });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    const rows = await pageNewestFirst(qb, 'p', query).getMany();
+    await this.audit.recordNow(principal, {
+      action: 'recovery-plan.list',
+      clientId,
+      resourceType: 'RecoveryPlan',
+    });
+    return toPage(
+      rows,
+      query.limit,
+      (p) => ({ key: p.createdAt.toISOString(), id: p.id }),
+      toPlanResponse,
+    );
+  }
+
+  async get(principal: Principal, id: string): Promise<PlanResponse> {
+    const plan = await this.plans.requirePlan(principal, id);
+    await this.audit.recordNow(principal, this.entry('recovery-plan.read', plan));
+    return toPlanResponse(plan);
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdatePlanDto,
+  ): Promise<PlanResponse> {
+    let clientId: string | undefined;
+    return this.guardOneActive(
+      () => clientId,
+      () =>
+        this.dataSource.transaction(async (m) => {
+          const plan = await this.plans.requirePlan(principal, id, m);
+          clientId = plan.clientId;
+          if (plan.version !== expectedVersion) throw stale();
+          const patch = planPatch(plan, dto);
+          await updateVersioned(
+            m,
+            RecoveryPlan,
+            { id, organizationId: plan.organizationId },
+            expectedVersion,
+            patch,
+          );
+          const saved = await m.findOneByOrFail(RecoveryPlan, { id });
+          await this.audit.record(
+            m,
+            principal,
+            this.entry(actionOf(plan.status, saved.status), saved),
+          );
+          return toPlanResponse(saved);
+        }),
+    );
+  }
+
+  private entry(action: string, plan: RecoveryPlan) {
+    return { action, clientId: plan.clientId, resourceType: 'RecoveryPlan', resourceId: plan.id };
+  }
+
+  /** The partial unique index is the last word on "one active plan", races included. */
+  private async guardOneActive<T>(
+    clientIdOf: () => string | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isUniqueViolation(err, ONE_ACTIVE)) throw err;
+      const [active] = await this.dataSource.query(
+        `SELECT id FROM recovery_plan WHERE client_id = $1 AND status = 'active'`,
+        [clientIdOf()],
+      );
+      throw new ActivePlanExistsError(active?.id ?? null);
+    }
+  }
+}
+
+type PlanState = Pick<
+  RecoveryPlan,
+  'status' | 'startDate' | 'endDate' | 'reviewDueAt' | 'agreedOn' | 'agreementMethod'
+>;
+
+// Person-centred planning: a plan is the client's plan only once they have agreed to it.
+function checkPlan(plan: PlanState): void {
+  const errors = planDateErrors(plan);
+  if (errors.length > 0) throw new PlanDatesError(errors);
+  if (plan.status === 'active' && !plan.agreedOn) throw new PlanAgreementRequiredError();
+}
+
+function planPatch(plan: RecoveryPlan, dto: UpdatePlanDto): Partial<RecoveryPlan> {
+  if (isPlanClosed(plan.status)) throw new PlanClosedError();
+  const { clientAgreement, ...fields } = dto;
+  const patch: Partial<RecoveryPlan> = {
+    ...definedOnly(fields),
+    ...(clientAgreement
+      ? { agreedOn: clientAgreement.agreedOn, agreementMethod: clientAgreement.method }
+      : {}),
+  };
+  const next = { ...plan, ...patch };
+  if (!canMovePlan(plan.status, next.status))
+    throw new PlanTransitionError(plan.status, next.status);
+  checkPlan(next);
+  return patch;
+}
+
+function actionOf(from: PlanStatus, to: PlanStatus): string {
+  return from === to ? 'recovery-plan.update' : `recovery-plan.${to}`;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { Goal } from './goal.entity';
+import { GoalsController } from './goals.controller';
+import { GoalsService } from './goals.service';
+import { PlanAccess } from './plan-access';
+import { PlansController } from './plans.controller';
+import { PlansService } from './plans.service';
+import { RecoveryPlan } from './recovery-plan.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([RecoveryPlan, Goal])],
+  controllers: [PlansController, GoalsController],
+  providers: [PlansService, GoalsService, PlanAccess],
+  exports: [PlansService, GoalsService],
+})
+export class RecoveryPlansModule {}

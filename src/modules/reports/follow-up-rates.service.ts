@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { UserPrincipal } from '../../auth/principal';
+import { ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { LEVELS_OF_CARE, LevelOfCare } from '../discharges/cadence';
+import {
+  FollowUpRateItem,
+  FollowUpRatesQuery,
+  FollowUpRatesResponse,
+} from './dto/follow-up-rates.dto';
+
+// A contact is a completed contact follow-up, or a signed session note of a real contact (an
+// outreach attempt or collateral contact is not one). Dates are UTC days. HEDIS day rules: after
+// withdrawal management, inpatient or residential care (FUI) the discharge date itself does not
+// count; after an ED visit (FUA) it does.
+const RATES = (scope: string): string => `
+  WITH d AS (
+    SELECT d.id, d.client_id, d.level_of_care, (d.discharged_at AT TIME ZONE 'UTC')::date AS day,
+      CASE WHEN d.level_of_care IN ('withdrawal_management', 'inpatient', 'residential') THEN 1 ELSE 0 END AS first_day
+    FROM discharge d JOIN client c ON c.id = d.client_id
+    WHERE ${scope}
+      AND d.discharged_at >= (:from::date)::timestamp AT TIME ZONE 'UTC'
+      AND d.discharged_at < ((:to::date) + 1)::timestamp AT TIME ZONE 'UTC'
+  ), contact AS (
+    SELECT f.client_id, (f.completed_at AT TIME ZONE 'UTC')::date AS day FROM follow_up f
+    WHERE f.status = 'completed' AND f.kind = 'contact' AND f.client_id IN (SELECT client_id FROM d)
+    UNION ALL
+    SELECT n.client_id, (n.started_at AT TIME ZONE 'UTC')::date FROM session_note n
+    WHERE n.status <> 'draft' AND n.contact_type IN ('in_person', 'phone', 'video', 'text')
+      AND n.client_id IN (SELECT client_id FROM d)
+  ), hit AS (
+    SELECT d.level_of_care,
+      EXISTS (SELECT 1 FROM contact x WHERE x.client_id = d.client_id
+        AND x.day BETWEEN d.day + d.first_day AND d.day + 7) AS w7,
+      EXISTS (SELECT 1 FROM contact x WHERE x.client_id = d.client_id
+        AND x.day BETWEEN d.day + d.first_day AND d.day + 30) AS w30
+    FROM d
+  )
+  SELECT level_of_care, count(*)::int AS discharges, count(*) FILTER (WHERE w7)::int AS within7,
+    count(*) FILTER (WHERE w30)::int AS within30
+  FROM hit GROUP BY level_of_care`;
+
+interface RateRow {
+  level_of_care: LevelOfCare;
+  discharges: number;
+  within7: number;
+  within30: number;
+}
+
+/** 7- and 30-day follow-up rates per level of care, over the caller's clients. */
+@Injectable()
+export class FollowUpRatesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async rates(actor: UserPrincipal, query: FollowUpRatesQuery): Promise<FollowUpRatesResponse> {
+    if (query.from > query.to)
+      throw new ValidationError([{ field: 'to', message: 'to must not be before from' }]);
+    const scope = this.access.clientPredicate(actor, 'c');
+    const [sql, params] = this.dataSource.driver.escapeQueryWithParameters(
+      RATES(scope.sql),
+      { ...scope.params, from: query.from, to: query.to },
+      {},
+    );
+    const rows: RateRow[] = await this.dataSource.query(sql, params);
+    await this.audit.recordNow(actor, { action: 'report.follow-up-rates', resourceType: 'Report' });
+    const byLevel = new Map(rows.map((r) => [r.level_of_care, r]));
+    return {
+      from: query.from,
+      to: query.to,
+      basis: 'operational',
+      items: LEVELS_OF_CARE.map((l) => toItem(l, byLevel.get(l))),
+    };
+  }
+}
+
+function toItem(levelOfCare: LevelOfCare, row: RateRow | undefined): FollowUpRateItem {
+  const discharges = row?.discharges ?? 0;
+  const rate = (n: number): number | null =>
+    discharges === 0 ? null : Math.round((n / discharges) * 10_000) / 10_000;
+  return {
+    levelOfCare,
+    discharges,
+    within7Days: row?.within7 ?? 0,
+    within30Days: row?.within30 ?? 0,
+    rate7: rate(row?.within7 ?? 0),
+    rate30: rate(row?.within30 ?? 0),
+  };
+}

@@ -1,0 +1,33 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
+
+import { PageQuery } from '../../../common/dto/page.query';
+import { NoteStatus } from '../session-note.enums';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** A client's notes, newest session first. */
+export class ClientNotesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: NoteStatus })
+  @IsOptional()
+  @IsEnum(NoteStatus)
+  readonly status?: NoteStatus;
+}
+
+/** Notes across the caller's scope; `awaitingReview=true` is a supervisor's review queue. */
+export class NoteSearchQuery extends ClientNotesQuery {
+  @ApiPropertyOptional({
+    description: 'Signed notes not yet reviewed, or with an addendum since their last review',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  readonly awaitingReview?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  readonly authorId?: string;
+}

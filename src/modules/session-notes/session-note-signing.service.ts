@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { Role } from '../../auth/permissions';
+import { UserPrincipal } from '../../auth/principal';
+import { ValidationError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { contentHash, SignedContent } from './content-hash';
+import { CreateAddendumDto, ReviewNoteDto } from './dto/session-note.dto';
+import { AddendumResponse, SessionNoteResponse } from './dto/session-note.response';
+import { SessionNoteAddendum } from './session-note-addendum.entity';
+import { SessionNoteSupport } from './session-note-support.service';
+import { SessionNote } from './session-note.entity';
+import { NoteStatus, ReviewDecision } from './session-note.enums';
+import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
+import { isLateEntry, missingSections } from './session-note.rules';
+import {
+  CredentialExpiredError,
+  NoteAlreadySignedError,
+  NoteIncompleteError,
+  NoteNotReviewableError,
+  NoteNotSignedError,
+  NotAuthorSupervisorError,
+  NotNoteAuthorError,
+} from './session-notes.errors';
+
+const signedContentOf = (n: SessionNote): SignedContent => ({
+  noteId: n.id,
+  clientId: n.clientId,
+  authorId: n.authorId,
+  startedAt: n.startedAt,
+  endedAt: n.endedAt,
+  contactType: n.contactType,
+  setting: n.setting,
+  format: n.format,
+  sections: n.sections,
+  goalIds: n.goalIds,
+  interventions: n.interventions,
+  riskFlags: n.riskFlags,
+});
+
+// An unexpired credential on the organization's "today" (UTC), less its grace period in days.
+const HOLDS_CREDENTIAL = `SELECT EXISTS (
+  SELECT 1 FROM specialist_certification sc JOIN organization o ON o.id = sc.organization_id
+  WHERE sc.user_id = $1 AND sc.organization_id = $2
+    AND sc.issued_on <= (now() AT TIME ZONE 'UTC')::date
+    AND sc.expires_on >= (now() AT TIME ZONE 'UTC')::date - CASE
+      WHEN o.settings->>'credentialGraceDays' ~ '^[0-9]{1,3}$' THEN (o.settings->>'credentialGraceDays')::int ELSE 0 END
+) AS ok`;
+
+/**
+ * draft -> signed -> reviewed. A signature locks the clinical content under a SHA-256 hash;
+ * corrections are addenda, never edits (CMS amendment rule). `needs_revision` keeps the note
+ * signed and locked: the author answers with an addendum, which puts it back in the review queue.
+ */
+@Injectable()
+export class SessionNoteSigningService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly support: SessionNoteSupport,
+  ) {}
+
+  async sign(actor: UserPrincipal, id: string): Promise<SessionNoteResponse> {
+    return this.dataSource.transaction(async (m) => {
+      const note = await this.support.requireNote(actor, id, m, true);
+      if (note.authorId !== actor.id) throw new NotNoteAuthorError();
+      if (note.status !== NoteStatus.Draft) throw new NoteAlreadySignedError();
+      const missing = missingSections(note.format, note.sections);
+      if (missing.length > 0) throw new NoteIncompleteError(missing);
+      await this.assertCredential(m, actor);
+      const signedAt = new Date();
+      await m
+        .createQueryBuilder()
+        .update(SessionNote)
+        .set({
+          status: NoteStatus.Signed,
+          signedAt,
+          contentHash: contentHash(signedContentOf(note)),
+          lateEntry: isLateEntry(note.endedAt, signedAt),
+          version: () => 'version + 1',
+        })
+        .where('id = :id AND status = :draft', { id, draft: NoteStatus.Draft })
+        .execute();
+      const signed = await m.findOneByOrFail(SessionNote, { id });
+      await this.support.recordContact(m, signed);
+      await this.support.enqueueCrisis(m, signed);
+      await this.audit.record(m, actor, {
+        action: 'session-note.sign',
+        clientId: note.clientId,
+        resourceType: 'SessionNote',
+        resourceId: id,
+      });
+      return toSessionNoteResponse(signed);
+    });
+  }
+
+  /** A dated, attributed correction by the author or a supervisor; the note itself is untouched. */
+  async addAddendum(
+    actor: UserPrincipal,
+    id: string,
+    dto: CreateAddendumDto,
+  ): Promise<AddendumResponse> {
+    return this.dataSource.transaction(async (m) => {
+      const note = await this.support.requireNote(actor, id, m);
+      if (note.authorId !== actor.id && actor.role !== Role.Supervisor)
+        throw new NotAuthorSupervisorError();
+      if (note.status === NoteStatus.Draft) throw new NoteNotSignedError();
+      const addendum = await m.save(
+        m.create(SessionNoteAddendum, {
+          organizationId: actor.organizationId,
+          noteId: id,
+          clientId: note.clientId,
+          authorId: actor.id,
+          text: dto.text,
+        }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'session-note.addendum.create',
+        clientId: note.clientId,
+        resourceType: 'SessionNoteAddendum',
+        resourceId: addendum.id,
+      });
+      return toAddendumResponse(addendum);
+    });
+  }
+
+  /** A supervisor of the author's team: approved -> reviewed; needs_revision stays signed. */
+  async review(actor: UserPrincipal, id: string, dto: ReviewNoteDto): Promise<SessionNoteResponse> {
+    const comment = dto.comment?.trim() || null;
+    if (dto.decision === ReviewDecision.NeedsRevision && !comment) {
+      throw new ValidationError([
+        { field: 'comment', message: 'comment is required when the decision is needs_revision' },
+      ]);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const note = await this.support.requireNote(actor, id, m, true);
+      if (!(await this.support.supervises(m, actor.id, note.authorId)))
+        throw new NotAuthorSupervisorError();
+      if (note.status !== NoteStatus.Signed) throw new NoteNotReviewableError();
+      await m
+        .createQueryBuilder()
+        .update(SessionNote)
+        .set({
+          status:
+            dto.decision === ReviewDecision.Approved ? NoteStatus.Reviewed : NoteStatus.Signed,
+          reviewedAt: new Date(),
+          reviewerId: actor.id,
+          reviewDecision: dto.decision,
+          reviewComment: comment,
+          version: () => 'version + 1',
+        })
+        .where('id = :id', { id })
+        .execute();
+      const reviewed = await m.findOneByOrFail(SessionNote, { id });
+      await this.audit.record(m, actor, {
+        action: 'session-note.review',
+        clientId: note.clientId,
+        resourceType: 'SessionNote',
+        resourceId: id,
+      });
+      return toSessionNoteResponse(reviewed);
+    });
+  }
+
+  private async assertCredential(m: EntityManager, actor: UserPrincipal): Promise<void> {
+    const [row] = await m.query(HOLDS_CREDENTIAL, [actor.id, actor.organizationId]);
+    if (!row.ok) throw new CredentialExpiredError();
+  }
+}

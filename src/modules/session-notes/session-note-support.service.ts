@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { Principal } from '../../auth/principal';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { JobName } from '../../queue/jobs';
+import { OutboxService } from '../../queue/outbox.service';
+import { SchemaProbe } from './schema-probe';
+import { SessionNote } from './session-note.entity';
+import { ContactType, hasCrisisFlag } from './session-note.enums';
+import { SessionNoteNotFoundError } from './session-notes.errors';
+
+/** What the note use cases share: scoped loading, team checks, goal checks and side effects. */
+@Injectable()
+export class SessionNoteSupport {
+  constructor(
+    private readonly access: AccessService,
+    private readonly outbox: OutboxService,
+    private readonly schema: SchemaProbe,
+  ) {}
+
+  /** The note when its client is in the caller's scope; otherwise the same 404 as a missing note. */
+  async requireNote(
+    principal: Principal,
+    id: string,
+    m: EntityManager,
+    lock = false,
+  ): Promise<SessionNote> {
+    const qb = m
+      .getRepository(SessionNote)
+      .createQueryBuilder('n')
+      .where('n.id = :id AND n.organization_id = :org', { id, org: principal.organizationId });
+    if (lock) qb.setLock('pessimistic_write');
+    const note = await qb.getOne();
+    if (!note) throw new SessionNoteNotFoundError();
+    try {
+      await this.access.requireClient(principal, note.clientId, m);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new SessionNoteNotFoundError();
+      throw err;
+    }
+    return note;
+  }
+
+  /** True when `supervisorId` supervises a team the author is a member of. */
+  async supervises(m: EntityManager, supervisorId: string, authorId: string): Promise<boolean> {
+    const [row] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM team_member s JOIN team_member a ON a.team_id = s.team_id
+         WHERE s.user_id = $1 AND s.membership = 'supervisor' AND a.user_id = $2 AND a.membership = 'member') AS ok`,
+      [supervisorId, authorId],
+    );
+    return row.ok;
+  }
+
+  /** Goals addressed must be this client's (checked once the goal table exists). */
+  async assertGoals(m: EntityManager, clientId: string, goalIds: string[]): Promise<void> {
+    if (goalIds.length === 0 || !(await this.schema.hasTable('goal'))) return;
+    const [row] = await m.query(
+      `SELECT count(*)::int AS n FROM goal WHERE id = ANY($1::uuid[]) AND client_id = $2`,
+      [goalIds, clientId],
+    );
+    if (row.n !== goalIds.length)
+      throw new ValidationError([
+        { field: 'goalIds', message: 'each goal must be a goal of this client' },
+      ]);
+  }
+
+  /** A real contact moves the client's "last contact" forward, never back. */
+  async recordContact(m: EntityManager, note: SessionNote): Promise<void> {
+    if (note.contactType === ContactType.OutreachAttempt) return;
+    await m.query(
+      `UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1`,
+      [note.clientId, note.startedAt],
+    );
+  }
+
+  /** Overdose risk or suicidal ideation: the author's supervisors hear at once (queued, same transaction). */
+  async enqueueCrisis(m: EntityManager, note: SessionNote): Promise<void> {
+    if (!hasCrisisFlag(note.riskFlags)) return;
+    await this.outbox.enqueue(m, [
+      {
+        name: JobName.NoteCrisisFlag,
+        jobId: `note-crisis-${note.id}`,
+        payload: { organizationId: note.organizationId, noteId: note.id, clientId: note.clientId },
+      },
+    ]);
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { ClientTimelineService } from './client-timeline.service';
+import { SchemaProbe } from './schema-probe';
+import { SessionNoteAddendum } from './session-note-addendum.entity';
+import { SessionNoteSigningService } from './session-note-signing.service';
+import { SessionNoteSupport } from './session-note-support.service';
+import { SessionNote } from './session-note.entity';
+import { ClientSessionNotesController, SessionNotesController } from './session-notes.controller';
+import { SessionNotesService } from './session-notes.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SessionNote, SessionNoteAddendum])],
+  controllers: [ClientSessionNotesController, SessionNotesController],
+  providers: [
+    SessionNotesService,
+    SessionNoteSigningService,
+    SessionNoteSupport,
+    ClientTimelineService,
+    SchemaProbe,
+  ],
+  exports: [SessionNotesService],
+})
+export class SessionNotesModule {}

@@ -1,0 +1,23 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+
+import { JobName, JobPayloads, QueueName } from '../../queue/jobs';
+import { SessionNoteAlertsService } from './session-note-alerts.service';
+
+@Processor(QueueName.SessionNotes)
+export class SessionNotesProcessor extends WorkerHost {
+  static readonly handles: JobName[] = [JobName.NoteCrisisFlag];
+
+  constructor(private readonly alerts: SessionNoteAlertsService) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JobName.NoteCrisisFlag:
+        return this.alerts.crisisFlag(job.data as JobPayloads[JobName.NoteCrisisFlag]);
+      default:
+        throw new Error(`No handler for job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { AccessService } from '../../auth/access.service';
+import { Role } from '../../auth/permissions';
+import { Principal, UserPrincipal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
+import { Page, toPage } from '../../common/dto/pagination';
+import { FieldError, ValidationError } from '../../common/errors/domain-error';
+import { updateVersioned } from '../../common/http/etag';
+import { AuditService } from '../audit/audit.service';
+import { CreateSessionNoteDto, UpdateSessionNoteDto } from './dto/session-note.dto';
+import { ClientNotesQuery, NoteSearchQuery } from './dto/session-note.query';
+import { SessionNoteResponse } from './dto/session-note.response';
+import { findStigmatizingLanguage } from './recovery-language';
+import { SessionNoteAddendum } from './session-note-addendum.entity';
+import { SessionNoteSupport } from './session-note-support.service';
+import { SessionNote } from './session-note.entity';
+import { NoteStatus } from './session-note.enums';
+import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
+import { periodErrors, sectionErrors } from './session-note.rules';
+import { NoteAlreadySignedError, NotNoteAuthorError } from './session-notes.errors';
+
+// Signed, and either never reviewed or corrected by an addendum since the last review.
+const AWAITING_REVIEW = `n.status = 'signed' AND (n.reviewed_at IS NULL OR EXISTS (SELECT 1 FROM session_note_addendum a
+  WHERE a.note_id = n.id AND a.created_at > n.reviewed_at))`;
+const AUTHOR_SUPERVISED = `n.author_id IN (SELECT tm.user_id FROM team_member tm
+  JOIN team_member ts ON ts.team_id = tm.team_id AND ts.membership = 'supervisor'
+  WHERE ts.user_id = :me AND tm.membership = 'member')`;
+
+const throwIfAny = (errors: FieldError[]): void => {
+  if (errors.length > 0) throw new ValidationError(errors);
+};
+
+/** Drafting and reading session notes. Signing, addenda and review: SessionNoteSigningService. */
+@Injectable()
+export class SessionNotesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly support: SessionNoteSupport,
+  ) {}
+
+  async create(
+    actor: UserPrincipal,
+    clientId: string,
+    dto: CreateSessionNoteDto,
+  ): Promise<SessionNoteResponse> {
+    const sections = dto.sections ?? {};
+    return this.dataSource.transaction(async (m) => {
+      await this.access.requireClient(actor, clientId, m);
+      const startedAt = new Date(dto.startedAt);
+      const endedAt = new Date(dto.endedAt);
+      throwIfAny([
+        ...periodErrors(startedAt, endedAt, new Date()),
+        ...sectionErrors(dto.format, sections),
+      ]);
+      await this.support.assertGoals(m, clientId, dto.goalIds ?? []);
+      const note = await m.save(
+        m.create(SessionNote, {
+          organizationId: actor.organizationId,
+          clientId,
+          authorId: actor.id,
+          status: NoteStatus.Draft,
+          startedAt,
+          endedAt,
+          contactType: dto.contactType,
+          setting: dto.setting ?? null,
+          format: dto.format,
+          sections,
+          goalIds: dto.goalIds ?? [],
+          interventions: dto.interventions ?? [],
+          riskFlags: dto.riskFlags ?? [],
+          lateEntry: false,
+          version: 1,
+        }),
+      );
+      await this.support.recordContact(m, note);
+      await this.support.enqueueCrisis(m, note);
+      await this.audit.record(m, actor, {
+        action: 'session-note.create',
+        clientId,
+        resourceType: 'SessionNote',
+        resourceId: note.id,
+      });
+      return { ...toSessionNoteResponse(note), warnings: findStigmatizingLanguage(sections) };
+    });
+  }
+
+  async listForClient(
+    actor: Principal,
+    clientId: string,
+    query: ClientNotesQuery,
+  ): Promise<Page<SessionNoteResponse>> {
+    await this.access.requireClient(actor, clientId);
+    const qb = this.dataSource
+      .getRepository(SessionNote)
+      .createQueryBuilder('n')
+      .where('n.client_id = :clientId', { clientId });
+    if (query.status) qb.andWhere('n.status = :status', { status: query.status });
+    const rows = await pageNewestFirst(qb, 'n', query, 'started_at').getMany();
+    await this.audit.recordNow(actor, {
+      action: 'session-note.list',
+      clientId,
+      resourceType: 'SessionNote',
+    });
+    return this.toNotePage(rows, query.limit);
+  }
+
+  /** Notes across the caller's scope: drafts to finish, or a supervisor's review queue. */
+  async search(actor: UserPrincipal, query: NoteSearchQuery): Promise<Page<SessionNoteResponse>> {
+    const qb = this.dataSource
+      .getRepository(SessionNote)
+      .createQueryBuilder('n')
+      .innerJoin('client', 'c', 'c.id = n.client_id')
+      .where('n.organization_id = :org', { org: actor.organizationId });
+    this.access.scopeClients(qb, actor, 'c');
+    if (query.status) qb.andWhere('n.status = :status', { status: query.status });
+    if (query.authorId) qb.andWhere('n.author_id = :authorId', { authorId: query.authorId });
+    if (query.awaitingReview) {
+      qb.andWhere(AWAITING_REVIEW);
+      // A supervisor reviews the notes of their own teams' specialists only.
+      if (actor.role === Role.Supervisor) qb.andWhere(AUTHOR_SUPERVISED, { me: actor.id });
+    }
+    const rows = await pageNewestFirst(qb, 'n', query, 'started_at').getMany();
+    await this.auditReads(actor, rows);
+    return this.toNotePage(rows, query.limit);
+  }
+
+  async get(actor: Principal, id: string): Promise<SessionNoteResponse> {
+    const note = await this.support.requireNote(actor, id, this.dataSource.manager);
+    const addenda = await this.dataSource
+      .getRepository(SessionNoteAddendum)
+      .find({ where: { noteId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    await this.audit.recordNow(actor, {
+      action: 'session-note.read',
+      clientId: note.clientId,
+      resourceType: 'SessionNote',
+      resourceId: id,
+    });
+    return { ...toSessionNoteResponse(note), addenda: addenda.map(toAddendumResponse) };
+  }
+
+  /** Drafts only, by their author, under If-Match. A signed note answers 409: corrections are addenda. */
+  async update(
+    actor: UserPrincipal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateSessionNoteDto,
+  ): Promise<SessionNoteResponse> {
+    return this.dataSource.transaction(async (m) => {
+      const note = await this.support.requireNote(actor, id, m);
+      if (note.status !== NoteStatus.Draft) throw new NoteAlreadySignedError();
+      if (note.authorId !== actor.id) throw new NotNoteAuthorError();
+      const patch = this.validatedPatch(note, dto);
+      await this.support.assertGoals(m, note.clientId, dto.goalIds ?? []);
+      await updateVersioned(
+        m,
+        SessionNote,
+        { id, organizationId: actor.organizationId },
+        expectedVersion,
+        patch,
+      );
+      const saved = await m.findOneByOrFail(SessionNote, { id });
+      await this.support.enqueueCrisis(m, saved);
+      await this.audit.record(m, actor, {
+        action: 'session-note.update',
+        clientId: note.clientId,
+        resourceType: 'SessionNote',
+        resourceId: id,
+      });
+      return {
+        ...toSessionNoteResponse(saved),
+        warnings: findStigmatizingLanguage(saved.sections),
+      };
+    });
+  }
+
+  private validatedPatch(note: SessionNote, dto: UpdateSessionNoteDto): Partial<SessionNote> {
+    const startedAt = dto.startedAt ? new Date(dto.startedAt) : note.startedAt;
+    const endedAt = dto.endedAt ? new Date(dto.endedAt) : note.endedAt;
+    const format = dto.format ?? note.format;
+    const sections = dto.sections ?? note.sections;
+    throwIfAny([
+      ...periodErrors(startedAt, endedAt, new Date()),
+      ...sectionErrors(format, sections),
+    ]);
+    const patch: Partial<SessionNote> = { startedAt, endedAt, format, sections };
+    if (dto.contactType) patch.contactType = dto.contactType;
+    if (dto.setting !== undefined) patch.setting = dto.setting;
+    if (dto.goalIds) patch.goalIds = dto.goalIds;
+    if (dto.interventions) patch.interventions = dto.interventions;
+    if (dto.riskFlags) patch.riskFlags = dto.riskFlags;
+    return patch;
+  }
+
+  /** One audit event per client whose notes the page showed (ids only). */
+  private async auditReads(actor: Principal, rows: SessionNote[]): Promise<void> {
+    const clientIds = [...new Set(rows.map((n) => n.clientId))];
+    if (clientIds.length === 0) {
+      await this.audit.recordNow(actor, {
+        action: 'session-note.list',
+        resourceType: 'SessionNote',
+      });
+      return;
+    }
+    await this.dataSource.transaction(async (m: EntityManager) => {
+      for (const clientId of clientIds) {
+        await this.audit.record(m, actor, {
+          action: 'session-note.list',
+          clientId,
+          resourceType: 'SessionNote',
+        });
+      }
+    });
+  }
+
+  private toNotePage(rows: SessionNote[], limit: number): Page<SessionNoteResponse> {
+    return toPage(
+      rows,
+      limit,
+      (n) => ({ key: n.startedAt.toISOString(), id: n.id }),
+      toSessionNoteResponse,
+    );
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+
+import { QueueDashboardService } from './queue-dashboard.service';
+
+/** The admins' queue dashboard, in the API process. */
+@Module({ providers: [QueueDashboardService] })
+export class QueueDashboardModule {}
