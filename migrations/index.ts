@@ -5,6 +5,7 @@ import { AddCaseloadProfiles1764000002000 } from './1764000002000-AddCaseloadPro
 import { CreatePlansGoalsAssessments1764000003000 } from './1764000003000-CreatePlansGoalsAssessments';
 import { CreateSessionNotes1764000004000 } from './1764000004000-CreateSessionNotes';
 import { CreateFollowUpScheduling1764000005000 } from './1764000005000-CreateFollowUpScheduling';
+import { SealAuditChainInBatches1764000006000 } from './1764000006000-SealAuditChainInBatches';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreatePlansGoalsAssessments1764000003000,
   CreateSessionNotes1764000004000,
   CreateFollowUpScheduling1764000005000,
+  SealAuditChainInBatches1764000006000,
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { CoreModule } from './core.module';
+import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NotificationsProcessor } from './modules/notifications/notifications.processor';
 import { SecurityNotificationsService } from './modules/notifications/security-notifications.service';
@@ -15,7 +16,7 @@ import { FollowUpsProcessor } from './modules/follow-ups/follow-ups.processor';
 /** The worker: the outbox relay and one processor per queue. No HTTP listener. */
 @Module({
   imports: [CoreModule, QueueModule, NotificationsModule, FollowUpsWorkerModule, SessionNotesWorkerModule, TypeOrmModule.forFeature([Notification])],
-  providers: [NotificationsProcessor, SecurityNotificationsService],
+  providers: [NotificationsProcessor, SecurityNotificationsService, AuditSealerWorker],
 })
 export class WorkerModule {}
 

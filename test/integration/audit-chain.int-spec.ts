@@ -18,7 +18,11 @@ describe('audit trail: append-only and hash-chained', () => {
     owner = createDataSource(loadConfig().db); // the migration owner (a superuser here)
     await owner.initialize();
     for (let i = 0; i < 3; i++) {
-      await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: `Team ${i}` }).expect(201);
+      await http()
+        .post('/api/v1/teams')
+        .auth(org.admin.token, { type: 'bearer' })
+        .send({ name: `Team ${i}` })
+        .expect(201);
     }
   });
   afterAll(async () => {
@@ -26,7 +30,8 @@ describe('audit trail: append-only and hash-chained', () => {
     await t.close();
   });
 
-  const verify = () => http().get('/api/v1/audit-events/verify').auth(org.admin.token, { type: 'bearer' });
+  const verify = () =>
+    http().get('/api/v1/audit-events/verify').auth(org.admin.token, { type: 'bearer' });
 
   it('should verify an untouched chain', async () => {
     const res = await verify().expect(200);
@@ -38,17 +43,50 @@ describe('audit trail: append-only and hash-chained', () => {
     // t.dataSource connects as the application role (recovery_bridge_app).
     const [{ current_user }] = await t.dataSource.query('SELECT current_user');
     expect(current_user).toBe('recovery_bridge_app');
-    await expect(t.dataSource.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [org.id])).rejects.toThrow(/permission denied/);
-    await expect(t.dataSource.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id])).rejects.toThrow(/permission denied/);
+    await expect(
+      t.dataSource.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [
+        org.id,
+      ]),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      t.dataSource.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id]),
+    ).rejects.toThrow(/permission denied/);
     await expect(t.dataSource.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
   });
 
+  it('should seal pending events into the chain, once', async () => {
+    await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'Team sealed' }).expect(201);
+    const [pending] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1 AND seq IS NULL`,
+      [org.id],
+    );
+    expect(pending.n).toBeGreaterThan(0);
+    await verify().expect(200);
+    const rows = await t.dataSource.query(
+      `SELECT seq::int, prev_hash IS NULL AS first FROM audit_event WHERE organization_id = $1 ORDER BY seq`,
+      [org.id],
+    );
+    expect(rows.map((r: { seq: number }) => r.seq)).toEqual(
+      rows.map((_: unknown, i: number) => i + 1),
+    );
+    expect(rows[0].first).toBe(true);
+    // A sealed event cannot be sealed again, not even through the sealing path's column rule.
+    await expect(
+      owner.query(`UPDATE audit_event SET seq = seq + 1000 WHERE organization_id = $1`, [org.id]),
+    ).rejects.toThrow(/append-only/);
+  });
+
   it('should refuse changes even to the owner, through the triggers', async () => {
-    await expect(owner.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [org.id])).rejects.toThrow(/append-only/);
-    await expect(owner.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id])).rejects.toThrow(/append-only/);
+    await expect(
+      owner.query(`UPDATE audit_event SET action = 'x' WHERE organization_id = $1`, [org.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      owner.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id]),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('should report the first broken link when a row is tampered with behind the triggers', async () => {
+    await verify().expect(200); // seals every pending event
     const events: { id: string }[] = await owner.query(
       `SELECT id FROM audit_event WHERE organization_id = $1 ORDER BY seq`,
       [org.id],
@@ -62,20 +100,40 @@ describe('audit trail: append-only and hash-chained', () => {
     expect(res.body).toEqual({ valid: false, checked: events.length, firstBrokenId: victim.id });
     // Other organizations' chains are unaffected.
     const other = await createTestOrg(t.app);
-    const otherRes = await http().get('/api/v1/audit-events/verify').auth(other.admin.token, { type: 'bearer' }).expect(200);
+    const otherRes = await http()
+      .get('/api/v1/audit-events/verify')
+      .auth(other.admin.token, { type: 'bearer' })
+      .expect(200);
     expect(otherRes.body.valid).toBe(true);
   });
 
   it('should let an admin filter events and a supervisor see only their teams', async () => {
     await http().get('/api/v1/users').auth(org.supervisorB.token, { type: 'bearer' }).expect(403);
     await http().get('/api/v1/users').auth(org.peerA1.token, { type: 'bearer' }).expect(403);
-    const all = await http().get(`/api/v1/audit-events?outcome=denied`).auth(org.admin.token, { type: 'bearer' }).expect(200);
-    expect(all.body.items.map((e: { actorId: string }) => e.actorId).sort()).toEqual([org.peerA1.id, org.supervisorB.id].sort());
-    const teamA = await http().get(`/api/v1/audit-events?outcome=denied`).auth(org.supervisorA.token, { type: 'bearer' }).expect(200);
+    const all = await http()
+      .get(`/api/v1/audit-events?outcome=denied`)
+      .auth(org.admin.token, { type: 'bearer' })
+      .expect(200);
+    expect(all.body.items.map((e: { actorId: string }) => e.actorId).sort()).toEqual(
+      [org.peerA1.id, org.supervisorB.id].sort(),
+    );
+    const teamA = await http()
+      .get(`/api/v1/audit-events?outcome=denied`)
+      .auth(org.supervisorA.token, { type: 'bearer' })
+      .expect(200);
     expect(teamA.body.items).toEqual([
-      expect.objectContaining({ actorId: org.peerA1.id, actorRole: 'peer_specialist', action: 'user.read', outcome: 'denied', correlationId: expect.any(String) }),
+      expect.objectContaining({
+        actorId: org.peerA1.id,
+        actorRole: 'peer_specialist',
+        action: 'user.read',
+        outcome: 'denied',
+        correlationId: expect.any(String),
+      }),
     ]);
     await http().get('/api/v1/audit-events').auth(org.peerA1.token, { type: 'bearer' }).expect(403);
-    await http().get('/api/v1/audit-events/verify').auth(org.supervisorA.token, { type: 'bearer' }).expect(403);
+    await http()
+      .get('/api/v1/audit-events/verify')
+      .auth(org.supervisorA.token, { type: 'bearer' })
+      .expect(403);
   });
 });

@@ -72,6 +72,18 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('should seal the organization’s audit events into the hash chain in the background', async () => {
+    await eventually(async () => {
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1 AND seq IS NULL`,
+        [org.id],
+      );
+      return n === 0 ? true : undefined;
+    });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1`, [org.id]);
+    expect(n).toBeGreaterThanOrEqual(10); // at least the ten failed logins
+  });
+
   it('should leave nothing pending in the outbox after a relay pass', async () => {
     await worker.get(OutboxRelayService).relayOnce();
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`);

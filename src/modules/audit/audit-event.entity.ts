@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 export type AuditActorType = 'user' | 'api_client' | 'system' | 'anonymous';
 
-/** One append-only audit event. `seq`, `prevHash` and `hash` are set by the database trigger. */
+/** One append-only audit event. `seq` (and the hashes) are set once, when the chain is sealed. */
 @Entity('audit_event')
 export class AuditEvent {
   @PrimaryColumn('uuid')
@@ -12,8 +12,8 @@ export class AuditEvent {
   @Column('uuid')
   organizationId: string;
 
-  @Column('bigint')
-  seq: string;
+  @Column('bigint', { nullable: true })
+  seq: string | null;
 
   @Column('timestamptz')
   occurredAt: Date;

@@ -7,6 +7,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, toPage } from '../../common/dto/pagination';
 import { AuditEvent } from './audit-event.entity';
+import { AuditSealerService } from './audit-sealer.service';
 import { AuditEventResponse, AuditQuery, AuditVerifyResponse } from './dto/audit.dto';
 
 const toResponse = (e: AuditEvent): AuditEventResponse => ({
@@ -22,13 +23,13 @@ const toResponse = (e: AuditEvent): AuditEventResponse => ({
   correlationId: e.correlationId,
 });
 
-// Walks the organization's chain in order and recomputes every link in the database, with the
-// same function that wrote it. A changed, removed or reordered event breaks the first link after it.
+// Walks the organization's sealed chain in order and recomputes every link in the database, with
+// the same function that sealed it. A changed, removed or reordered event breaks the first link after it.
 const VERIFY = `WITH chain AS (
     SELECT e.id, e.seq, e.hash, e.prev_hash,
       lag(e.hash) OVER w AS expected_prev, lag(e.seq) OVER w AS prev_seq,
       audit_event_digest(e, e.prev_hash) AS recomputed
-    FROM audit_event e WHERE e.organization_id = $1 WINDOW w AS (ORDER BY e.seq))
+    FROM audit_event e WHERE e.organization_id = $1 AND e.seq IS NOT NULL WINDOW w AS (ORDER BY e.seq))
   SELECT (SELECT count(*)::int FROM chain) AS checked,
     (SELECT id FROM chain
       WHERE prev_hash IS DISTINCT FROM expected_prev OR hash <> recomputed
@@ -37,7 +38,10 @@ const VERIFY = `WITH chain AS (
 
 @Injectable()
 export class AuditQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sealer: AuditSealerService,
+  ) {}
 
   /** Admins read the organization; supervisors the events of their teams' members and their own. */
   async list(actor: UserPrincipal, query: AuditQuery): Promise<Page<AuditEventResponse>> {
@@ -59,11 +63,22 @@ export class AuditQueryService {
     if (query.from) qb.andWhere('e.occurred_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('e.occurred_at < :to', { to: query.to });
     const rows = await pageNewestFirst(qb, 'e', query, 'occurred_at').getMany();
-    return toPage(rows, query.limit, (e) => ({ key: e.occurredAt.toISOString(), id: e.id }), toResponse);
+    return toPage(
+      rows,
+      query.limit,
+      (e) => ({ key: e.occurredAt.toISOString(), id: e.id }),
+      toResponse,
+    );
   }
 
+  /** Seals what is pending first, so every committed event is checked. */
   async verify(organizationId: string): Promise<AuditVerifyResponse> {
+    await this.sealer.sealOrganization(organizationId);
     const [row] = await this.dataSource.query(VERIFY, [organizationId]);
-    return { valid: row.first_broken_id === null, checked: row.checked, firstBrokenId: row.first_broken_id };
+    return {
+      valid: row.first_broken_id === null,
+      checked: row.checked,
+      firstBrokenId: row.first_broken_id,
+    };
   }
 }

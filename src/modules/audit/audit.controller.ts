@@ -17,7 +17,10 @@ export class AuditController {
   @RequirePermission(Permission.AuditRead)
   @ApiOperation({ summary: 'Audit events (supervisor: their teams; admin: the organization)' })
   @ApiOkResponse({ type: AuditEventPageResponse })
-  list(@CurrentUser() actor: UserPrincipal, @Query() query: AuditQuery): Promise<AuditEventPageResponse> {
+  list(
+    @CurrentUser() actor: UserPrincipal,
+    @Query() query: AuditQuery,
+  ): Promise<AuditEventPageResponse> {
     return this.auditQuery.list(actor, query);
   }
 

@@ -2,8 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AuditEvent } from './audit-event.entity';
-
 import { AuditQueryService } from './audit-query.service';
+import { AuditSealerService } from './audit-sealer.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
@@ -11,7 +11,7 @@ import { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService],
-  exports: [AuditService],
+  providers: [AuditService, AuditQueryService, AuditSealerService],
+  exports: [AuditService, AuditSealerService],
 })
 export class AuditModule {}

@@ -46,7 +46,11 @@ export class AuditService {
    * Appends an event inside the caller's transaction, so a write and its audit event commit
    * together. Call it last in the transaction: the chain lock is held until commit.
    */
-  async record(manager: EntityManager, actor: AuditActor | Principal, entry: AuditEntry): Promise<void> {
+  async record(
+    manager: EntityManager,
+    actor: AuditActor | Principal,
+    entry: AuditEntry,
+  ): Promise<void> {
     const a = 'kind' in actor ? actorOf(actor) : actor;
     await manager.query(INSERT, [
       a.organizationId,

@@ -8,7 +8,6 @@ import { PageQuery } from '../../common/dto/page.query';
 import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
 import { AuditService } from '../audit/audit.service';
 import { TimelineItemResponse } from './dto/session-note.response';
-import { SchemaProbe } from './schema-probe';
 
 interface TimelineRow {
   type: string;
@@ -19,26 +18,14 @@ interface TimelineRow {
 }
 
 // Each source: (type, id, instant, status, label) for client $1; ids and enums only, no narrative.
-const SOURCES: { table: string; sql: string }[] = [
-  {
-    table: 'session_note',
-    sql: `SELECT 'session_note' AS type, x.id, x.started_at AS occurred_at, x.status, x.contact_type AS label FROM session_note x WHERE x.client_id = $1`,
-  },
-  {
-    table: 'follow_up',
-    sql: `SELECT 'follow_up' AS type, x.id, x.due_at AS occurred_at, x.status, x.label FROM follow_up x WHERE x.client_id = $1`,
-  },
-  {
-    table: 'group_session_attendee',
-    sql: `SELECT 'group_session' AS type, x.group_session_id AS id, x.session_started_at AS occurred_at,
+const SOURCES: string[] = [
+  `SELECT 'session_note' AS type, x.id, x.started_at AS occurred_at, x.status, x.contact_type AS label FROM session_note x WHERE x.client_id = $1`,
+  `SELECT 'follow_up' AS type, x.id, x.due_at AS occurred_at, x.status, x.label FROM follow_up x WHERE x.client_id = $1`,
+  `SELECT 'group_session' AS type, x.group_session_id AS id, x.session_started_at AS occurred_at,
             x.attendance AS status, g.topic AS label
           FROM group_session_attendee x JOIN group_session g ON g.id = x.group_session_id WHERE x.client_id = $1`,
-  },
-  {
-    table: 'assessment',
-    sql: `SELECT 'assessment' AS type, x.id, x.administered_at AS occurred_at, NULL::text AS status,
+  `SELECT 'assessment' AS type, x.id, x.administered_at AS occurred_at, NULL::text AS status,
             x.instrument || ' ' || x.total AS label FROM assessment x WHERE x.client_id = $1`,
-  },
 ];
 
 /**
@@ -51,7 +38,6 @@ export class ClientTimelineService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
-    private readonly schema: SchemaProbe,
   ) {}
 
   async timeline(
@@ -61,10 +47,9 @@ export class ClientTimelineService {
   ): Promise<Page<TimelineItemResponse>> {
     await this.access.requireClient(actor, clientId);
     const after = decodeCursor(query.cursor);
-    const sources = await this.availableSources();
     const keyset = after ? `WHERE (t.occurred_at, t.id) < ($2::timestamptz, $3::uuid)` : '';
     const limit = query.limit + 1;
-    const branches = sources.map(
+    const branches = SOURCES.map(
       (sql) =>
         `(SELECT * FROM (${sql}) t ${keyset} ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${limit})`,
     );
@@ -90,10 +75,5 @@ export class ClientTimelineService {
         label: r.label,
       }),
     );
-  }
-
-  private async availableSources(): Promise<string[]> {
-    const present = await Promise.all(SOURCES.map((s) => this.schema.hasTable(s.table)));
-    return SOURCES.filter((_, i) => present[i]).map((s) => s.sql);
   }
 }

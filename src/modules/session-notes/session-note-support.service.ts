@@ -6,7 +6,6 @@ import { Principal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { JobName } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
-import { SchemaProbe } from './schema-probe';
 import { SessionNote } from './session-note.entity';
 import { ContactType, hasCrisisFlag } from './session-note.enums';
 import { SessionNoteNotFoundError } from './session-notes.errors';
@@ -17,7 +16,6 @@ export class SessionNoteSupport {
   constructor(
     private readonly access: AccessService,
     private readonly outbox: OutboxService,
-    private readonly schema: SchemaProbe,
   ) {}
 
   /** The note when its client is in the caller's scope; otherwise the same 404 as a missing note. */
@@ -53,9 +51,9 @@ export class SessionNoteSupport {
     return row.ok;
   }
 
-  /** Goals addressed must be this client's (checked once the goal table exists). */
+  /** Goals addressed must be this client's. */
   async assertGoals(m: EntityManager, clientId: string, goalIds: string[]): Promise<void> {
-    if (goalIds.length === 0 || !(await this.schema.hasTable('goal'))) return;
+    if (goalIds.length === 0) return;
     const [row] = await m.query(
       `SELECT count(*)::int AS n FROM goal WHERE id = ANY($1::uuid[]) AND client_id = $2`,
       [goalIds, clientId],

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ClientTimelineService } from './client-timeline.service';
-import { SchemaProbe } from './schema-probe';
 import { SessionNoteAddendum } from './session-note-addendum.entity';
 import { SessionNoteSigningService } from './session-note-signing.service';
 import { SessionNoteSupport } from './session-note-support.service';
@@ -18,7 +17,6 @@ import { SessionNotesService } from './session-notes.service';
     SessionNoteSigningService,
     SessionNoteSupport,
     ClientTimelineService,
-    SchemaProbe,
   ],
   exports: [SessionNotesService],
 })
