@@ -8,5 +8,7 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup/test-env.ts'],
+  // @bull-board/fastify pulls an ESM-only content-disposition that Jest cannot require (see the shim).
+  moduleNameMapper: { '^content-disposition$': '<rootDir>/test/setup/content-disposition.js' },
   testTimeout: 30000,
 };

@@ -1,8 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -25,32 +24,46 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
  * shows no PHI.
  */
 @Injectable()
-export class QueueDashboardService implements OnModuleInit, OnModuleDestroy {
+export class QueueDashboardService implements OnModuleDestroy {
+  private readonly logger = new Logger(QueueDashboardService.name);
   private queues: Queue[] = [];
+  private setQueues?: (queues: BullMQAdapter[]) => void;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
     private readonly tokens: TokenService,
     private readonly sessions: SessionCheckService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (!fastify) return;
-    const connection = { ...bullConnection(this.config.redis.url), lazyConnect: true };
-    this.queues = Object.values(QueueName).map((name) => new Queue(name, { connection, prefix: this.config.app.queuePrefix }));
+  /** Mounts the board on the HTTP server; called by configureHttp, like the other plugins. */
+  async register(fastify: FastifyInstance): Promise<void> {
     const board = new BullBoardFastifyAdapter();
     board.setBasePath(QUEUE_DASHBOARD_PATH);
-    createBullBoard({ queues: this.queues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+    const { setQueues } = createBullBoard({ queues: [], serverAdapter: board });
+    this.setQueues = setQueues;
     await fastify.register(async (scope) => {
       scope.addHook('onRequest', (request, reply) => this.authorize(request, reply));
       await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
     });
   }
 
+  // Redis connections are opened on the first admin visit, not with every API process.
+  private attachQueues(): void {
+    if (this.queues.length > 0 || !this.setQueues) return;
+    const connection = bullConnection(this.config.redis.url);
+    this.queues = Object.values(QueueName).map((name) => {
+      const queue = new Queue(name, { connection, prefix: this.config.app.queuePrefix });
+      // Redis down only makes the board unavailable; it must never take the API with it.
+      queue.on('error', (err) =>
+        this.logger.warn({ err: err.message, queue: name }, 'queue dashboard: Redis error'),
+      );
+      return queue;
+    });
+    this.setQueues(this.queues.map((q) => new BullMQAdapter(q)));
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.close()));
+    await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
   }
 
   private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -59,10 +72,15 @@ export class QueueDashboardService implements OnModuleInit, OnModuleDestroy {
       if (!match) throw new UnauthenticatedError();
       const principal = this.tokens.verifyAccess(match[1]);
       if (!(await this.sessions.isActive(principal))) throw new UnauthenticatedError();
-      if (principal.kind !== 'user' || !roleHas(principal.role, Permission.QueueDashboard)) throw new ForbiddenError();
+      if (principal.kind !== 'user' || !roleHas(principal.role, Permission.QueueDashboard))
+        throw new ForbiddenError();
+      this.attachQueues();
     } catch (err) {
       const error = err instanceof DomainError ? err : new UnauthenticatedError();
-      await reply.code(ERROR_STATUS[error.code]).type('application/problem+json').send(toProblem(error, String(request.id)));
+      await reply
+        .code(ERROR_STATUS[error.code])
+        .type('application/problem+json')
+        .send(toProblem(error, String(request.id)));
     }
   }
 }

@@ -141,7 +141,7 @@ describe('follow-ups (e2e)', () => {
       const overdue = await list(org.peerA1.token, `view=overdue&clientId=${clientA1}`);
       expect(overdue.map((f) => f.id)).toEqual([tasksA1[1].id]);
       await t.dataSource.query(
-        `UPDATE follow_up SET due_at = date_trunc('day', now()) + interval '1 second' WHERE id = $1`,
+        `UPDATE follow_up SET due_at = (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') + interval '1 second' WHERE id = $1`,
         [tasksA1[1].id],
       );
       const today = await list(org.peerA1.token, `view=due-today&clientId=${clientA1}`);
@@ -373,6 +373,27 @@ describe('follow-ups (e2e)', () => {
       expect(rows).toEqual([
         { status: 'cancelled', n: 4 },
         { status: 'completed', n: 1 },
+      ]);
+    });
+
+    it('should hand the open tasks to the new primary specialist when reassignOpenForClient runs', async () => {
+      const { FollowUpsService } = await import('../../src/modules/follow-ups/follow-ups.service');
+      const client = await createClient(t.dataSource, {
+        organizationId: org.id,
+        specialistId: org.peerA2.id,
+      });
+      const tasks = await discharge(client, org.peerA2.token, { levelOfCare: 'outpatient' });
+      await act(org.peerA2.token, tasks[0].id, 'complete', { outcome: 'reached' }).expect(200);
+      await t.dataSource.transaction((m) =>
+        t.app.get(FollowUpsService).reassignOpenForClient(m, client, null),
+      );
+      const rows = await t.dataSource.query(
+        `SELECT status, owner_id, count(*)::int AS n FROM follow_up WHERE client_id = $1 GROUP BY 1, 2 ORDER BY 1`,
+        [client],
+      );
+      expect(rows).toEqual([
+        { status: 'completed', owner_id: org.peerA2.id, n: 1 },
+        { status: 'requested', owner_id: null, n: 4 },
       ]);
     });
   });

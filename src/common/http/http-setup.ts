@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { loadConfig } from '../../config/configuration';
 import { ProblemResponse } from '../dto/problem.response';
 import { httpDuration } from '../metrics/metrics';
+import { QueueDashboardService } from '../../queue/queue-dashboard.service';
 import { runWithContext } from './request-context';
 import { createValidationPipe } from './validation';
 
@@ -96,4 +97,5 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
   });
+  await app.get(QueueDashboardService).register(fastify);
 }

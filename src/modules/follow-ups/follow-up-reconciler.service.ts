@@ -11,6 +11,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 
+import { PeriodicTask } from '../../common/periodic-task';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
 import { QueueName } from '../../queue/jobs';
@@ -34,24 +35,31 @@ const BATCH = 500;
 @Injectable()
 export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FollowUpReconcilerService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
-    @Inject(CONFIG) private readonly config: Config,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.task = new PeriodicTask(
+      'follow-up reconciler',
+      async () => {
+        const restored = await this.reconcileOnce();
+        if (restored > 0) this.logger.warn({ restored }, 'follow-up jobs re-created');
+        return 'idle';
+      },
+      config.followUps.reconcileIntervalMs,
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  // A pass at boot too: a worker starting after an outage restores what Redis lost meanwhile.
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One full pass; returns how many jobs were re-created. */
@@ -87,23 +95,6 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     const delay = Math.max(0, row.run_at.getTime() - Date.now());
     await queue.add(row.job_name, row.payload, { jobId: row.job_id, delay });
     return true;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, this.config.followUps.reconcileIntervalMs);
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      const restored = await this.reconcileOnce();
-      if (restored > 0) this.logger.warn({ restored }, 'follow-up jobs re-created');
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'follow-up reconcile failed; will retry');
-    }
-    this.schedule();
   }
 
   private queue(): Queue {

@@ -14,12 +14,16 @@ import {
   FollowUpResponse,
   RecordAttemptDto,
 } from './dto/follow-up.dto';
+import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpsService } from './follow-ups.service';
 
 @ApiTags('follow-ups')
 @Controller('api/v1/follow-ups')
 export class FollowUpsController {
-  constructor(private readonly followUps: FollowUpsService) {}
+  constructor(
+    private readonly followUps: FollowUpsService,
+    private readonly queries: FollowUpQueriesService,
+  ) {}
 
   @Get()
   @RequirePermission(Permission.FollowUpRead)
@@ -29,7 +33,7 @@ export class FollowUpsController {
     @CurrentUser() actor: UserPrincipal,
     @Query() query: FollowUpQuery,
   ): Promise<FollowUpPageResponse> {
-    return this.followUps.list(actor, query);
+    return this.queries.list(actor, query);
   }
 
   @Get(':id')
@@ -37,7 +41,7 @@ export class FollowUpsController {
   @ApiOperation({ summary: 'Read a follow-up task with its contact attempts' })
   @ApiOkResponse({ type: FollowUpResponse })
   get(@CurrentUser() actor: UserPrincipal, @Param() { id }: UuidParam): Promise<FollowUpResponse> {
-    return this.followUps.get(actor, id);
+    return this.queries.get(actor, id);
   }
 
   @Post(':id/start')

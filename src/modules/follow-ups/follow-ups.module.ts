@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { FollowUpAttempt } from './follow-up-attempt.entity';
+import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpSchedulingService } from './follow-up-scheduling.service';
 import { FollowUp } from './follow-up.entity';
 import { FollowUpsController } from './follow-ups.controller';
@@ -10,7 +11,7 @@ import { FollowUpsService } from './follow-ups.service';
 @Module({
   imports: [TypeOrmModule.forFeature([FollowUp, FollowUpAttempt])],
   controllers: [FollowUpsController],
-  providers: [FollowUpsService, FollowUpSchedulingService],
+  providers: [FollowUpsService, FollowUpQueriesService, FollowUpSchedulingService],
   exports: [FollowUpsService, FollowUpSchedulingService],
 })
 export class FollowUpsModule {}

@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
-import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
-import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
-import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import {
   CancelFollowUpDto,
   CompleteFollowUpDto,
-  FollowUpQuery,
   FollowUpResponse,
   RecordAttemptDto,
 } from './dto/follow-up.dto';
 import { FollowUpAttempt } from './follow-up-attempt.entity';
+import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpSchedulingService } from './follow-up-scheduling.service';
 import { assertTransition, FollowUpStatus, OPEN_STATUSES } from './follow-up-status';
 import { FollowUp } from './follow-up.entity';
@@ -25,59 +23,18 @@ const sqlList = (values: string[]): string => `(${values.map((v) => `'${v}'`).jo
 const OPEN = sqlList(OPEN_STATUSES);
 const OPEN_OR_HELD = sqlList([...OPEN_STATUSES, 'on-hold']);
 
-/** Follow-up tasks: the queues staff work, and the FHIR Task transitions. */
+/**
+ * Follow-up task writes: the FHIR Task transitions staff make, and the bulk changes other
+ * features make in their own transactions (closing a client, readmission, reassignment).
+ */
 @Injectable()
 export class FollowUpsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: AccessService,
+    private readonly queries: FollowUpQueriesService,
     private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
   ) {}
-
-  async list(actor: UserPrincipal, query: FollowUpQuery): Promise<Page<FollowUpResponse>> {
-    const qb = this.scoped(this.dataSource.manager, actor);
-    this.applyFilters(qb, actor, query);
-    const after = decodeCursor(query.cursor);
-    if (after) {
-      qb.andWhere('(f.due_at, f.id) > (:afterKey::timestamptz, :afterId::uuid)', {
-        afterKey: after.key,
-        afterId: after.id,
-      });
-    }
-    const rows = await qb
-      .orderBy('f.due_at', 'ASC')
-      .addOrderBy('f.id', 'ASC')
-      .limit(query.limit + 1)
-      .getMany();
-    const attempts = await this.attemptsOf(
-      this.dataSource.manager,
-      rows.slice(0, query.limit).map((f) => f.id),
-    );
-    await this.audit.recordNow(actor, {
-      action: 'follow-up.list',
-      resourceType: 'FollowUp',
-      clientId: query.clientId,
-    });
-    return toPage(
-      rows,
-      query.limit,
-      (f) => ({ key: f.dueAt.toISOString(), id: f.id }),
-      (f) => toFollowUpResponse(f, attempts.get(f.id)),
-    );
-  }
-
-  async get(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
-    const f = await this.requireFollowUp(this.dataSource.manager, actor, id);
-    const attempts = await this.attemptsOf(this.dataSource.manager, [id]);
-    await this.audit.recordNow(actor, {
-      action: 'follow-up.read',
-      clientId: f.clientId,
-      resourceType: 'FollowUp',
-      resourceId: id,
-    });
-    return toFollowUpResponse(f, attempts.get(id));
-  }
 
   start(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
     return this.act(actor, id, 'follow-up.start', async (m, f) => {
@@ -199,7 +156,7 @@ export class FollowUpsService {
     apply: (m: EntityManager, f: FollowUp) => Promise<void>,
   ): Promise<FollowUpResponse> {
     return this.dataSource.transaction(async (m) => {
-      const f = await this.requireFollowUp(m, actor, id, true);
+      const f = await this.queries.requireFollowUp(m, actor, id, true);
       await apply(m, f);
       await this.audit.record(m, actor, {
         action,
@@ -208,56 +165,9 @@ export class FollowUpsService {
         resourceId: id,
       });
       const updated = await m.findOneByOrFail(FollowUp, { id });
-      const attempts = await this.attemptsOf(m, [id]);
+      const attempts = await this.queries.attemptsOf(m, [id]);
       return toFollowUpResponse(updated, attempts.get(id));
     });
-  }
-
-  private scoped(manager: EntityManager, actor: UserPrincipal): SelectQueryBuilder<FollowUp> {
-    const qb = manager
-      .createQueryBuilder(FollowUp, 'f')
-      .innerJoin('client', 'c', 'c.id = f.client_id');
-    return this.access.scopeClients(qb, actor, 'c');
-  }
-
-  private applyFilters(
-    qb: SelectQueryBuilder<FollowUp>,
-    actor: UserPrincipal,
-    query: FollowUpQuery,
-  ): void {
-    if (query.clientId) qb.andWhere('f.client_id = :clientId', { clientId: query.clientId });
-    if (query.status) qb.andWhere('f.status = :status', { status: query.status });
-    if (query.view) qb.andWhere(`f.status IN ${OPEN}`);
-    switch (query.view) {
-      case 'mine':
-        qb.andWhere('f.owner_id = :me', { me: actor.id });
-        break;
-      case 'due-today':
-        qb.andWhere(`f.due_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`);
-        qb.andWhere(
-          `f.due_at < (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'`,
-        );
-        break;
-      case 'overdue':
-        qb.andWhere('f.due_at < now()');
-        break;
-      case 'needs-assignment':
-        qb.andWhere('f.owner_id IS NULL');
-        break;
-    }
-  }
-
-  private async requireFollowUp(
-    m: EntityManager,
-    actor: UserPrincipal,
-    id: string,
-    lock = false,
-  ): Promise<FollowUp> {
-    const qb = this.scoped(m, actor).andWhere('f.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write', undefined, ['f']);
-    const f = await qb.getOne();
-    if (!f) throw new NotFoundError('Follow-up');
-    return f;
   }
 
   private async setStatus(
@@ -319,22 +229,5 @@ export class FollowUpsService {
     if (row.unreachable_attempts >= row.threshold) {
       await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id);
     }
-  }
-
-  private async attemptsOf(
-    m: EntityManager,
-    ids: string[],
-  ): Promise<Map<string, FollowUpAttempt[]>> {
-    const byFollowUp = new Map<string, FollowUpAttempt[]>();
-    if (ids.length === 0) return byFollowUp;
-    const attempts = await m
-      .createQueryBuilder(FollowUpAttempt, 'a')
-      .where('a.follow_up_id IN (:...ids)', { ids })
-      .orderBy('a.attempted_at', 'ASC')
-      .addOrderBy('a.id', 'ASC')
-      .getMany();
-    for (const a of attempts)
-      byFollowUp.set(a.followUpId, [...(byFollowUp.get(a.followUpId) ?? []), a]);
-    return byFollowUp;
   }
 }
