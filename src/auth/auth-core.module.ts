@@ -1,16 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 
 import { AccessService } from './access.service';
 import { SessionCheckService } from './session-check.service';
-import { JwtStrategy } from './strategies/jwt.strategy';
 import { TokenService } from './token.service';
 
-/** Token verification and revocation checks, shared by every module that needs a principal. */
+/** Tokens, revocation checks and record scope, shared by the API and the worker. */
 @Global()
 @Module({
-  imports: [PassportModule],
-  providers: [TokenService, SessionCheckService, JwtStrategy, AccessService],
+  providers: [TokenService, SessionCheckService, AccessService],
   exports: [TokenService, SessionCheckService, AccessService],
 })
 export class AuthCoreModule {}

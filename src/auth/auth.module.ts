@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
 
 import { ApiClientsModule } from '../modules/api-clients/api-clients.module';
 import { UsersModule } from '../modules/users/users.module';
@@ -7,10 +8,12 @@ import { AuthService } from './auth.service';
 import { LoginLimiterService } from './login-limiter.service';
 import { OAuthController } from './oauth.controller';
 import { OAuthService } from './oauth.service';
+import { JwtStrategy } from './strategies/jwt.strategy';
 
 @Module({
-  imports: [UsersModule, ApiClientsModule],
+  imports: [PassportModule, UsersModule, ApiClientsModule],
   controllers: [AuthController, OAuthController],
-  providers: [AuthService, OAuthService, LoginLimiterService],
+  // The passport strategy is registered by the API only: the worker authenticates no one.
+  providers: [AuthService, OAuthService, LoginLimiterService, JwtStrategy],
 })
 export class AuthModule {}

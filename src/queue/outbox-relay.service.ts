@@ -1,10 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 
+import { PeriodicTask } from '../common/periodic-task';
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
 import { QueueName } from './jobs';
@@ -19,6 +20,9 @@ interface OutboxRow {
 }
 
 const BATCH = 500;
+// BullMQ's connection waits for Redis indefinitely; the relay must not hold its claimed rows (and
+// a Postgres transaction) that long. The rows simply wait for the next pass.
+const ADD_TIMEOUT_MS = 5000;
 
 /**
  * Moves outbox rows to BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
@@ -28,25 +32,26 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OutboxRelayService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
-    @Inject(CONFIG) private readonly config: Config,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(0);
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.task = new PeriodicTask(
+      'outbox relay',
+      async () => ((await this.relayOnce()) === BATCH ? 'more' : 'idle'),
+      config.app.outboxPollMs,
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns how many rows were dispatched. */
@@ -59,43 +64,34 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       if (rows.length === 0) return 0;
       const now = Date.now();
       for (const [queue, jobs] of groupBy(rows, (r) => r.queue)) {
-        await this.queue(queue).addBulk(
+        const added = this.queue(queue).addBulk(
           jobs.map((r) => ({
             name: r.job_name,
             data: r.payload,
             opts: { jobId: r.job_id, delay: Math.max(0, r.run_at.getTime() - now) },
           })),
         );
+        await withTimeout(added, ADD_TIMEOUT_MS, 'Redis did not accept the jobs in time');
       }
-      await m.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [
-        rows.map((r) => r.id),
-      ]);
+      await m.query(
+        `UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`,
+        [rows.map((r) => r.id)],
+      );
       return rows.length;
     });
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => (this.running = undefined));
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    let next = this.config.app.outboxPollMs;
-    try {
-      const moved = await this.relayOnce();
-      if (moved === BATCH) next = 0; // more waiting: go again at once
-    } catch (err) {
-      next = Math.max(next, 2000);
-      this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
-    }
-    this.schedule(next);
   }
 
   private queue(name: QueueName): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)),
+  );
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import request from 'supertest';
 
-import { createClient, createCoverage } from '../factories/client.factory';
+import { createClient, createCoverage, createFollowUp } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
@@ -407,6 +407,22 @@ describe('clients (e2e)', () => {
       expect(row).toEqual({ status: 'inactive', preferred_name: 'Lex', ack: '2026-01-05' });
       expect(await auditCount('client.update', org.peerA1.id, clientId)).toBe(1);
       await patch(clientId, org.peerA1.token, { pronouns: 'he/him' }, '"1"').expect(412);
+    });
+
+    it('should cancel the open follow-ups when the client is closed, and leave completed ones', async () => {
+      const due = new Date(Date.now() + 86_400_000);
+      const common = { organizationId: org.id, clientId, ownerId: org.peerA1.id, dueAt: due };
+      const open = await createFollowUp(t.dataSource, common);
+      const held = await createFollowUp(t.dataSource, { ...common, status: 'on-hold' });
+      const done = await createFollowUp(t.dataSource, { ...common, status: 'completed' });
+      const res = await patch(clientId, org.peerA1.token, { status: 'closed' }).expect(200);
+      expect(res.body.status).toBe('closed');
+      const rows = await t.dataSource.query(`SELECT id, status FROM follow_up WHERE client_id = $1`, [clientId]);
+      expect(Object.fromEntries(rows.map((r: { id: string; status: string }) => [r.id, r.status]))).toEqual({
+        [open]: 'cancelled',
+        [held]: 'cancelled',
+        [done]: 'completed',
+      });
     });
 
     it('should let exactly one of 20 parallel updates with one ETag win', async () => {

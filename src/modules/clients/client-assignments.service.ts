@@ -9,6 +9,7 @@ import { PageQuery } from '../../common/dto/page.query';
 import { Page, toPage } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
 import {
   AssignmentResponse,
@@ -58,6 +59,7 @@ export class ClientAssignmentsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly rules: CaseloadRulesService,
+    private readonly followUps: FollowUpsService,
   ) {}
 
   async assign(
@@ -162,10 +164,6 @@ export class ClientAssignmentsService {
        WHERE id = $1`,
       [clientId, specialistId],
     );
-    await m.query(
-      `UPDATE follow_up SET owner_id = $2, version = version + 1, updated_at = now()
-       WHERE client_id = $1 AND status IN ('requested', 'ready', 'in-progress') AND owner_id IS DISTINCT FROM $2`,
-      [clientId, specialistId],
-    );
+    await this.followUps.reassignOpenForClient(m, clientId, specialistId);
   }
 }

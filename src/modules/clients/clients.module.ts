@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { SpecialistsModule } from '../specialists/specialists.module';
 import { ClientAssignmentsController } from './client-assignments.controller';
 import { ClientAssignmentsService } from './client-assignments.service';
@@ -9,7 +10,7 @@ import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client]), SpecialistsModule],
+  imports: [TypeOrmModule.forFeature([Client]), SpecialistsModule, FollowUpsModule],
   controllers: [ClientsController, ClientAssignmentsController],
   providers: [ClientsService, ClientAssignmentsService],
   exports: [ClientsService],

@@ -10,6 +10,7 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
+import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
 import { assertNoDuplicate, findByIdentifiers } from './client-dedupe';
 import { Client } from './client.entity';
@@ -35,6 +36,7 @@ export class ClientsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly rules: CaseloadRulesService,
+    private readonly followUps: FollowUpsService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateClientDto): Promise<ClientResponse> {
@@ -112,6 +114,10 @@ export class ClientsService {
             fields,
           );
           if (unique) await replaceIdentifiers(m, actor.organizationId, id, unique);
+          // Closing the client ends the discharge bridge: its remaining follow-ups are cancelled.
+          if (fields.status === 'closed' && client.status !== 'closed') {
+            await this.followUps.cancelOpenForClient(m, id);
+          }
           const row = await findClientRow(m, id);
           await this.audit.record(m, actor, {
             action: 'client.update',
