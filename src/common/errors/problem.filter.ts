@@ -27,7 +27,7 @@ export function sendProblem(
   let error = toDomainError(exception);
   if (!error) {
     // A bug: log the stack (never sent), answer a generic 500.
-    logger.error({ err: exception, correlationId: request.id }, 'Unhandled error');
+    logger.error({ err: safeError(exception), correlationId: request.id }, 'Unhandled error');
     error = new DomainError('INTERNAL_ERROR', 'An unexpected error occurred.');
   }
   const problem = toProblem(error, String(request.id));
@@ -35,6 +35,17 @@ export function sendProblem(
     reply.header('Retry-After', String(error.extra.retryAfterSeconds));
   }
   reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+}
+
+/**
+ * What of an unexpected error may be logged: its kind, message, code and stack. Never the whole
+ * object: a TypeORM QueryFailedError carries the statement's parameters (names, dates of birth)
+ * and Postgres' `detail` carries key values.
+ */
+export function safeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, code, stack: error.stack };
 }
 
 export { DomainError };

@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 
 import { DomainError } from './domain-error';
+import { safeError } from './problem.filter';
 import { toDomainError } from './to-domain-error';
 
 describe('toDomainError', () => {
@@ -23,5 +24,18 @@ describe('toDomainError', () => {
 
   it('should leave a genuine bug unmapped, to become a logged 500', () => {
     expect(toDomainError(new TypeError('x is undefined'))).toBeUndefined();
+  });
+});
+
+describe('safeError', () => {
+  it('should keep the kind, message and stack of an error, never its query parameters or detail', () => {
+    const error = Object.assign(new Error('duplicate key value violates unique constraint "x"'), {
+      code: '23505',
+      parameters: ['Jane', 'Doe', '1990-01-01'],
+      detail: 'Key (last_name)=(Doe) already exists.',
+    });
+    const logged = JSON.stringify(safeError(error));
+    expect(logged).toContain('23505');
+    expect(logged).not.toMatch(/Jane|Doe|1990/);
   });
 });
