@@ -12,13 +12,15 @@ import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-
 import { SessionNotesProcessor } from './modules/session-notes/session-notes.processor';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { FollowUpsProcessor } from './modules/follow-ups/follow-ups.processor';
+import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
+import { ScheduledScansProcessor } from './modules/scheduled-scans/scheduled-scans.processor';
 
 /** The worker: the outbox relay and one processor per queue. No HTTP listener. */
 @Module({
-  imports: [CoreModule, QueueModule, NotificationsModule, FollowUpsWorkerModule, SessionNotesWorkerModule, TypeOrmModule.forFeature([Notification])],
+  imports: [CoreModule, QueueModule, NotificationsModule, FollowUpsWorkerModule, SessionNotesWorkerModule, ScheduledScansWorkerModule, TypeOrmModule.forFeature([Notification])],
   providers: [NotificationsProcessor, SecurityNotificationsService, AuditSealerWorker],
 })
 export class WorkerModule {}
 
 /** Every job needs a processor: the worker refuses to start otherwise. */
-export const PROCESSORS = [NotificationsProcessor, FollowUpsProcessor, SessionNotesProcessor];
+export const PROCESSORS = [NotificationsProcessor, FollowUpsProcessor, SessionNotesProcessor, ScheduledScansProcessor];

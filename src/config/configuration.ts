@@ -44,6 +44,8 @@ export interface FollowUpQueueConfig {
 export interface Config {
   app: AppConfig;
   followUps: FollowUpQueueConfig;
+  /** Periodic notification scans; intervalMs 0 registers no job schedulers. */
+  scheduledScans: { intervalMs: number };
   db: DatabaseConfig;
   redis: { url: string };
   auth: AuthConfig;
@@ -87,6 +89,7 @@ export function loadConfig(): Config {
     },
     db: { url: withDefaultUser(env.DATABASE_URL, env.PGUSER), appRole: env.DATABASE_APP_ROLE, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
+    scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
     followUps: {
       reminderLeadMinutes: env.REMINDER_LEAD_MINUTES,
       escalationGraceMinutes: env.ESCALATION_GRACE_MINUTES,

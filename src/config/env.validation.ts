@@ -140,6 +140,12 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(200)
   WORKER_STALLED_INTERVAL_MS = 30000;
+
+  /** How often the worker's scheduled scans run (certification expiry, plan review, milestones, no contact). 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
 }
 
 export class EnvironmentError extends Error {}

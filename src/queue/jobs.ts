@@ -3,6 +3,7 @@ export enum QueueName {
   Notifications = 'notifications',
   FollowUps = 'follow-ups',
   SessionNotes = 'session-notes',
+  ScheduledScans = 'scheduled-scans',
 }
 
 export enum JobName {
@@ -10,6 +11,10 @@ export enum JobName {
   FollowUpReminder = 'follow-up.reminder',
   FollowUpEscalation = 'follow-up.escalation',
   NoteCrisisFlag = 'note.crisis-flag',
+  ScanCertificationExpiry = 'scan.certification-expiry',
+  ScanPlanReviewDue = 'scan.plan-review-due',
+  ScanRecoveryMilestones = 'scan.recovery-milestones',
+  ScanNoContact = 'scan.no-contact',
 }
 
 export interface JobPayloads {
@@ -17,6 +22,11 @@ export interface JobPayloads {
   [JobName.FollowUpReminder]: { organizationId: string; followUpId: string };
   [JobName.FollowUpEscalation]: { organizationId: string; followUpId: string; reason: 'overdue' | 'unreachable' };
   [JobName.NoteCrisisFlag]: { organizationId: string; noteId: string; clientId: string };
+  // Periodic scans (BullMQ job schedulers) cover every organization and carry nothing.
+  [JobName.ScanCertificationExpiry]: Record<string, never>;
+  [JobName.ScanPlanReviewDue]: Record<string, never>;
+  [JobName.ScanRecoveryMilestones]: Record<string, never>;
+  [JobName.ScanNoContact]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -24,6 +34,10 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.FollowUpReminder]: QueueName.FollowUps,
   [JobName.FollowUpEscalation]: QueueName.FollowUps,
   [JobName.NoteCrisisFlag]: QueueName.SessionNotes,
+  [JobName.ScanCertificationExpiry]: QueueName.ScheduledScans,
+  [JobName.ScanPlanReviewDue]: QueueName.ScheduledScans,
+  [JobName.ScanRecoveryMilestones]: QueueName.ScheduledScans,
+  [JobName.ScanNoContact]: QueueName.ScheduledScans,
 };
 
 export interface JobRequest<N extends JobName = JobName> {

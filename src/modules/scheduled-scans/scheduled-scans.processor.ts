@@ -1,0 +1,35 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+
+import { JobName, QueueName } from '../../queue/jobs';
+import { ScheduledScansService } from './scheduled-scans.service';
+
+/** Runs the periodic scans; each is idempotent, so a retried or doubled run notifies once. */
+@Processor(QueueName.ScheduledScans)
+export class ScheduledScansProcessor extends WorkerHost {
+  static readonly handles: JobName[] = [
+    JobName.ScanCertificationExpiry,
+    JobName.ScanPlanReviewDue,
+    JobName.ScanRecoveryMilestones,
+    JobName.ScanNoContact,
+  ];
+
+  constructor(private readonly scans: ScheduledScansService) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ notified: number }> {
+    switch (job.name) {
+      case JobName.ScanCertificationExpiry:
+        return { notified: await this.scans.certificationExpiry() };
+      case JobName.ScanPlanReviewDue:
+        return { notified: await this.scans.planReviewDue() };
+      case JobName.ScanRecoveryMilestones:
+        return { notified: await this.scans.recoveryMilestones() };
+      case JobName.ScanNoContact:
+        return { notified: await this.scans.noContact() };
+      default:
+        throw new Error(`No handler for job ${job.name}`);
+    }
+  }
+}
