@@ -6,6 +6,7 @@ import { CreatePlansGoalsAssessments1764000003000 } from './1764000003000-Create
 import { CreateSessionNotes1764000004000 } from './1764000004000-CreateSessionNotes';
 import { CreateFollowUpScheduling1764000005000 } from './1764000005000-CreateFollowUpScheduling';
 import { SealAuditChainInBatches1764000006000 } from './1764000006000-SealAuditChainInBatches';
+import { IndexActivePlanReviews1764000007000 } from './1764000007000-IndexActivePlanReviews';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateSessionNotes1764000004000,
   CreateFollowUpScheduling1764000005000,
   SealAuditChainInBatches1764000006000,
+  IndexActivePlanReviews1764000007000,
 ];

@@ -98,21 +98,21 @@ const createNote: Handler = async (ctx, req, [clientId], raw) => {
   });
 };
 
-/** S2: GET /api/v1/caseloads/:specialistId, the service's own statement (CASELOAD_DETAIL) through raw pg. */
+/** S2: GET /api/v1/caseloads/:specialistId, the service's own statement (CASELOAD_DETAIL), prepared like the service's, through raw pg. */
 const caseloadDetail: Handler = async (ctx, req, [specialistId]) => {
   const who = ctx.caller(req);
   const supervisor = who.role === 'supervisor' ? who.id : null;
-  const { rows } = await ctx.pool.query(CASELOAD_DETAIL, [who.organizationId, supervisor, specialistId]);
+  const { rows } = await ctx.pool.query({ name: 'caseload-detail', text: CASELOAD_DETAIL, values: [who.organizationId, supervisor, specialistId] });
   if (rows.length === 0) return [404, { code: 'NOT_FOUND' }];
   await audit(ctx.pool, who, 'caseload.read', null, 'Caseload', specialistId);
   return [200, rows[0]];
 };
 
-/** S3: GET /api/v1/caseloads, the service's own statement (CASELOAD_SUMMARY) through raw pg. */
+/** S3: GET /api/v1/caseloads, the service's own statement (CASELOAD_SUMMARY), prepared like the service's, through raw pg. */
 const caseloadSummary: Handler = async (ctx, req) => {
   const who = ctx.caller(req);
   const supervisor = who.role === 'supervisor' ? who.id : null;
-  const { rows } = await ctx.pool.query(CASELOAD_SUMMARY, [who.organizationId, supervisor, null, null, null, 21]);
+  const { rows } = await ctx.pool.query({ name: 'caseload-summary', text: CASELOAD_SUMMARY, values: [who.organizationId, supervisor, null, null, null, 21] });
   await audit(ctx.pool, who, 'caseload.list', null, 'Caseload', null);
   const items = rows.slice(0, 20);
   return [200, { items, nextCursor: rows.length > 20 ? Buffer.from(JSON.stringify(items[19].specialistId)).toString('base64url') : null }];

@@ -150,6 +150,36 @@ describe('follow-up jobs in the worker (integration)', () => {
     expect(await restored!.getState()).toBe('delayed');
   });
 
+  it('should not replace a job that finished with its effect after the reconciler read its row', async () => {
+    const client = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA2.id,
+    });
+    const [handoff] = (await discharge(client)).followUps;
+    const queue = worker.get<Queue>(getQueueToken(QueueName.FollowUps), { strict: false });
+    const [row] = await t.dataSource.query(
+      `SELECT job_id, job_name, payload, run_at FROM follow_up_job WHERE follow_up_id = $1 AND job_name = $2`,
+      [handoff.id, JobName.FollowUpReminder],
+    );
+    // The pass has read the row; meanwhile the job runs now and has its effect.
+    await eventually(async () => ((await queue.getJob(row.job_id)) ? true : undefined));
+    await (await queue.getJob(row.job_id))!.remove();
+    await queue.add(row.job_name, row.payload, { jobId: row.job_id });
+    const ran = await eventually(async () => {
+      const j = await queue.getJob(row.job_id);
+      return j && (await j.getState()) === 'completed' ? j : undefined;
+    });
+    expect(ran.returnvalue).toBe('done');
+
+    expect(await worker.get(FollowUpReconcilerService)['ensure'](row)).toBe(false);
+    const after = await queue.getJob(row.job_id);
+    expect(await after!.getState()).toBe('completed');
+    expect(after!.returnvalue).toBe('done');
+    expect(await notifications(handoff.id, 'follow-up.reminder')).toEqual([
+      { recipient_id: org.peerA2.id },
+    ]);
+  });
+
   describe('when Redis may evict keys', () => {
     let redis: RedisServer;
     beforeAll(async () => {

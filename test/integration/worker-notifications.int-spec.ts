@@ -1,21 +1,16 @@
 import { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 
+import { NotificationsProcessor } from '../../src/modules/notifications/notifications.processor';
+import { ScheduledScansProcessor } from '../../src/modules/scheduled-scans/scheduled-scans.processor';
+import { SessionNotesProcessor } from '../../src/modules/session-notes/session-notes.processor';
 import { SecurityNotificationsService } from '../../src/modules/notifications/security-notifications.service';
+import { LoggedWorkerHost } from '../../src/queue/logged-worker-host';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
 import { createWorker } from '../../src/worker';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { eventually } from '../helpers/eventually';
 
 describe('worker: outbox relay and notification fan-out, end to end', () => {
   let t: TestApp;
@@ -35,10 +30,17 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
 
   it('should notify the organization’s admins once when an account gets locked', async () => {
     for (let i = 0; i < 10; i++) {
-      await http().post('/api/v1/auth/login').set('X-Forwarded-For', `192.0.2.${i}`).send({ email: org.peerA1.email, password: 'wrong-password' }).expect(401);
+      await http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', `192.0.2.${i}`)
+        .send({ email: org.peerA1.email, password: 'wrong-password' })
+        .expect(401);
     }
     const inbox = await eventually(async () => {
-      const res = await http().get('/api/v1/notifications').auth(org.admin.token, { type: 'bearer' }).expect(200);
+      const res = await http()
+        .get('/api/v1/notifications')
+        .auth(org.admin.token, { type: 'bearer' })
+        .expect(200);
       return res.body.items.length > 0 ? res.body.items : undefined;
     });
     expect(inbox).toEqual([
@@ -53,22 +55,41 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
         readAt: null,
       },
     ]);
-    const [outbox] = await t.dataSource.query(`SELECT dispatched_at FROM outbox WHERE payload->>'userId' = $1`, [org.peerA1.id]);
+    const [outbox] = await t.dataSource.query(
+      `SELECT dispatched_at FROM outbox WHERE payload->>'userId' = $1`,
+      [org.peerA1.id],
+    );
     expect(outbox.dispatched_at).toBeInstanceOf(Date);
     // Supervisors and peers get nothing; the admin can mark it read.
-    const sup = await http().get('/api/v1/notifications').auth(org.supervisorA.token, { type: 'bearer' }).expect(200);
+    const sup = await http()
+      .get('/api/v1/notifications')
+      .auth(org.supervisorA.token, { type: 'bearer' })
+      .expect(200);
     expect(sup.body.items).toEqual([]);
-    const read = await http().post(`/api/v1/notifications/${inbox[0].id}/read`).auth(org.admin.token, { type: 'bearer' }).expect(200);
+    const read = await http()
+      .post(`/api/v1/notifications/${inbox[0].id}/read`)
+      .auth(org.admin.token, { type: 'bearer' })
+      .expect(200);
     expect(read.body.readAt).toEqual(expect.any(String));
-    await http().post(`/api/v1/notifications/${inbox[0].id}/read`).auth(org.supervisorA.token, { type: 'bearer' }).expect(404);
+    await http()
+      .post(`/api/v1/notifications/${inbox[0].id}/read`)
+      .auth(org.supervisorA.token, { type: 'bearer' })
+      .expect(404);
   });
 
   it('should have one effect when the same job is delivered twice', async () => {
-    const payload = { organizationId: org.id, userId: org.peerA2.id, windowStartedAt: '2026-11-25T10:00:00.000Z' };
+    const payload = {
+      organizationId: org.id,
+      userId: org.peerA2.id,
+      windowStartedAt: '2026-11-25T10:00:00.000Z',
+    };
     const sut = worker.get(SecurityNotificationsService);
     expect(await sut.accountLocked(payload)).toBe(1);
     expect(await sut.accountLocked(payload)).toBe(0);
-    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE resource_id = $1`, [org.peerA2.id]);
+    const rows = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notification WHERE resource_id = $1`,
+      [org.peerA2.id],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -80,13 +101,30 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
       );
       return n === 0 ? true : undefined;
     });
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1`, [org.id]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1`,
+      [org.id],
+    );
     expect(n).toBeGreaterThanOrEqual(10); // at least the ten failed logins
   });
 
   it('should leave nothing pending in the outbox after a relay pass', async () => {
     await worker.get(OutboxRelayService).relayOnce();
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
+    );
     expect(n).toBe(0);
+  });
+
+  it('should log, not throw, when a queue worker reports an error', () => {
+    for (const processor of [
+      NotificationsProcessor,
+      SessionNotesProcessor,
+      ScheduledScansProcessor,
+    ]) {
+      const host = worker.get<LoggedWorkerHost>(processor);
+      // An 'error' event without a listener would throw here (and crash the worker process).
+      expect(() => host.worker.emit('error', new Error('connection lost'))).not.toThrow();
+    }
   });
 });

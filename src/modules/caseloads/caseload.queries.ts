@@ -6,6 +6,9 @@ const IN_SCOPE = `u.organization_id = $1 AND u.role = 'peer_specialist'
     JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor'
     WHERE m.user_id = u.id AND m.membership = 'member' AND s.user_id = $2))`;
 
+// Open follow-ups: the predicate of the partial indexes follow_up_client_due_idx / follow_up_owner_due_idx.
+const OPEN = `('requested', 'ready', 'in-progress')`;
+
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
 
 /**
@@ -19,15 +22,22 @@ const SUMMARY_COLUMNS = `s.id AS "specialistId", s.first_name AS "firstName", s.
     od.overdue AS "overdueFollowUps",
     rate.completed AS "followUpsCompleted90Days", rate.due AS "followUpsDue90Days",
     notes.unsigned AS "unsignedNotesOver72Hours", notes.awaiting_review AS "notesAwaitingReview",
-    plans.past_review AS "plansPastReview",
+    cl.past_review AS "plansPastReview",
     cert.credential AS "credential", cert.expires_on::text AS "certificationExpiresOn",
     CASE WHEN cert.expires_on IS NULL THEN 'none' WHEN cert.expires_on < ${TODAY} THEN 'expired'
       WHEN cert.expires_on <= ${TODAY} + 60 THEN 'expiring' ELSE 'active' END AS "certificationStatus"`;
 
+// A plan is past review when its client's active plan (recovery_plan_active_review_idx) is due.
+const PAST_REVIEW = `EXISTS (SELECT 1 FROM recovery_plan rp
+    WHERE rp.client_id = c.id AND rp.status = 'active' AND rp.review_due_at < ${TODAY})`;
+
+// One pass over the specialist's open clients gives all three client counts; the plan check is a
+// probe per client of a small partial index, not a join the planner may turn into a scan.
 const SUMMARY_JOINS = `JOIN organization o ON o.id = $1
   LEFT JOIN specialist_profile p ON p.user_id = s.id
   CROSS JOIN LATERAL (SELECT count(*)::int AS active_clients,
-      count(*) FILTER (WHERE c.last_contact_at IS NULL OR c.last_contact_at < now() - interval '14 days')::int AS no_contact
+      count(*) FILTER (WHERE c.last_contact_at IS NULL OR c.last_contact_at < now() - interval '14 days')::int AS no_contact,
+      count(*) FILTER (WHERE ${PAST_REVIEW})::int AS past_review
     FROM client c WHERE c.primary_specialist_id = s.id AND c.status <> 'closed' AND c.deleted_at IS NULL) cl
   CROSS JOIN LATERAL (SELECT count(*)::int AS overdue FROM follow_up f
     WHERE f.owner_id = s.id AND f.status IN ('requested', 'ready', 'in-progress') AND f.due_at < now()) od
@@ -37,9 +47,6 @@ const SUMMARY_JOINS = `JOIN organization o ON o.id = $1
   CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE n.status = 'draft' AND n.started_at < now() - interval '72 hours')::int AS unsigned,
       count(*) FILTER (WHERE n.status = 'signed')::int AS awaiting_review
     FROM session_note n WHERE n.author_id = s.id AND n.status IN ('draft', 'signed')) notes
-  CROSS JOIN LATERAL (SELECT count(*)::int AS past_review FROM client c
-    JOIN recovery_plan rp ON rp.client_id = c.id AND rp.status = 'active' AND rp.review_due_at < ${TODAY}
-    WHERE c.primary_specialist_id = s.id AND c.status <> 'closed' AND c.deleted_at IS NULL) plans
   LEFT JOIN LATERAL (SELECT sc.credential, sc.expires_on FROM specialist_certification sc
     WHERE sc.user_id = s.id ORDER BY sc.expires_on DESC LIMIT 1) cert ON true`;
 
@@ -65,9 +72,10 @@ export const CASELOAD_DETAIL = `WITH s AS (
     coalesce((SELECT json_agg(x ORDER BY x."lastName", x."firstName", x.id) FROM (
       SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.preferred_name AS "preferredName",
         c.status, c.needs_reassignment AS "needsReassignment", c.last_contact_at AS "lastContactAt",
-        nf.next_due AS "nextFollowUpDueAt", nf.overdue AS "overdueFollowUps"
+        (SELECT min(f.due_at) FROM follow_up f
+          WHERE f.client_id = c.id AND f.status IN ${OPEN}) AS "nextFollowUpDueAt",
+        (SELECT count(*)::int FROM follow_up f
+          WHERE f.client_id = c.id AND f.status IN ${OPEN} AND f.due_at < now()) AS "overdueFollowUps"
       FROM client c
-      CROSS JOIN LATERAL (SELECT min(f.due_at) AS next_due, count(*) FILTER (WHERE f.due_at < now())::int AS overdue
-        FROM follow_up f WHERE f.client_id = c.id AND f.status IN ('requested', 'ready', 'in-progress')) nf
       WHERE c.primary_specialist_id = s.id AND c.status <> 'closed' AND c.deleted_at IS NULL) x), '[]') AS clients
   FROM s ${SUMMARY_JOINS}`;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
@@ -69,15 +71,14 @@ export class CaseloadsService {
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<CaseloadSummaryResponse>> {
     const after = this.afterName(query.cursor);
-    const rows: (SummaryRow & { lastName: string; firstName: string })[] =
-      await this.dataSource.query(CASELOAD_SUMMARY, [
-        actor.organizationId,
-        this.supervisorOf(actor),
-        after?.lastName ?? null,
-        after?.firstName ?? null,
-        after?.id ?? null,
-        query.limit + 1,
-      ]);
+    const rows = await this.prepared<SummaryRow>('caseload-summary', CASELOAD_SUMMARY, [
+      actor.organizationId,
+      this.supervisorOf(actor),
+      after?.lastName ?? null,
+      after?.firstName ?? null,
+      after?.id ?? null,
+      query.limit + 1,
+    ]);
     await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
     return toPage(
       rows,
@@ -88,11 +89,11 @@ export class CaseloadsService {
   }
 
   async get(actor: UserPrincipal, specialistId: string): Promise<CaseloadDetailResponse> {
-    const [row] = await this.dataSource.query(CASELOAD_DETAIL, [
-      actor.organizationId,
-      this.supervisorOf(actor),
-      specialistId,
-    ]);
+    const [row] = await this.prepared<SummaryRow & { clients: CaseloadClientResponse[] }>(
+      'caseload-detail',
+      CASELOAD_DETAIL,
+      [actor.organizationId, this.supervisorOf(actor), specialistId],
+    );
     const entry = { action: 'caseload.read', resourceType: 'Caseload', resourceId: specialistId };
     if (!row) {
       await this.audit.recordNow(actor, { ...entry, outcome: 'denied' });
@@ -100,6 +101,17 @@ export class CaseloadsService {
     }
     await this.audit.recordNow(actor, entry);
     return { ...toSummary(row), clients: row.clients.map(toClient) };
+  }
+
+  /**
+   * Runs a statement as a named prepared statement on a pooled connection: each connection plans
+   * it once and reuses the plan (planning these statements cost more than executing them).
+   * TypeORM's `query` never prepares, hence the driver's pg pool.
+   */
+  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<T & object>({ name, text, values });
+    return rows;
   }
 
   private supervisorOf(actor: UserPrincipal): string | null {

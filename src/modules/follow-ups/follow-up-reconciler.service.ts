@@ -90,11 +90,22 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     if (existing) {
       const state = await existing.getState();
       if (state !== 'completed' && state !== 'failed') return false;
+      // The pass read its rows before this job may have finished with its effect: only a job
+      // that finished without one (done_at still null) is replaced.
+      if (!(await this.stillPending(row.job_id))) return false;
       await existing.remove();
     }
     const delay = Math.max(0, row.run_at.getTime() - Date.now());
     await queue.add(row.job_name, row.payload, { jobId: row.job_id, delay });
     return true;
+  }
+
+  private async stillPending(jobId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM follow_up_job WHERE job_id = $1 AND done_at IS NULL`,
+      [jobId],
+    );
+    return rows.length > 0;
   }
 
   private queue(): Queue {

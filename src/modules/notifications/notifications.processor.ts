@@ -1,11 +1,12 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 
 import { JobName, JobPayloads, QueueName } from '../../queue/jobs';
+import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { SecurityNotificationsService } from './security-notifications.service';
 
 @Processor(QueueName.Notifications)
-export class NotificationsProcessor extends WorkerHost {
+export class NotificationsProcessor extends LoggedWorkerHost {
   static readonly handles: JobName[] = [JobName.AccountLocked];
 
   constructor(private readonly security: SecurityNotificationsService) {

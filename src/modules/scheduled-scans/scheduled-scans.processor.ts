@@ -1,12 +1,13 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 
 import { JobName, QueueName } from '../../queue/jobs';
+import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { ScheduledScansService } from './scheduled-scans.service';
 
 /** Runs the periodic scans; each is idempotent, so a retried or doubled run notifies once. */
 @Processor(QueueName.ScheduledScans)
-export class ScheduledScansProcessor extends WorkerHost {
+export class ScheduledScansProcessor extends LoggedWorkerHost {
   static readonly handles: JobName[] = [
     JobName.ScanCertificationExpiry,
     JobName.ScanPlanReviewDue,

@@ -1,11 +1,12 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 
 import { JobName, JobPayloads, QueueName } from '../../queue/jobs';
+import { LoggedWorkerHost } from '../../queue/logged-worker-host';
 import { SessionNoteAlertsService } from './session-note-alerts.service';
 
 @Processor(QueueName.SessionNotes)
-export class SessionNotesProcessor extends WorkerHost {
+export class SessionNotesProcessor extends LoggedWorkerHost {
   static readonly handles: JobName[] = [JobName.NoteCrisisFlag];
 
   constructor(private readonly alerts: SessionNoteAlertsService) {

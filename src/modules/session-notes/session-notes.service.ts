@@ -29,6 +29,27 @@ const AUTHOR_SUPERVISED = `n.author_id IN (SELECT tm.user_id FROM team_member tm
   JOIN team_member ts ON ts.team_id = tm.team_id AND ts.membership = 'supervisor'
   WHERE ts.user_id = :me AND tm.membership = 'member')`;
 
+const INSERT_DRAFT = `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at,
+  ended_at, contact_type, setting, format, sections, goal_ids, interventions, risk_flags, late_entry, version)
+  VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, false, 1)
+  RETURNING id, created_at, updated_at`;
+
+type NewDraft = Pick<
+  SessionNote,
+  | 'organizationId'
+  | 'clientId'
+  | 'authorId'
+  | 'startedAt'
+  | 'endedAt'
+  | 'contactType'
+  | 'setting'
+  | 'format'
+  | 'sections'
+  | 'goalIds'
+  | 'interventions'
+  | 'riskFlags'
+>;
+
 const throwIfAny = (errors: FieldError[]): void => {
   if (errors.length > 0) throw new ValidationError(errors);
 };
@@ -58,25 +79,20 @@ export class SessionNotesService {
         ...sectionErrors(dto.format, sections),
       ]);
       await this.support.assertGoals(m, clientId, dto.goalIds ?? []);
-      const note = await m.save(
-        m.create(SessionNote, {
-          organizationId: actor.organizationId,
-          clientId,
-          authorId: actor.id,
-          status: NoteStatus.Draft,
-          startedAt,
-          endedAt,
-          contactType: dto.contactType,
-          setting: dto.setting ?? null,
-          format: dto.format,
-          sections,
-          goalIds: dto.goalIds ?? [],
-          interventions: dto.interventions ?? [],
-          riskFlags: dto.riskFlags ?? [],
-          lateEntry: false,
-          version: 1,
-        }),
-      );
+      const note = await this.insertDraft(m, {
+        organizationId: actor.organizationId,
+        clientId,
+        authorId: actor.id,
+        startedAt,
+        endedAt,
+        contactType: dto.contactType,
+        setting: dto.setting ?? null,
+        format: dto.format,
+        sections,
+        goalIds: dto.goalIds ?? [],
+        interventions: dto.interventions ?? [],
+        riskFlags: dto.riskFlags ?? [],
+      });
       await this.support.recordContact(m, note);
       await this.support.enqueueCrisis(m, note);
       await this.audit.record(m, actor, {
@@ -86,6 +102,44 @@ export class SessionNotesService {
         resourceId: note.id,
       });
       return { ...toSessionNoteResponse(note), warnings: findStigmatizingLanguage(sections) };
+    });
+  }
+
+  /**
+   * One INSERT ... RETURNING of the generated columns; the rest of the note is what was written.
+   * (`save()` of a new entity costs several times the CPU for the same statement.)
+   */
+  private async insertDraft(m: EntityManager, draft: NewDraft): Promise<SessionNote> {
+    const [row]: { id: string; created_at: Date; updated_at: Date }[] = await m.query(
+      INSERT_DRAFT,
+      [
+        draft.organizationId,
+        draft.clientId,
+        draft.authorId,
+        draft.startedAt,
+        draft.endedAt,
+        draft.contactType,
+        draft.setting,
+        draft.format,
+        JSON.stringify(draft.sections),
+        draft.goalIds,
+        draft.interventions,
+        draft.riskFlags,
+      ],
+    );
+    return Object.assign(new SessionNote(), draft, {
+      id: row.id,
+      status: NoteStatus.Draft,
+      signedAt: null,
+      contentHash: null,
+      lateEntry: false,
+      reviewedAt: null,
+      reviewerId: null,
+      reviewDecision: null,
+      reviewComment: null,
+      version: 1,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
     });
   }
 
