@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -17,10 +18,28 @@ import { ScheduledScansProcessor } from './modules/scheduled-scans/scheduled-sca
 
 /** The worker: the outbox relay and one processor per queue. No HTTP listener. */
 @Module({
-  imports: [CoreModule, QueueModule, NotificationsModule, FollowUpsWorkerModule, SessionNotesWorkerModule, ScheduledScansWorkerModule, TypeOrmModule.forFeature([Notification])],
-  providers: [NotificationsProcessor, SecurityNotificationsService, AuditSealerWorker],
+  imports: [
+    CoreModule,
+    QueueModule,
+    NotificationsModule,
+    FollowUpsWorkerModule,
+    SessionNotesWorkerModule,
+    ScheduledScansWorkerModule,
+    TypeOrmModule.forFeature([Notification]),
+  ],
+  providers: [
+    NotificationsProcessor,
+    SecurityNotificationsService,
+    AuditSealerWorker,
+    IdempotencyPurgeWorker,
+  ],
 })
 export class WorkerModule {}
 
 /** Every job needs a processor: the worker refuses to start otherwise. */
-export const PROCESSORS = [NotificationsProcessor, FollowUpsProcessor, SessionNotesProcessor, ScheduledScansProcessor];
+export const PROCESSORS = [
+  NotificationsProcessor,
+  FollowUpsProcessor,
+  SessionNotesProcessor,
+  ScheduledScansProcessor,
+];

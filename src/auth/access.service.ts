@@ -45,7 +45,10 @@ export class AccessService {
   ) {}
 
   /** A predicate on client alias `alias`, with its named parameters. */
-  clientPredicate(principal: Principal, alias = 'c'): { sql: string; params: Record<string, unknown> } {
+  clientPredicate(
+    principal: Principal,
+    alias = 'c',
+  ): { sql: string; params: Record<string, unknown> } {
     const params = { scopeOrgId: principal.organizationId, scopeUserId: principal.id };
     const org = `${alias}.organization_id = :scopeOrgId AND ${alias}.deleted_at IS NULL`;
     if (principal.kind === 'api_client') return { sql: 'false', params };
@@ -58,24 +61,43 @@ export class AccessService {
           params,
         };
       case Role.PeerSpecialist:
-        return { sql: `${org} AND (${alias}.primary_specialist_id = :scopeUserId OR ${COVERING(alias)})`, params };
+        return {
+          sql: `${org} AND (${alias}.primary_specialist_id = :scopeUserId OR ${COVERING(alias)})`,
+          params,
+        };
     }
   }
 
   /** Restricts a query builder whose alias `alias` is a client row to the caller's scope. */
-  scopeClients<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, principal: Principal, alias = 'c'): SelectQueryBuilder<T> {
+  scopeClients<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    principal: Principal,
+    alias = 'c',
+  ): SelectQueryBuilder<T> {
     const { sql, params } = this.clientPredicate(principal, alias);
     return qb.andWhere(`(${sql})`, params);
   }
 
-  /** The client when in scope; otherwise a 404 (and an audited denial). */
-  async requireClient(principal: Principal, clientId: string, manager?: EntityManager): Promise<ScopedClient> {
+  /**
+   * The client when in scope; otherwise a 404 (and an audited denial). With `lock` (inside a
+   * transaction) the client row is held `FOR SHARE` until commit: its status and primary
+   * specialist cannot change under the caller (closing or reassigning waits for it).
+   */
+  async requireClient(
+    principal: Principal,
+    clientId: string,
+    manager?: EntityManager,
+    lock = false,
+  ): Promise<ScopedClient> {
     const { sql, params } = this.requireClientSql(principal);
     const values = [
       clientId,
       ...params.map((p) => (p === 'scopeOrgId' ? principal.organizationId : principal.id)),
     ];
-    const [client]: ScopedClient[] = await (manager ?? this.dataSource.manager).query(sql, values);
+    const [client]: ScopedClient[] = await (manager ?? this.dataSource.manager).query(
+      lock ? `${sql} FOR SHARE OF c` : sql,
+      values,
+    );
     if (client) return client;
     await this.audit.recordNow(principal, {
       action: 'client.access',

@@ -36,19 +36,66 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       version: 1,
       createdAt: expect.any(String),
     });
-    const [row] = await t.dataSource.query(`SELECT encode(secret_hash, 'hex') AS h FROM api_client WHERE id = $1`, [created.id]);
+    const [row] = await t.dataSource.query(
+      `SELECT encode(secret_hash, 'hex') AS h FROM api_client WHERE id = $1`,
+      [created.id],
+    );
     expect(row.h).not.toContain(created.clientSecret);
-    const list = await http().get('/api/v1/api-clients').auth(org.admin.token, { type: 'bearer' }).expect(200);
+    const list = await http()
+      .get('/api/v1/api-clients')
+      .auth(org.admin.token, { type: 'bearer' })
+      .expect(200);
     expect(list.body.items[0]).not.toHaveProperty('clientSecret');
-    const otherList = await http().get('/api/v1/api-clients').auth(other.admin.token, { type: 'bearer' }).expect(200);
+    const otherList = await http()
+      .get('/api/v1/api-clients')
+      .auth(other.admin.token, { type: 'bearer' })
+      .expect(200);
     expect(otherList.body.items).toEqual([]);
   });
 
+  it('should never store the secret for an Idempotency-Key replay, which answers without it', async () => {
+    const send = () =>
+      http()
+        .post('/api/v1/api-clients')
+        .auth(org.admin.token, { type: 'bearer' })
+        .set('Idempotency-Key', 'ehr-onboarding-1')
+        .send({ name: 'Hospital EHR', scopes: ['discharges:write'] });
+    const first = await send().expect(201);
+    expect(first.body.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const replay = await send().expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const { clientSecret, ...rest } = first.body;
+    expect(replay.body).toEqual(rest);
+    const stored = await t.dataSource.query(
+      `SELECT response_body::text AS body FROM idempotency_key WHERE key = 'ehr-onboarding-1'`,
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0].body).not.toContain(clientSecret);
+  });
+
   it('should answer the ladder on POST /api/v1/api-clients', async () => {
-    await http().post('/api/v1/api-clients').send({ name: 'x', scopes: ['discharges:write'] }).expect(401);
-    await http().post('/api/v1/api-clients').auth(org.supervisorA.token, { type: 'bearer' }).send({ name: 'x', scopes: ['discharges:write'] }).expect(403);
-    const bad = await http().post('/api/v1/api-clients').auth(org.admin.token, { type: 'bearer' }).send({ name: 'x', scopes: ['admin'] }).expect(400);
-    expect(bad.body.errors).toEqual([{ field: 'scopes', message: expect.stringContaining('each value in scopes must be one of the following values') }]);
+    await http()
+      .post('/api/v1/api-clients')
+      .send({ name: 'x', scopes: ['discharges:write'] })
+      .expect(401);
+    await http()
+      .post('/api/v1/api-clients')
+      .auth(org.supervisorA.token, { type: 'bearer' })
+      .send({ name: 'x', scopes: ['discharges:write'] })
+      .expect(403);
+    const bad = await http()
+      .post('/api/v1/api-clients')
+      .auth(org.admin.token, { type: 'bearer' })
+      .send({ name: 'x', scopes: ['admin'] })
+      .expect(400);
+    expect(bad.body.errors).toEqual([
+      {
+        field: 'scopes',
+        message: expect.stringContaining(
+          'each value in scopes must be one of the following values',
+        ),
+      },
+    ]);
   });
 
   it('should issue a token with client_secret_basic (form-encoded)', async () => {
@@ -58,7 +105,12 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .type('form')
       .send({ grant_type: 'client_credentials', scope: 'discharges:write' })
       .expect(200);
-    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900, scope: 'discharges:write' });
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'discharges:write',
+    });
     // An API client never reaches staff endpoints.
     await http().get('/api/v1/users').auth(res.body.access_token, { type: 'bearer' }).expect(403);
     await http().get('/api/v1/me').auth(res.body.access_token, { type: 'bearer' }).expect(403);
@@ -68,14 +120,26 @@ describe('API clients and OAuth client credentials (e2e)', () => {
     const res = await http()
       .post('/oauth/token')
       .type('form')
-      .send({ grant_type: 'client_credentials', client_id: created.clientId, client_secret: created.clientSecret })
+      .send({
+        grant_type: 'client_credentials',
+        client_id: created.clientId,
+        client_secret: created.clientSecret,
+      })
       .expect(200);
     expect(res.body.scope).toBe('system/Patient.read discharges:write');
   });
 
   it('should refuse a wrong secret, an ungranted scope and another grant type', async () => {
-    const wrong = await http().post('/oauth/token').auth(created.clientId, 'wrong').type('form').send({ grant_type: 'client_credentials' }).expect(401);
-    expect(wrong.body).toEqual({ ...problem(401, 'INVALID_CLIENT', 'Client authentication failed.'), error: 'invalid_client' });
+    const wrong = await http()
+      .post('/oauth/token')
+      .auth(created.clientId, 'wrong')
+      .type('form')
+      .send({ grant_type: 'client_credentials' })
+      .expect(401);
+    expect(wrong.body).toEqual({
+      ...problem(401, 'INVALID_CLIENT', 'Client authentication failed.'),
+      error: 'invalid_client',
+    });
     const scope = await http()
       .post('/oauth/token')
       .auth(created.clientId, created.clientSecret)
@@ -83,13 +147,25 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .send({ grant_type: 'client_credentials', scope: 'referrals:write' })
       .expect(400);
     expect(scope.body.error).toBe('invalid_scope');
-    const grant = await http().post('/oauth/token').auth(created.clientId, created.clientSecret).type('form').send({ grant_type: 'password' }).expect(400);
-    expect(grant.body.errors).toEqual([{ field: 'grant_type', message: 'grant_type must be client_credentials' }]);
+    const grant = await http()
+      .post('/oauth/token')
+      .auth(created.clientId, created.clientSecret)
+      .type('form')
+      .send({ grant_type: 'password' })
+      .expect(400);
+    expect(grant.body.errors).toEqual([
+      { field: 'grant_type', message: 'grant_type must be client_credentials' },
+    ]);
   });
 
   it('should stop a deactivated client’s tokens', async () => {
     const token = (
-      await http().post('/oauth/token').auth(created.clientId, created.clientSecret).type('form').send({ grant_type: 'client_credentials' }).expect(200)
+      await http()
+        .post('/oauth/token')
+        .auth(created.clientId, created.clientSecret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(200)
     ).body.access_token;
     await http()
       .patch(`/api/v1/api-clients/${created.id}`)
@@ -99,6 +175,11 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .expect(200);
     const res = await http().get('/api/v1/me').auth(token, { type: 'bearer' });
     expect(res.status).toBe(401);
-    await http().post('/oauth/token').auth(created.clientId, created.clientSecret).type('form').send({ grant_type: 'client_credentials' }).expect(401);
+    await http()
+      .post('/oauth/token')
+      .auth(created.clientId, created.clientSecret)
+      .type('form')
+      .send({ grant_type: 'client_credentials' })
+      .expect(401);
   });
 });

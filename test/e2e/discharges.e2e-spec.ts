@@ -209,6 +209,27 @@ describe('discharges (e2e)', () => {
       );
     });
 
+    it('should wait for a client being closed concurrently and then refuse the discharge (no open tasks on a closed client)', async () => {
+      const closing = await createClient(t.dataSource, {
+        organizationId: org.id,
+        specialistId: org.peerA1.id,
+      });
+      const closer = await t.dataSource.createQueryRunner();
+      await closer.connect();
+      await closer.startTransaction();
+      await closer.query(`UPDATE client SET status = 'closed' WHERE id = $1`, [closing]);
+      const pending = post(org.peerA1.token, closing, dischargeBody()).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      await closer.commitTransaction();
+      await closer.release();
+      const res = await pending;
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('BUSINESS_RULE_VIOLATION');
+      expect(
+        await count(`SELECT count(*)::int AS n FROM follow_up WHERE client_id = $1`, [closing]),
+      ).toBe(0);
+    });
+
     it('should create one discharge and one set of tasks when 20 identical posts race without a key', async () => {
       const client = await createClient(t.dataSource, {
         organizationId: org.id,

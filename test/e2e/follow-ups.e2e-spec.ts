@@ -297,6 +297,12 @@ describe('follow-ups (e2e)', () => {
         outcome: 'unreachable',
       }).expect(200);
       expect(failed.body).toMatchObject({ status: 'failed', outcome: 'unreachable' });
+      // Closing a task as unreachable escalates to the supervisors, through the outbox.
+      expect(
+        await t.dataSource.query(`SELECT job_name FROM outbox WHERE job_id = $1`, [
+          `followup-unreachable.${tasksA1[5].id}`,
+        ]),
+      ).toEqual([{ job_name: 'follow-up.escalation' }]);
       const cancelled = await act(org.supervisorA.token, tasksA1[6].id, 'cancel', {
         reason: 'client moved out of state',
       }).expect(200);

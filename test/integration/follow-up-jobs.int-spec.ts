@@ -129,6 +129,43 @@ describe('follow-up jobs in the worker (integration)', () => {
     expect(await sut.escalate(early.job_id, early.payload)).toBe('skipped');
   });
 
+  it('should still escalate "unable to reach" to the supervisors after the task was closed as failed', async () => {
+    const client = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA1.id,
+    });
+    const [handoff] = (await discharge(client)).followUps;
+    const act = (path: string, body: object) =>
+      request(t.app.getHttpServer())
+        .post(`/api/v1/follow-ups/${handoff.id}/${path}`)
+        .auth(org.peerA1.token, { type: 'bearer' })
+        .send(body)
+        .expect(200);
+    for (let i = 0; i < 3; i++)
+      await act('attempts', { method: 'phone', outcome: 'unable_to_reach' });
+    await act('complete', { outcome: 'unreachable' });
+    const rows = await eventually(async () => {
+      const r = await notifications(handoff.id, 'follow-up.unreachable');
+      return r.length > 0 ? r : undefined;
+    });
+    expect(rows).toEqual([{ recipient_id: org.supervisorA.id }]);
+    const [unreachable] = await t.dataSource.query(
+      `SELECT job_id, payload, done_at FROM follow_up_job WHERE job_id = $1`,
+      [`followup-unreachable.${handoff.id}`],
+    );
+    await eventually(async () => {
+      const [r] = await t.dataSource.query(`SELECT done_at FROM follow_up_job WHERE job_id = $1`, [
+        unreachable.job_id,
+      ]);
+      return r.done_at ?? undefined;
+    });
+    // Delivered again: one effect.
+    expect(await sut.escalate(unreachable.job_id, unreachable.payload)).toBe('skipped');
+    expect(await notifications(handoff.id, 'follow-up.unreachable')).toEqual([
+      { recipient_id: org.supervisorA.id },
+    ]);
+  });
+
   it('should re-create a pending job that Redis lost when the reconciler runs', async () => {
     const client = await createClient(t.dataSource, {
       organizationId: org.id,

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, applyDecorators } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  applyDecorators,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -15,11 +22,23 @@ const IDEMPOTENT = 'http:idempotent';
 // An in-flight key older than this is taken to belong to a request that died.
 const IN_FLIGHT_STALE_SECONDS = 60;
 
+interface IdempotentOptions {
+  /**
+   * Top-level response fields never stored for replay (a secret shown once): a replay answers
+   * the first response without them.
+   */
+  omit?: string[];
+}
+
 /** Marks a creating POST that honours `Idempotency-Key` (SPEC section 1). */
-export const Idempotent = (): MethodDecorator =>
+export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
   applyDecorators(
-    SetMetadata(IDEMPOTENT, true),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays return the first response' }),
+    SetMetadata(IDEMPOTENT, options),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Replays return the first response',
+    }),
   );
 
 interface StoredKey {
@@ -38,15 +57,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) return next.handle();
+    const options = this.reflector.get<IdempotentOptions | undefined>(
+      IDEMPOTENT,
+      context.getHandler(),
+    );
+    if (!options) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const key = request.headers['idempotency-key'];
     if (key === undefined || !request.user) return next.handle();
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+      throw new ValidationError([
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ]);
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return from(this.handle(request.user.id, key, request, reply, next));
+    return from(this.handle(request.user.id, key, request, reply, next, options.omit ?? []));
   }
 
   private async handle(
@@ -55,9 +80,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: FastifyRequest,
     reply: FastifyReply,
     next: CallHandler,
+    omit: string[],
   ): Promise<unknown> {
     const route = `${request.method} ${request.url.split('?')[0]}`;
-    const hash = createHash('sha256').update(route).update(JSON.stringify(request.body ?? null)).digest();
+    const hash = createHash('sha256')
+      .update(route)
+      .update(JSON.stringify(request.body ?? null))
+      .digest();
     const claimed = await this.claim(principalId, key, route, hash);
     if (!claimed) return this.replay(principalId, key, route, hash, reply);
     try {
@@ -65,19 +94,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.dataSource.query(
         `UPDATE idempotency_key SET state = 'done', response_status = $3, response_body = $4,
            completed_at = now() WHERE principal_id = $1 AND key = $2`,
-        [principalId, key, reply.statusCode, JSON.stringify(body ?? null)],
+        [principalId, key, reply.statusCode, JSON.stringify(withoutFields(body, omit))],
       );
       return body;
     } catch (err) {
-      await this.dataSource.query(`DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2`, [
-        principalId,
-        key,
-      ]);
+      await this.dataSource.query(
+        `DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
+        [principalId, key],
+      );
       throw err;
     }
   }
 
-  private async claim(principalId: string, key: string, route: string, hash: Buffer): Promise<boolean> {
+  private async claim(
+    principalId: string,
+    key: string,
+    route: string,
+    hash: Buffer,
+  ): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state)
        VALUES ($1, $2, $3, $4, 'in_flight')
@@ -104,14 +138,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
       [principalId, key],
     )) as StoredKey[];
     if (!stored || stored.route !== route || !stored.request_hash.equals(hash)) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request.');
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with another request.',
+      );
     }
     if (stored.state === 'in_flight') {
-      throw new DomainError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is in progress.', {
-        retryAfterSeconds: 1,
-      });
+      throw new DomainError(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'A request with this Idempotency-Key is in progress.',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
     }
     reply.status(stored.response_status ?? 200).header('Idempotent-Replayed', 'true');
     return stored.response_body;
   }
+}
+
+function withoutFields(body: unknown, omit: string[]): unknown {
+  if (omit.length === 0 || typeof body !== 'object' || body === null) return body ?? null;
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !omit.includes(field)));
 }

@@ -25,11 +25,17 @@ export class ApiClientsController {
 
   @Post()
   @HttpCode(201)
-  @Idempotent()
+  // The secret is shown once: a replay answers the first response without it.
+  @Idempotent({ omit: ['clientSecret'] })
   @RequirePermission(Permission.ApiClientManage)
-  @ApiOperation({ summary: 'Register an EHR or treatment system (admin); the secret is shown once' })
+  @ApiOperation({
+    summary: 'Register an EHR or treatment system (admin); the secret is shown once',
+  })
   @ApiCreatedResponse({ type: CreatedApiClientResponse })
-  create(@CurrentUser() actor: UserPrincipal, @Body() dto: CreateApiClientDto): Promise<CreatedApiClientResponse> {
+  create(
+    @CurrentUser() actor: UserPrincipal,
+    @Body() dto: CreateApiClientDto,
+  ): Promise<CreatedApiClientResponse> {
     return this.apiClients.create(actor, dto);
   }
 
@@ -37,7 +43,10 @@ export class ApiClientsController {
   @RequirePermission(Permission.ApiClientManage)
   @ApiOperation({ summary: 'List API clients (admin)' })
   @ApiOkResponse({ type: ApiClientListResponse })
-  list(@CurrentUser() actor: UserPrincipal, @Query() query: PageQuery): Promise<ApiClientListResponse> {
+  list(
+    @CurrentUser() actor: UserPrincipal,
+    @Query() query: PageQuery,
+  ): Promise<ApiClientListResponse> {
     return this.apiClients.list(actor, query);
   }
 

@@ -33,7 +33,7 @@ export async function releaseCaseload(
   }
   await m.query(
     `UPDATE follow_up SET owner_id = NULL, version = version + 1, updated_at = now()
-     WHERE owner_id = $1 AND status IN ('requested', 'ready', 'in-progress')`,
+     WHERE owner_id = $1 AND status IN ('requested', 'ready', 'in-progress', 'on-hold')`,
     [specialistId],
   );
   await m.query(

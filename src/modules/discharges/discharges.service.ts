@@ -61,7 +61,7 @@ export class DischargesService {
     const dischargedAt = new Date(dto.dischargedAt);
     assertPeriod(admittedAt, dischargedAt);
     return this.dataSource.transaction(async (m) => {
-      const client = await this.access.requireClient(actor, clientId, m);
+      const client = await this.access.requireClient(actor, clientId, m, true);
       if (client.status === 'closed') {
         throw new DomainError(
           'BUSINESS_RULE_VIOLATION',
@@ -88,7 +88,7 @@ export class DischargesService {
     dto: CreateReadmissionDto,
   ): Promise<Recorded<ReadmissionResponse>> {
     return this.dataSource.transaction(async (m) => {
-      const client = await this.access.requireClient(actor, clientId, m);
+      const client = await this.access.requireClient(actor, clientId, m, true);
       const [inserted]: { id: string }[] = await m.query(
         `INSERT INTO readmission (organization_id, client_id, facility, level_of_care, admitted_at, created_by_id)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ON CONSTRAINT readmission_once_uq DO NOTHING RETURNING id`,

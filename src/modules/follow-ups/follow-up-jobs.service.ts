@@ -60,7 +60,8 @@ export class FollowUpJobsService {
     jobId: string,
     payload: JobPayloads[JobName.FollowUpEscalation],
   ): Promise<JobOutcome> {
-    const task = await this.load(jobId, payload.followUpId);
+    // "Unable to reach" still concerns the supervisors once the task was closed as failed.
+    const task = await this.load(jobId, payload.followUpId, payload.reason === 'unreachable');
     if (!task) return 'skipped';
     // A delayed job can fire a little early (clock skew); the window must really be closed.
     if (payload.reason === 'overdue' && task.window_end.getTime() > Date.now() + 1000)
@@ -78,14 +79,22 @@ export class FollowUpJobsService {
     return this.markDone(jobId);
   }
 
-  /** The open task behind a job whose effect is still to happen; otherwise undefined. */
-  private async load(jobId: string, followUpId: string): Promise<TaskRow | undefined> {
+  /**
+   * The open task (or, with `orFailed`, the task closed as failed) behind a job whose effect is
+   * still to happen; otherwise undefined.
+   */
+  private async load(
+    jobId: string,
+    followUpId: string,
+    orFailed = false,
+  ): Promise<TaskRow | undefined> {
     const [task]: TaskRow[] = await this.dataSource.query(
       `SELECT f.id, f.organization_id, f.client_id, f.owner_id, f.label, f.due_at, f.window_end,
-              f.status IN ('requested', 'ready', 'in-progress') AS open, j.done_at
+              f.status IN ('requested', 'ready', 'in-progress') OR ($3 AND f.status = 'failed') AS open,
+              j.done_at
        FROM follow_up f JOIN follow_up_job j ON j.follow_up_id = f.id AND j.job_id = $1
        WHERE f.id = $2`,
-      [jobId, followUpId],
+      [jobId, followUpId, orFailed],
     );
     return task?.open && !task.done_at ? task : undefined;
   }

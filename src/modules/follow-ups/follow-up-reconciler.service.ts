@@ -27,8 +27,8 @@ const BATCH = 500;
 
 /**
  * Re-creates follow-up jobs that Redis lost (flushed, restored from an old snapshot, evicted).
- * Postgres is the source of truth: every follow_up_job row not yet done, of a task still open,
- * must have its BullMQ job. A missing job is added again under its deterministic id; a finished
+ * Postgres is the source of truth: every follow_up_job row not yet done, of a task still open
+ * (or of a failed task's "unable to reach" escalation), must have its BullMQ job. A missing job is added again under its deterministic id; a finished
  * one (its run was skipped while the task was on hold, or it ran out of attempts) is replaced.
  * Safe with several workers: adds are deduplicated by job id, and effects by the processors.
  */
@@ -78,7 +78,9 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     return this.dataSource.query(
       `SELECT j.job_id, j.job_name, j.payload, j.run_at FROM follow_up_job j
        JOIN follow_up f ON f.id = j.follow_up_id
-       WHERE j.done_at IS NULL AND f.status IN ('requested', 'ready', 'in-progress') AND j.job_id > $1
+       WHERE j.done_at IS NULL AND j.job_id > $1
+         AND (f.status IN ('requested', 'ready', 'in-progress')
+           OR (f.status = 'failed' AND j.payload->>'reason' = 'unreachable'))
        ORDER BY j.job_id LIMIT ${BATCH}`,
       [after],
     );

@@ -54,6 +54,9 @@ export class FollowUpsService {
         session_note_id: dto.sessionNoteId ?? null,
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
+      // A contact that could not be made at all is the supervisors' concern (once per task).
+      if (dto.outcome === 'unreachable')
+        await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id);
     });
   }
 

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+
+import { IdempotencyPurgeWorker } from '../../src/common/http/idempotency-purge.worker';
+import { createTestApp, TestApp } from '../setup/create-test-app';
+
+describe('idempotency key purge (integration)', () => {
+  let t: TestApp;
+  const principal = randomUUID();
+  const insert = (key: string, state: string, hoursAgo: number) =>
+    t.dataSource.query(
+      `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state, response_status, response_body, created_at)
+       VALUES ($1, $2, 'POST /api/v1/clients', '\\x00', $3, 201, '{}', now() - make_interval(hours => $4))`,
+      [principal, key, state, hoursAgo],
+    );
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should delete finished keys past their 24 hours and keep recent and in-flight ones', async () => {
+    await insert('old-done', 'done', 25);
+    await insert('recent-done', 'done', 23);
+    await insert('old-in-flight', 'in_flight', 25);
+    expect(await new IdempotencyPurgeWorker(t.dataSource).purgeOnce()).toBe(1);
+    const left = await t.dataSource.query(
+      `SELECT key FROM idempotency_key WHERE principal_id = $1 ORDER BY key`,
+      [principal],
+    );
+    expect(left).toEqual([{ key: 'old-in-flight' }, { key: 'recent-done' }]);
+  });
+});
