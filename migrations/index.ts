@@ -7,6 +7,7 @@ import { CreateSessionNotes1764000004000 } from './1764000004000-CreateSessionNo
 import { CreateFollowUpScheduling1764000005000 } from './1764000005000-CreateFollowUpScheduling';
 import { SealAuditChainInBatches1764000006000 } from './1764000006000-SealAuditChainInBatches';
 import { IndexActivePlanReviews1764000007000 } from './1764000007000-IndexActivePlanReviews';
+import { AddTeamActive1764000008000 } from './1764000008000-AddTeamActive';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateFollowUpScheduling1764000005000,
   SealAuditChainInBatches1764000006000,
   IndexActivePlanReviews1764000007000,
+  AddTeamActive1764000008000,
 ];

@@ -82,6 +82,7 @@ describe('HTTP contract (e2e)', () => {
     expect(teamA).toEqual({
       id: org.teamA,
       name: 'Team A',
+      active: true,
       version: 1,
       supervisorIds: [org.supervisorA.id],
       memberIds: [org.peerA1.id, org.peerA2.id].sort(),
@@ -96,7 +97,7 @@ describe('HTTP contract (e2e)', () => {
       .auth(org.admin.token, { type: 'bearer' })
       .send({ name: 'Team C', supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] })
       .expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), name: 'Team C', version: 1, supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] });
+    expect(created.body).toEqual({ id: expect.any(String), name: 'Team C', active: true, version: 1, supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] });
     const wrongRole = await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'Team D', memberIds: [org.supervisorA.id] }).expect(400);
     expect(wrongRole.body.errors).toEqual([{ field: 'memberIds', message: 'each id must be a peer_specialist of your organization' }]);
     await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'team c' }).expect(409);
@@ -109,5 +110,37 @@ describe('HTTP contract (e2e)', () => {
     expect(updated.body).toMatchObject({ name: 'Team Sea', version: 2, memberIds: [], supervisorIds: [org.supervisorB.id] });
     const other = await createTestOrg(t.app);
     await http().patch(`/api/v1/teams/${other.teamA}`).set('If-Match', '"1"').auth(org.admin.token, { type: 'bearer' }).send({ name: 'x' }).expect(404);
+  });
+
+  it('should deactivate a team only once it is empty, and give an inactive team no one', async () => {
+    const patch = (id: string, version: number, body: object) =>
+      http().patch(`/api/v1/teams/${id}`).set('If-Match', `"${version}"`).auth(org.admin.token, { type: 'bearer' }).send(body);
+    const team = (
+      await http()
+        .post('/api/v1/teams')
+        .auth(org.admin.token, { type: 'bearer' })
+        .send({ name: 'Team Winding Down', supervisorIds: [org.supervisorB.id], memberIds: [org.peerB1.id] })
+        .expect(201)
+    ).body;
+    await patch(team.id, 1, { active: 'no' }).expect(400);
+    const occupied = await patch(team.id, 1, { active: false }).expect(422);
+    expect(occupied.body).toEqual(
+      problem(422, 'BUSINESS_RULE_VIOLATION', 'An inactive team cannot have supervisors or members; move them to another team first.'),
+    );
+    const [still] = await t.dataSource.query(`SELECT active, version FROM team WHERE id = $1`, [team.id]);
+    expect(still).toEqual({ active: true, version: 1 });
+
+    const closed = await patch(team.id, 1, { active: false, supervisorIds: [], memberIds: [] }).expect(200);
+    expect(closed.body).toEqual({ id: team.id, name: 'Team Winding Down', active: false, version: 2, supervisorIds: [], memberIds: [] });
+    await patch(team.id, 2, { memberIds: [org.peerB1.id] }).expect(422);
+    const joining = await http()
+      .patch(`/api/v1/users/${org.peerB1.id}`)
+      .set('If-Match', `"${(await t.dataSource.query(`SELECT version FROM app_user WHERE id = $1`, [org.peerB1.id]))[0].version}"`)
+      .auth(org.admin.token, { type: 'bearer' })
+      .send({ teamIds: [team.id] })
+      .expect(400);
+    expect(joining.body.errors).toEqual([{ field: 'teamIds', message: 'each team must be an active team of your organization' }]);
+    const reopened = await patch(team.id, 2, { active: true }).expect(200);
+    expect(reopened.body).toMatchObject({ active: true, version: 3 });
   });
 });

@@ -67,7 +67,7 @@ describe('users (e2e)', () => {
         .auth(org.admin.token, { type: 'bearer' })
         .send(newUser({ teamIds: [other.teamA] }))
         .expect(400);
-      expect(res.body.errors).toEqual([{ field: 'teamIds', message: 'each team must exist in your organization' }]);
+      expect(res.body.errors).toEqual([{ field: 'teamIds', message: 'each team must be an active team of your organization' }]);
     });
 
     it('should create the user with its team and let it log in', async () => {

@@ -1,4 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 @Entity('team')
 export class Team {
@@ -10,6 +17,9 @@ export class Team {
 
   @Column('text')
   name: string;
+
+  @Column('boolean', { default: true })
+  active: boolean;
 
   @Column('integer', { default: 1 })
   version: number;

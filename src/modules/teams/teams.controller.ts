@@ -36,7 +36,9 @@ export class TeamsController {
 
   @Patch(':id')
   @RequirePermission(Permission.TeamManage)
-  @ApiOperation({ summary: 'Rename a team or set its supervisors and members (admin, If-Match)' })
+  @ApiOperation({
+    summary: 'Rename a team, set its supervisors and members, or deactivate it (admin, If-Match)',
+  })
   @ApiOkResponse({ type: TeamResponse })
   update(
     @CurrentUser() actor: UserPrincipal,

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { CreateTeamDto, TeamResponse, UpdateTeamDto } from './dto/team.dto';
 import { Membership, Team, TeamMember } from './team.entity';
 
-const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.version,
+const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.active, t.version,
     coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'supervisor'), '{}') AS "supervisorIds",
     coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'member'), '{}') AS "memberIds"
   FROM team t LEFT JOIN team_member tm ON tm.team_id = t.id
@@ -30,22 +30,57 @@ export class TeamsService {
 
   async create(actor: UserPrincipal, dto: CreateTeamDto): Promise<TeamResponse> {
     const id = await this.write(async (m) => {
-      const team = await m.save(m.create(Team, { organizationId: actor.organizationId, name: dto.name }));
+      const team = await m.save(
+        m.create(Team, { organizationId: actor.organizationId, name: dto.name }),
+      );
       await this.setMembers(m, actor.organizationId, team.id, dto);
-      await this.audit.record(m, actor, { action: 'team.create', resourceType: 'Team', resourceId: team.id });
+      await this.audit.record(m, actor, {
+        action: 'team.create',
+        resourceType: 'Team',
+        resourceId: team.id,
+      });
       return team.id;
     });
     return this.get(actor, id);
   }
 
-  async update(actor: UserPrincipal, id: string, expectedVersion: number, dto: UpdateTeamDto): Promise<TeamResponse> {
+  async update(
+    actor: UserPrincipal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateTeamDto,
+  ): Promise<TeamResponse> {
     await this.write(async (m) => {
       const where = { id, organizationId: actor.organizationId };
-      await updateVersioned(m, Team, where, expectedVersion, dto.name ? { name: dto.name } : {});
+      const changes = {
+        ...(dto.name ? { name: dto.name } : {}),
+        ...(dto.active !== undefined ? { active: dto.active } : {}),
+      };
+      await updateVersioned(m, Team, where, expectedVersion, changes);
       await this.setMembers(m, actor.organizationId, id, dto);
-      await this.audit.record(m, actor, { action: 'team.update', resourceType: 'Team', resourceId: id });
+      await this.assertInactiveIsEmpty(m, id);
+      await this.audit.record(m, actor, {
+        action: 'team.update',
+        resourceType: 'Team',
+        resourceId: id,
+      });
     });
     return this.get(actor, id);
+  }
+
+  /** An inactive team confers no supervision or membership: deactivating one with people on it is refused. */
+  private async assertInactiveIsEmpty(m: EntityManager, id: string): Promise<void> {
+    const [{ refused }] = await m.query(
+      `SELECT NOT t.active AND EXISTS (SELECT 1 FROM team_member tm WHERE tm.team_id = t.id) AS refused
+       FROM team t WHERE t.id = $1`,
+      [id],
+    );
+    if (refused) {
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        'An inactive team cannot have supervisors or members; move them to another team first.',
+      );
+    }
   }
 
   private async get(actor: Principal, id: string): Promise<TeamResponse> {
@@ -64,9 +99,24 @@ export class TeamsService {
     }
   }
 
-  private async setMembers(m: EntityManager, organizationId: string, teamId: string, dto: UpdateTeamDto): Promise<void> {
-    await this.replace(m, organizationId, teamId, 'supervisor', dto.supervisorIds, 'supervisorIds', ['supervisor']);
-    await this.replace(m, organizationId, teamId, 'member', dto.memberIds, 'memberIds', ['peer_specialist']);
+  private async setMembers(
+    m: EntityManager,
+    organizationId: string,
+    teamId: string,
+    dto: UpdateTeamDto,
+  ): Promise<void> {
+    await this.replace(
+      m,
+      organizationId,
+      teamId,
+      'supervisor',
+      dto.supervisorIds,
+      'supervisorIds',
+      ['supervisor'],
+    );
+    await this.replace(m, organizationId, teamId, 'member', dto.memberIds, 'memberIds', [
+      'peer_specialist',
+    ]);
   }
 
   private async replace(
@@ -85,9 +135,15 @@ export class TeamsService {
       [organizationId, unique, roles],
     );
     if (n !== unique.length) {
-      throw new ValidationError([{ field, message: `each id must be a ${roles[0]} of your organization` }]);
+      throw new ValidationError([
+        { field, message: `each id must be a ${roles[0]} of your organization` },
+      ]);
     }
     await m.delete(TeamMember, { teamId, membership });
-    if (unique.length > 0) await m.insert(TeamMember, unique.map((userId) => ({ teamId, userId, membership })));
+    if (unique.length > 0)
+      await m.insert(
+        TeamMember,
+        unique.map((userId) => ({ teamId, userId, membership })),
+      );
   }
 }

@@ -8,6 +8,6 @@ export class EmailTakenError extends DomainError {
 
 export class UnknownTeamError extends ValidationError {
   constructor() {
-    super([{ field: 'teamIds', message: 'each team must exist in your organization' }]);
+    super([{ field: 'teamIds', message: 'each team must be an active team of your organization' }]);
   }
 }

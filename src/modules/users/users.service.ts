@@ -131,7 +131,7 @@ export class UsersService {
   private async setTeams(m: EntityManager, organizationId: string, userId: string, role: Role, teamIds: string[]): Promise<void> {
     const unique = [...new Set(teamIds)];
     if (unique.length > 0) {
-      const found = await m.query(`SELECT count(*)::int AS n FROM team WHERE organization_id = $1 AND id = ANY($2)`, [
+      const found = await m.query(`SELECT count(*)::int AS n FROM team WHERE organization_id = $1 AND id = ANY($2) AND active`, [
         organizationId,
         unique,
       ]);

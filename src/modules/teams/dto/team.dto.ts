@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'North' })
@@ -23,7 +32,15 @@ export class CreateTeamDto {
   readonly memberIds?: string[];
 }
 
-export class UpdateTeamDto extends PartialType(CreateTeamDto) {}
+export class UpdateTeamDto extends PartialType(CreateTeamDto) {
+  @ApiPropertyOptional({
+    description:
+      'false deactivates the team (only once it has no supervisors or members); true reactivates it',
+  })
+  @IsOptional()
+  @IsBoolean()
+  readonly active?: boolean;
+}
 
 export class TeamResponse {
   @ApiProperty({ format: 'uuid' })
@@ -37,6 +54,9 @@ export class TeamResponse {
 
   @ApiProperty({ type: [String], format: 'uuid' })
   memberIds: string[];
+
+  @ApiProperty()
+  active: boolean;
 
   @ApiProperty()
   version: number;
