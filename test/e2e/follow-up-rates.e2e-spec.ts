@@ -73,6 +73,15 @@ describe('GET /api/v1/reports/follow-up-rates (e2e)', () => {
     // A signed session note of a phone contact counts.
     const noted = await history(org.peerA1.id, 'emergency_department', '2026-01-17T08:00:00Z');
     await note(noted, '2026-01-20T08:00:00Z', 'signed');
+    // A completion the client declined is no contact; a contact on day 8 counts for 30 days only.
+    const declined = await history(org.peerA1.id, 'intensive_outpatient', '2026-01-12T08:00:00Z');
+    await insertCompletedContact(t.dataSource, {
+      organizationId: org.id,
+      clientId: declined,
+      completedAt: new Date('2026-01-13T08:00:00Z'),
+      outcome: 'declined',
+    });
+    await history(org.peerA1.id, 'outpatient', '2026-01-12T08:00:00Z', ['2026-01-20T08:00:00Z']);
     // Outside the period, and outside team A's scope.
     await history(org.peerA1.id, 'residential', '2026-02-05T08:00:00Z', ['2026-02-06T08:00:00Z']);
     await history(org.peerB1.id, 'inpatient', '2026-01-10T08:00:00Z', ['2026-01-13T08:00:00Z']);
@@ -141,19 +150,19 @@ describe('GET /api/v1/reports/follow-up-rates (e2e)', () => {
       },
       {
         levelOfCare: 'intensive_outpatient',
-        discharges: 0,
+        discharges: 1,
         within7Days: 0,
         within30Days: 0,
-        rate7: null,
-        rate30: null,
+        rate7: 0,
+        rate30: 0,
       },
       {
         levelOfCare: 'outpatient',
-        discharges: 0,
+        discharges: 1,
         within7Days: 0,
-        within30Days: 0,
-        rate7: null,
-        rate30: null,
+        within30Days: 1,
+        rate7: 0,
+        rate30: 1,
       },
     ]);
   });

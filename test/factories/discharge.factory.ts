@@ -44,18 +44,25 @@ export async function insertDischarge(
 /** A completed contact follow-up of a client, completed at `completedAt`. */
 export async function insertCompletedContact(
   ds: DataSource,
-  o: { organizationId: string; clientId: string; dischargeId?: string; completedAt: Date },
+  o: {
+    organizationId: string;
+    clientId: string;
+    dischargeId?: string;
+    completedAt: Date;
+    outcome?: 'reached' | 'declined';
+  },
 ): Promise<void> {
   await ds.query(
     `INSERT INTO follow_up (organization_id, client_id, discharge_id, kind, label, status, due_at, window_start,
        window_end, completed_at, outcome)
-     VALUES ($1, $2, $3, 'contact', $4, 'completed', $5, $5, $5, $5, 'reached')`,
+     VALUES ($1, $2, $3, 'contact', $4, 'completed', $5, $5, $5, $5, $6)`,
     [
       o.organizationId,
       o.clientId,
       o.dischargeId ?? null,
       `contact-${randomUUID().slice(0, 8)}`,
       o.completedAt,
+      o.outcome ?? 'reached',
     ],
   );
 }

@@ -13,7 +13,8 @@ import {
   FollowUpRatesResponse,
 } from './dto/follow-up-rates.dto';
 
-// A contact is a completed contact follow-up, or a signed session note of a real contact (an
+// A contact is a contact follow-up completed with the client reached (on the day of its linked
+// session note when it has one, else the day it was completed; "declined" is no contact), or a signed session note of a real contact (an
 // outreach attempt or collateral contact is not one). Dates are UTC days. HEDIS day rules: after
 // withdrawal management, inpatient or residential care (FUI) the discharge date itself does not
 // count; after an ED visit (FUA) it does.
@@ -26,8 +27,10 @@ const RATES = (scope: string): string => `
       AND d.discharged_at >= (:from::date)::timestamp AT TIME ZONE 'UTC'
       AND d.discharged_at < ((:to::date) + 1)::timestamp AT TIME ZONE 'UTC'
   ), contact AS (
-    SELECT f.client_id, (f.completed_at AT TIME ZONE 'UTC')::date AS day FROM follow_up f
-    WHERE f.status = 'completed' AND f.kind = 'contact' AND f.client_id IN (SELECT client_id FROM d)
+    SELECT f.client_id, (coalesce(ln.started_at, f.completed_at) AT TIME ZONE 'UTC')::date AS day
+    FROM follow_up f LEFT JOIN session_note ln ON ln.id = f.session_note_id
+    WHERE f.status = 'completed' AND f.kind = 'contact' AND f.outcome = 'reached'
+      AND f.client_id IN (SELECT client_id FROM d)
     UNION ALL
     SELECT n.client_id, (n.started_at AT TIME ZONE 'UTC')::date FROM session_note n
     WHERE n.status <> 'draft' AND n.contact_type IN ('in_person', 'phone', 'video', 'text')

@@ -35,7 +35,7 @@ export class CertificationsService {
   ): Promise<CertificationResponse> {
     if (dto.expiresOn <= dto.issuedOn) throw datesInvalid();
     return this.dataSource.transaction(async (m) => {
-      await requireSpecialist(m, actor, specialistId, 'self');
+      await requireSpecialist(m, actor, specialistId, 'oversight');
       const [row] = await m.query(
         `INSERT INTO specialist_certification (organization_id, user_id, credential, number, issuing_state, issued_on, expires_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${RETURNING}`,
@@ -65,7 +65,7 @@ export class CertificationsService {
     dto: UpdateCertificationDto,
   ): Promise<CertificationResponse> {
     return this.dataSource.transaction(async (m) => {
-      await requireSpecialist(m, actor, ids.specialistId, 'self');
+      await requireSpecialist(m, actor, ids.specialistId, 'oversight');
       const current = await this.find(m, ids.specialistId, ids.certificationId);
       if ((dto.expiresOn ?? current.expiresOn) <= (dto.issuedOn ?? current.issuedOn))
         throw datesInvalid();

@@ -59,8 +59,9 @@ export class SpecialistsController {
   @Post('certifications')
   @HttpCode(201)
   @Idempotent()
-  @RequirePermission(Permission.SpecialistManage)
-  @ApiOperation({ summary: 'Add a certification' })
+  // Credentials gate note signing: verified and recorded by supervisors or admins, never self-attested.
+  @RequirePermission(Permission.SpecialistSupervise)
+  @ApiOperation({ summary: 'Add a certification (supervisor, admin)' })
   @ApiCreatedResponse({ type: CertificationResponse })
   addCertification(
     @CurrentUser() actor: UserPrincipal,
@@ -71,8 +72,8 @@ export class SpecialistsController {
   }
 
   @Patch('certifications/:certificationId')
-  @RequirePermission(Permission.SpecialistManage)
-  @ApiOperation({ summary: 'Correct or renew a certification (If-Match)' })
+  @RequirePermission(Permission.SpecialistSupervise)
+  @ApiOperation({ summary: 'Correct or renew a certification (supervisor, admin; If-Match)' })
   @ApiOkResponse({ type: CertificationResponse })
   updateCertification(
     @CurrentUser() actor: UserPrincipal,
