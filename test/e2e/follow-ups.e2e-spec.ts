@@ -101,6 +101,19 @@ describe('follow-ups (e2e)', () => {
       expect(idsOf(await list(org.peerA2.token, 'limit=100'))).toEqual(idsOf(tasksB));
     });
 
+    it('should answer 404 when filtering on a client outside the caller’s scope, as for one that does not exist', async () => {
+      const outside = await http()
+        .get(`/api/v1/follow-ups?clientId=${clientA1}`)
+        .auth(org.peerB1.token, bearer)
+        .expect(404);
+      const missing = await http()
+        .get(`/api/v1/follow-ups?clientId=${randomUUID()}`)
+        .auth(org.peerB1.token, bearer)
+        .expect(404);
+      expect(outside.body).toEqual(problem(404, 'NOT_FOUND', 'Client not found.'));
+      expect(missing.body).toEqual(problem(404, 'NOT_FOUND', 'Client not found.'));
+    });
+
     it('should page soonest due first with a cursor', async () => {
       const page1 = await http()
         .get(`/api/v1/follow-ups?clientId=${clientA1}&limit=3`)

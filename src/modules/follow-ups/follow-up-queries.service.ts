@@ -25,6 +25,8 @@ export class FollowUpQueriesService {
   ) {}
 
   async list(actor: UserPrincipal, query: FollowUpQuery): Promise<Page<FollowUpResponse>> {
+    // Filtering on a client outside the caller's scope is a 404, as reading it would be.
+    if (query.clientId) await this.access.requireClient(actor, query.clientId);
     const qb = this.scoped(this.dataSource.manager, actor);
     this.applyFilters(qb, actor, query);
     const after = decodeCursor(query.cursor);
