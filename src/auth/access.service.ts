@@ -37,8 +37,6 @@ const COVERING = (alias: string): string => `EXISTS (SELECT 1 FROM client_covera
  */
 @Injectable()
 export class AccessService {
-  private readonly requireClientStatements = new Map<string, { sql: string; params: string[] }>();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -89,15 +87,15 @@ export class AccessService {
     manager?: EntityManager,
     lock = false,
   ): Promise<ScopedClient> {
-    const { sql, params } = this.requireClientSql(principal);
-    const values = [
-      clientId,
-      ...params.map((p) => (p === 'scopeOrgId' ? principal.organizationId : principal.id)),
-    ];
-    const [client]: ScopedClient[] = await (manager ?? this.dataSource.manager).query(
-      lock ? `${sql} FOR SHARE OF c` : sql,
-      values,
+    // Plain SQL rather than a query builder: this runs on most requests.
+    const scope = this.clientPredicate(principal, 'c');
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT c.id AS id, c.organization_id AS "organizationId", c.primary_specialist_id AS "primarySpecialistId",
+         c.status AS status FROM client c WHERE c.id = :clientId AND (${scope.sql})${lock ? ' FOR SHARE OF c' : ''}`,
+      { ...scope.params, clientId },
+      {},
     );
+    const [client]: ScopedClient[] = await (manager ?? this.dataSource.manager).query(sql, values);
     if (client) return client;
     await this.audit.recordNow(principal, {
       action: 'client.access',
@@ -106,32 +104,6 @@ export class AccessService {
       resourceId: clientId,
     });
     throw new NotFoundError('Client');
-  }
-
-  /**
-   * requireClient's statement for this kind of principal, with positional parameters: built once
-   * per role instead of through a query builder on every request (it runs on most requests).
-   */
-  private requireClientSql(principal: Principal): { sql: string; params: string[] } {
-    const key = principal.kind === 'api_client' ? 'api_client' : principal.role;
-    let cached = this.requireClientStatements.get(key);
-    if (!cached) {
-      const params: string[] = [];
-      const predicate = this.clientPredicate(principal, 'c').sql.replace(
-        /:(scopeOrgId|scopeUserId)\b/g,
-        (_, name: string) => {
-          if (!params.includes(name)) params.push(name);
-          return `$${params.indexOf(name) + 2}`;
-        },
-      );
-      cached = {
-        sql: `SELECT c.id AS id, c.organization_id AS "organizationId", c.primary_specialist_id AS "primarySpecialistId",
-          c.status AS status FROM client c WHERE c.id = $1 AND (${predicate})`,
-        params,
-      };
-      this.requireClientStatements.set(key, cached);
-    }
-    return cached;
   }
 
   /** Ids of the specialists a supervisor supervises (for dashboards and team filters). */

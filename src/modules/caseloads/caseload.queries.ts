@@ -1,3 +1,5 @@
+import { OPEN_STATUSES } from '../follow-ups/follow-up-status';
+
 import { EFFECTIVE_CAP_SQL } from '../specialists/caseload-rules.service';
 
 // Specialists a supervisor ($2) supervises; NULL $2 (an admin) means the whole organization ($1).
@@ -7,7 +9,7 @@ const IN_SCOPE = `u.organization_id = $1 AND u.role = 'peer_specialist'
     WHERE m.user_id = u.id AND m.membership = 'member' AND s.user_id = $2))`;
 
 // Open follow-ups: the predicate of the partial indexes follow_up_client_due_idx / follow_up_owner_due_idx.
-const OPEN = `('requested', 'ready', 'in-progress')`;
+const OPEN = `(${OPEN_STATUSES.map((st) => `'${st}'`).join(', ')})`;
 
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
 
@@ -40,7 +42,7 @@ const SUMMARY_JOINS = `JOIN organization o ON o.id = $1
       count(*) FILTER (WHERE ${PAST_REVIEW})::int AS past_review
     FROM client c WHERE c.primary_specialist_id = s.id AND c.status <> 'closed' AND c.deleted_at IS NULL) cl
   CROSS JOIN LATERAL (SELECT count(*)::int AS overdue FROM follow_up f
-    WHERE f.owner_id = s.id AND f.status IN ('requested', 'ready', 'in-progress') AND f.due_at < now()) od
+    WHERE f.owner_id = s.id AND f.status IN ${OPEN} AND f.due_at < now()) od
   CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.status = 'completed')::int AS completed,
       count(*) FILTER (WHERE f.status NOT IN ('cancelled', 'on-hold'))::int AS due
     FROM follow_up f WHERE f.owner_id = s.id AND f.due_at < now() AND f.due_at >= now() - interval '90 days') rate
