@@ -8,6 +8,7 @@ import { CreateFollowUpScheduling1764000005000 } from './1764000005000-CreateFol
 import { SealAuditChainInBatches1764000006000 } from './1764000006000-SealAuditChainInBatches';
 import { IndexActivePlanReviews1764000007000 } from './1764000007000-IndexActivePlanReviews';
 import { AddTeamActive1764000008000 } from './1764000008000-AddTeamActive';
+import { AppRoleLogin1764000009000 } from './1764000009000-AppRoleLogin';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SealAuditChainInBatches1764000006000,
   IndexActivePlanReviews1764000007000,
   AddTeamActive1764000008000,
+  AppRoleLogin1764000009000,
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
@@ -9,6 +10,7 @@ import { NotificationsProcessor } from './modules/notifications/notifications.pr
 import { SecurityNotificationsService } from './modules/notifications/security-notifications.service';
 import { Notification } from './modules/notifications/notification.entity';
 import { QueueModule } from './queue/queue.module';
+import { QueueConsumer, WORKER_HOSTS, WorkerHeartbeat } from './queue/worker-heartbeat';
 import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
 import { SessionNotesProcessor } from './modules/session-notes/session-notes.processor';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
@@ -16,7 +18,7 @@ import { FollowUpsProcessor } from './modules/follow-ups/follow-ups.processor';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
 import { ScheduledScansProcessor } from './modules/scheduled-scans/scheduled-scans.processor';
 
-/** The worker: the outbox relay and one processor per queue. No HTTP listener. */
+/** The worker: the outbox relay and one processor per queue. No HTTP listener: a heartbeat file. */
 @Module({
   imports: [
     CoreModule,
@@ -32,6 +34,13 @@ import { ScheduledScansProcessor } from './modules/scheduled-scans/scheduled-sca
     SecurityNotificationsService,
     AuditSealerWorker,
     IdempotencyPurgeWorker,
+    WorkerHeartbeat,
+    {
+      provide: WORKER_HOSTS,
+      inject: [ModuleRef],
+      useFactory: (refs: ModuleRef) => (): QueueConsumer[] =>
+        PROCESSORS.map((p) => refs.get<QueueConsumer>(p, { strict: false })),
+    },
   ],
 })
 export class WorkerModule {}

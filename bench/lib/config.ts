@@ -46,7 +46,6 @@ export const BENCH = {
   password: 'Bench-Password-2026!',
   /** Fixed for the run so that tokens minted by the service verify in the baseline. */
   jwtSecret: process.env.BENCH_JWT_SECRET ?? randomBytes(48).toString('base64'),
-  appRole: 'recovery_bridge_app',
   poolSize: 10,
 } as const;
 

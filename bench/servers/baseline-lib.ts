@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 
 import { Pool, PoolClient } from 'pg';
 
+import { loadConfig } from '../../src/config/configuration';
+
 /**
  * The raw baseline: node:http + pg, no framework, no validation library, no ORM, running the same
  * SQL as the service for each measured route. The caller is read from the bearer token's claims
@@ -20,7 +22,12 @@ export interface BaselineContext {
   tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T>;
 }
 
-export type Handler = (ctx: BaselineContext, req: IncomingMessage, params: string[], body: unknown) => Promise<[number, unknown]>;
+export type Handler = (
+  ctx: BaselineContext,
+  req: IncomingMessage,
+  params: string[],
+  body: unknown,
+) => Promise<[number, unknown]>;
 
 export interface Route {
   method: string;
@@ -29,17 +36,17 @@ export interface Route {
 }
 
 export const pool = new Pool({
-  connectionString: process.env.DATABASE_URL,
-  user: process.env.PGUSER,
+  connectionString: loadConfig().db.appUrl, // the service's login role
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-  options: '-c role=recovery_bridge_app',
 });
 
 export const ctx: BaselineContext = {
   pool,
   caller(req) {
     const token = (req.headers.authorization ?? '').slice('Bearer '.length);
-    const c = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>;
+    const c = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as Record<string, string>;
     return { id: c.sub, organizationId: c.org, role: c.role };
   },
   async tx(fn) {
@@ -62,7 +69,24 @@ const AUDIT = `INSERT INTO audit_event (organization_id, actor_id, actor_type, a
   client_id, resource_type, resource_id, outcome, correlation_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
-export function audit(c: PoolClient | Pool, who: Caller, action: string, clientId: string | null, type: string, id: string | null): Promise<unknown> {
-  return c.query(AUDIT, [who.organizationId, who.id, 'user', who.role, action, clientId, type, id, 'success', randomUUID()]);
+export function audit(
+  c: PoolClient | Pool,
+  who: Caller,
+  action: string,
+  clientId: string | null,
+  type: string,
+  id: string | null,
+): Promise<unknown> {
+  return c.query(AUDIT, [
+    who.organizationId,
+    who.id,
+    'user',
+    who.role,
+    action,
+    clientId,
+    type,
+    id,
+    'success',
+    randomUUID(),
+  ]);
 }
-

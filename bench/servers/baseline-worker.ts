@@ -3,6 +3,7 @@ import { failed, ready } from './instrument';
 import { Worker } from 'bullmq';
 import { Pool } from 'pg';
 
+import { loadConfig } from '../../src/config/configuration';
 import { bullConnection } from '../../src/queue/redis-connection';
 
 /**
@@ -10,10 +11,8 @@ import { bullConnection } from '../../src/queue/redis-connection';
  * concurrency, running the statements of FollowUpJobsService.remind through raw pg.
  */
 const pool = new Pool({
-  connectionString: process.env.DATABASE_URL,
-  user: process.env.PGUSER,
+  connectionString: loadConfig().db.appUrl, // the service's login role
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-  options: '-c role=recovery_bridge_app',
 });
 
 interface Task {
@@ -49,15 +48,22 @@ async function remind(jobId: string, data: { followUpId: string }): Promise<stri
       `follow-up-reminder|${t.id}|${t.due_at.toISOString()}|${t.owner_id}`,
     ],
   );
-  await pool.query(`UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL`, [jobId]);
+  await pool.query(
+    `UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL`,
+    [jobId],
+  );
   return 'done';
 }
 
-const worker = new Worker('follow-ups', (job) => remind(job.id ?? '', job.data as { followUpId: string }), {
-  connection: bullConnection(process.env.REDIS_URL ?? ''),
-  prefix: process.env.QUEUE_PREFIX,
-  concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 5),
-});
+const worker = new Worker(
+  'follow-ups',
+  (job) => remind(job.id ?? '', job.data as { followUpId: string }),
+  {
+    connection: bullConnection(process.env.REDIS_URL ?? ''),
+    prefix: process.env.QUEUE_PREFIX,
+    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 5),
+  },
+);
 worker.on('error', (err) => console.error(err.message));
 worker.waitUntilReady().then(ready, failed);
 

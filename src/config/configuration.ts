@@ -5,6 +5,9 @@ import { join } from 'node:path';
 
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
 
+/** The login role of the API and the worker, created and granted by the migrations. */
+export const APP_ROLE = 'recovery_bridge_app';
+
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
   port: number;
@@ -16,8 +19,11 @@ export interface AppConfig {
 }
 
 export interface DatabaseConfig {
+  /** The schema owner: migrations, the demo seed, tests' set-up. */
   url: string;
-  appRole: string;
+  /** The application's login role: the API and the worker. */
+  appUrl: string;
+  appPassword?: string;
   poolSize: number;
 }
 
@@ -44,6 +50,7 @@ export interface FollowUpQueueConfig {
 export interface Config {
   app: AppConfig;
   followUps: FollowUpQueueConfig;
+  worker: { heartbeat: { file?: string; intervalMs: number } };
   /** Periodic notification scans; intervalMs 0 registers no job schedulers. */
   scheduledScans: { intervalMs: number };
   db: DatabaseConfig;
@@ -71,6 +78,14 @@ function withDefaultUser(url: string, pgUser: string | undefined): string {
   return parsed.toString();
 }
 
+/** The owner's URL with the application role's name and password. */
+function appUrlFrom(ownerUrl: string, role: string, password: string | undefined): string {
+  const parsed = new URL(ownerUrl);
+  parsed.username = role;
+  parsed.password = password ? encodeURIComponent(password) : '';
+  return parsed.toString();
+}
+
 let cached: Config | undefined;
 
 /** The validated configuration; the only reader of process.env. Throws EnvironmentError. */
@@ -87,9 +102,18 @@ export function loadConfig(): Config {
       queuePrefix: env.QUEUE_PREFIX,
       trustProxy: env.TRUST_PROXY === 'true',
     },
-    db: { url: withDefaultUser(env.DATABASE_URL, env.PGUSER), appRole: env.DATABASE_APP_ROLE, poolSize: env.DATABASE_POOL_SIZE },
+    db: {
+      url: withDefaultUser(env.DATABASE_URL, env.PGUSER),
+      appUrl:
+        env.DATABASE_APP_URL ?? appUrlFrom(env.DATABASE_URL, APP_ROLE, env.DATABASE_APP_PASSWORD),
+      appPassword: env.DATABASE_APP_PASSWORD,
+      poolSize: env.DATABASE_POOL_SIZE,
+    },
     redis: { url: env.REDIS_URL },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
+    worker: {
+      heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },
+    },
     followUps: {
       reminderLeadMinutes: env.REMINDER_LEAD_MINUTES,
       escalationGraceMinutes: env.ESCALATION_GRACE_MINUTES,

@@ -34,9 +34,23 @@ export class EnvironmentVariables {
   @IsString()
   PGUSER?: string;
 
-  /** Role the API and worker SET on connect; it may not alter the audit trail. Empty disables. */
+  /**
+   * Password of the login role the API and worker connect as (`recovery_bridge_app`, created by
+   * the migrations; DATABASE_URL's user is the schema owner, for migrations and the seed only).
+   * The migration step sets it. Not needed under trust auth.
+   */
+  @IsOptional()
   @IsString()
-  DATABASE_APP_ROLE = 'recovery_bridge_app';
+  @MinLength(12)
+  DATABASE_APP_PASSWORD?: string;
+
+  /**
+   * Where the API and worker connect, when not DATABASE_URL with the app role's name and password
+   * (for instance through a connection pooler). Its user must be `recovery_bridge_app`.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_APP_URL?: string;
 
   @Type(() => Number)
   @IsInt()
@@ -52,8 +66,7 @@ export class EnvironmentVariables {
 
   /** HMAC key for access tokens, base64, at least 32 bytes. Generated in development. */
   @IsOptional()
-  @IsString()
-  @MinLength(43)
+  @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'must be base64 of at least 32 bytes' })
   JWT_SECRET?: string;
 
   @IsString()
@@ -141,6 +154,16 @@ export class EnvironmentVariables {
   @Min(200)
   WORKER_STALLED_INTERVAL_MS = 30000;
 
+  /** The worker's heartbeat file, for its container healthcheck (`worker-health`). Empty: none. */
+  @IsOptional()
+  @IsString()
+  WORKER_HEARTBEAT_FILE?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  WORKER_HEARTBEAT_INTERVAL_MS = 10_000;
+
   /** How often the worker's scheduled scans run (certification expiry, plan review, milestones, no contact). 0 disables. */
   @Type(() => Number)
   @IsInt()
@@ -151,15 +174,21 @@ export class EnvironmentVariables {
 export class EnvironmentError extends Error {}
 
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
     throw new EnvironmentError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
   }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-    throw new EnvironmentError('Invalid environment configuration:\n  JWT_SECRET: required in production');
+    throw new EnvironmentError(
+      'Invalid environment configuration:\n  JWT_SECRET: required in production',
+    );
   }
   return env;
 }

@@ -5,14 +5,15 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { DatabaseConfig } from '../config/configuration';
 
 /**
- * Connection options shared by the app, the CLI scripts and the tests. `asApp` connects with the
- * application role, which may not alter the audit trail; migrations run as the owner.
+ * Connection options shared by the app, the CLI scripts and the tests. `asApp` logs in as the
+ * application role, which may not alter the audit trail (and, being a login role of its own rather
+ * than a SET ROLE of the owner's session, cannot RESET back to the owner); migrations run as the
+ * owner.
  */
 export function dataSourceOptions(db: DatabaseConfig, asApp: boolean): DataSourceOptions {
-  const options = asApp && db.appRole ? `-c role=${db.appRole}` : undefined;
   return {
     type: 'postgres',
-    url: db.url,
+    url: asApp ? db.appUrl : db.url,
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,
@@ -23,7 +24,6 @@ export function dataSourceOptions(db: DatabaseConfig, asApp: boolean): DataSourc
       connectionTimeoutMillis: 3000,
       statement_timeout: 15000,
       idle_in_transaction_session_timeout: 30000,
-      options,
     },
   };
 }

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
+import { Client, escapeLiteral } from 'pg';
 
-import { loadConfig } from '../config/configuration';
+import { APP_ROLE, loadConfig } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
 
 /** Creates the database if it is missing, then applies pending migrations. Idempotent. */
@@ -12,6 +12,11 @@ export async function setupDatabase(): Promise<void> {
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     for (const m of applied) console.log(`migration applied: ${m.name}`);
+    if (db.appPassword) {
+      // ALTER ROLE takes no bind parameters: the driver's literal escaping quotes the password.
+      const literal = escapeLiteral(db.appPassword);
+      await dataSource.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${literal}`);
+    }
   } finally {
     await dataSource.destroy();
   }

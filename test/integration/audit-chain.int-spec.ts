@@ -54,8 +54,33 @@ describe('audit trail: append-only and hash-chained', () => {
     await expect(t.dataSource.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
   });
 
+  it('should log in as the application role, which no session command turns back into the owner', async () => {
+    await t.dataSource.transaction(async (m) => {
+      const [who] = await m.query('SELECT session_user, current_user');
+      expect(who).toEqual({
+        session_user: 'recovery_bridge_app',
+        current_user: 'recovery_bridge_app',
+      });
+      await m.query('RESET ROLE'); // undid a SET ROLE; a login role stays itself
+      await expect(
+        m.query(`DELETE FROM audit_event WHERE organization_id = $1`, [org.id]),
+      ).rejects.toThrow(/permission denied/);
+    });
+    const [{ owner: ownerName }] = await owner.query('SELECT current_user AS owner');
+    await expect(t.dataSource.query(`SET ROLE "${ownerName}"`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(t.dataSource.query(`SET session_replication_role = replica`)).rejects.toThrow(
+      /permission denied/,
+    );
+  });
+
   it('should seal pending events into the chain, once', async () => {
-    await http().post('/api/v1/teams').auth(org.admin.token, { type: 'bearer' }).send({ name: 'Team sealed' }).expect(201);
+    await http()
+      .post('/api/v1/teams')
+      .auth(org.admin.token, { type: 'bearer' })
+      .send({ name: 'Team sealed' })
+      .expect(201);
     const [pending] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1 AND seq IS NULL`,
       [org.id],

@@ -22,7 +22,7 @@ import { FollowUpJobsService, JobOutcome } from './follow-up-jobs.service';
 export class FollowUpsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   static readonly handles: JobName[] = [JobName.FollowUpReminder, JobName.FollowUpEscalation];
   private readonly logger = new Logger(FollowUpsProcessor.name);
-  private worker?: Worker;
+  private consumer?: Worker;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -30,20 +30,24 @@ export class FollowUpsProcessor implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(QueueName.FollowUps, (job) => this.process(job), {
+    this.consumer = new Worker(QueueName.FollowUps, (job) => this.process(job), {
       connection: bullConnection(this.config.redis.url),
       prefix: this.config.app.queuePrefix,
       concurrency: 5,
       lockDuration: this.config.followUps.lockDurationMs,
       stalledInterval: this.config.followUps.stalledIntervalMs,
     });
-    this.worker.on('error', (err) =>
+    this.consumer.on('error', (err) =>
       this.logger.warn({ err: err.message }, 'follow-ups worker error'),
     );
   }
 
+  get worker(): Worker | undefined {
+    return this.consumer;
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    await this.consumer?.close();
   }
 
   async process(job: Job): Promise<JobOutcome> {
