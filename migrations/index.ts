@@ -9,6 +9,7 @@ import { SealAuditChainInBatches1764000006000 } from './1764000006000-SealAuditC
 import { IndexActivePlanReviews1764000007000 } from './1764000007000-IndexActivePlanReviews';
 import { AddTeamActive1764000008000 } from './1764000008000-AddTeamActive';
 import { AppRoleLogin1764000009000 } from './1764000009000-AppRoleLogin';
+import { IdempotencyCommitted1764000010000 } from './1764000010000-IdempotencyCommitted';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IndexActivePlanReviews1764000007000,
   AddTeamActive1764000008000,
   AppRoleLogin1764000009000,
+  IdempotencyCommitted1764000010000,
 ];

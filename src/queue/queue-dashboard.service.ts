@@ -20,8 +20,10 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /**
  * Bull Board at /admin/queues, for admins only, behind the API's own bearer tokens (the same
- * verification and revocation check as every route). Job payloads hold ids only, so the board
- * shows no PHI.
+ * verification and revocation check as every route), and read-only: retrying, promoting, adding
+ * or cleaning jobs by hand would bypass the outbox and the follow-up bookkeeping, so only GET and
+ * HEAD pass. Job payloads hold ids only, so the board shows no PHI; its queues are the
+ * deployment's, shared by every organization (counts and ids, no names).
  */
 @Injectable()
 export class QueueDashboardService implements OnModuleDestroy {
@@ -59,7 +61,7 @@ export class QueueDashboardService implements OnModuleDestroy {
       );
       return queue;
     });
-    this.setQueues(this.queues.map((q) => new BullMQAdapter(q)));
+    this.setQueues(this.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: true })));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -74,6 +76,9 @@ export class QueueDashboardService implements OnModuleDestroy {
       if (!(await this.sessions.isActive(principal))) throw new UnauthenticatedError();
       if (principal.kind !== 'user' || !roleHas(principal.role, Permission.QueueDashboard))
         throw new ForbiddenError();
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        throw new DomainError('METHOD_NOT_ALLOWED', 'The queue dashboard is read-only.');
+      }
       this.attachQueues();
     } catch (err) {
       const error = err instanceof DomainError ? err : new UnauthenticatedError();

@@ -30,13 +30,17 @@ describe('login brute-force limits (e2e)', () => {
 
   it('should answer 429 after 100 attempts a minute from one IP', async () => {
     const ip = '203.0.113.9';
-    const statuses: number[] = [];
+    const responses: request.Response[] = [];
     for (let i = 0; i < 101; i++) {
-      const res = await http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `nobody${i}@example.test`, password: 'x' });
-      statuses.push(res.status);
+      responses.push(await http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `nobody${i}@example.test`, password: 'x' }));
     }
-    expect(statuses.slice(0, 100).every((s) => s === 401)).toBe(true);
-    expect(statuses[100]).toBe(429);
+    expect(responses.slice(0, 100).every((r) => r.status === 401)).toBe(true);
+    const limited = responses[100];
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual(problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'));
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     // Another address is not affected.
     await http().post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.10').send({ email: 'nobody@example.test', password: 'x' }).expect(401);
   });

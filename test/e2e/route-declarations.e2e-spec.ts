@@ -1,16 +1,30 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
+import request from 'supertest';
 
 import { IS_PUBLIC } from '../../src/auth/decorators/public.decorator';
 import { REQUIRED_PERMISSION } from '../../src/auth/decorators/require-permission.decorator';
 import { Permission } from '../../src/auth/permissions';
+import { registeredRoutes as serverRoutes } from '../../src/common/http/http-setup';
+import { QUEUE_DASHBOARD_PATH } from '../../src/queue/queue-dashboard.service';
+import { createTestOrg } from '../factories/people.factory';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 interface Route {
   route: string;
   isPublic: boolean;
   permission?: string;
+}
+
+const withoutTrailingSlash = (route: string) => route.replace(/(.)\/$/, '$1');
+
+/** Routes the HTTP server serves that no Nest controller declares (plugins on Fastify), HEAD aside. */
+function directRoutes(t: TestApp): { method: string; url: string }[] {
+  const nest = new Set(registeredRoutes(t).map((r) => withoutTrailingSlash(r.route)));
+  return serverRoutes(t.app).filter(
+    (r) => r.method !== 'HEAD' && !nest.has(withoutTrailingSlash(`${r.method} ${r.url}`)),
+  );
 }
 
 /** Every handler of every controller registered in the app, with its access declaration. */
@@ -27,9 +41,17 @@ function registeredRoutes(t: TestApp): Route[] {
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         routes.push({
-          route: `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(/\/+/g, '/'),
-          isPublic: Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, controller) ?? false,
-          permission: Reflect.getMetadata(REQUIRED_PERMISSION, handler) ?? Reflect.getMetadata(REQUIRED_PERMISSION, controller),
+          route: `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(
+            /\/+/g,
+            '/',
+          ),
+          isPublic:
+            Reflect.getMetadata(IS_PUBLIC, handler) ??
+            Reflect.getMetadata(IS_PUBLIC, controller) ??
+            false,
+          permission:
+            Reflect.getMetadata(REQUIRED_PERMISSION, handler) ??
+            Reflect.getMetadata(REQUIRED_PERMISSION, controller),
         });
       }
     }
@@ -44,7 +66,13 @@ describe('route access declarations (deny by default)', () => {
 
   it('should find the routes of the app', () => {
     const routes = registeredRoutes(t).map((r) => r.route);
-    expect(routes).toEqual(expect.arrayContaining(['POST /api/v1/auth/login', 'GET /api/v1/me', 'GET /api/v1/audit-events/verify']));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/login',
+        'GET /api/v1/me',
+        'GET /api/v1/audit-events/verify',
+      ]),
+    );
   });
 
   it('should declare @Public() or a known permission on every route', () => {
@@ -71,5 +99,54 @@ describe('route access declarations (deny by default)', () => {
         'POST /oauth/token',
       ].sort(),
     );
+  });
+
+  it('should serve nothing beside the controllers but the public API docs and the admin-only queue dashboard', () => {
+    const outsideDashboard = directRoutes(t)
+      .filter((r) => !r.url.startsWith(QUEUE_DASHBOARD_PATH))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(outsideDashboard).toEqual(
+      [
+        'GET /docs',
+        'GET /docs/',
+        'GET /docs/*',
+        'GET /docs/LICENSE',
+        'GET /docs/docs/swagger-ui-init.js',
+        'GET /docs/index.html',
+        'GET /docs/swagger-ui-init.js',
+        'GET /openapi.json',
+        'GET /openapi.yaml',
+      ].sort(),
+    );
+  });
+
+  it('should refuse every queue dashboard route without a token (401), to non-admins (403), and any change to an admin (405)', async () => {
+    const org = await createTestOrg(t.app);
+    const dashboard = directRoutes(t).filter((r) => r.url.startsWith(QUEUE_DASHBOARD_PATH));
+    expect(dashboard.length).toBeGreaterThan(10);
+    const http = () => request(t.app.getHttpServer());
+    const call = (method: string, url: string) =>
+      http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch'](url);
+    for (const { method, url } of dashboard) {
+      const path = url.replace(':queueName', 'follow-ups').replace(/:[A-Za-z]+/g, 'x');
+      const anonymous = await call(method, path);
+      const peer = await call(method, path).auth(org.peerA1.token, { type: 'bearer' });
+      const supervisor = await call(method, path).auth(org.supervisorA.token, { type: 'bearer' });
+      expect([`${method} ${url}`, anonymous.status, peer.status, supervisor.status]).toEqual([
+        `${method} ${url}`,
+        401,
+        403,
+        403,
+      ]);
+      if (method !== 'GET') {
+        const admin = await call(method, path).auth(org.admin.token, { type: 'bearer' }).send({});
+        expect([`${method} ${url}`, admin.status, admin.body.code]).toEqual([
+          `${method} ${url}`,
+          405,
+          'METHOD_NOT_ALLOWED',
+        ]);
+      }
+    }
   });
 });

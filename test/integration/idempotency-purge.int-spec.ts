@@ -18,15 +18,17 @@ describe('idempotency key purge (integration)', () => {
   });
   afterAll(() => t.close());
 
-  it('should delete finished keys past their 24 hours and keep recent and in-flight ones', async () => {
+  it('should delete keys past their 24 hours, whatever their state, and keep recent ones', async () => {
     await insert('old-done', 'done', 25);
-    await insert('recent-done', 'done', 23);
+    await insert('old-committed', 'committed', 25);
     await insert('old-in-flight', 'in_flight', 25);
-    expect(await new IdempotencyPurgeWorker(t.dataSource).purgeOnce()).toBe(1);
+    await insert('recent-done', 'done', 23);
+    await insert('recent-in-flight', 'in_flight', 1);
+    expect(await new IdempotencyPurgeWorker(t.dataSource).purgeOnce()).toBe(3);
     const left = await t.dataSource.query(
       `SELECT key FROM idempotency_key WHERE principal_id = $1 ORDER BY key`,
       [principal],
     );
-    expect(left).toEqual([{ key: 'old-in-flight' }, { key: 'recent-done' }]);
+    expect(left).toEqual([{ key: 'recent-done' }, { key: 'recent-in-flight' }]);
   });
 });

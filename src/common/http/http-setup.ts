@@ -45,14 +45,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemResponse],
-    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '')}_${method}`,
   });
   return withProblemDefaults(document);
 }
 
 const PROBLEM_RESPONSE = {
-  description: 'Error: RFC 9457 problem details (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } },
+  description:
+    'Error: RFC 9457 problem details (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)',
+  content: {
+    'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } },
+  },
 };
 
 /** Every operation can fail with a problem+json body: say so once, for all of them. */
@@ -66,8 +70,29 @@ function withProblemDefaults(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<object, RegisteredRoute[]>();
+
+/**
+ * Every route the HTTP server serves, however it was registered: Nest controllers and the plugins
+ * mounted on Fastify directly (Swagger UI, the queue dashboard). The deny-by-default test walks it.
+ */
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return ROUTES.get(app.getHttpAdapter().getInstance()) ?? [];
+}
+
 /** Everything the HTTP process configures on top of the module graph; tests call it too. */
 export async function configureHttp(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(fastify, routes);
+  fastify.addHook('onRoute', ({ method, url }) => {
+    for (const m of [method].flat()) routes.push({ method: m, url });
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
@@ -81,7 +106,6 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
       },
     },
   });
-  const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Correlation-Id', request.id);
     if (!request.url.startsWith('/docs')) reply.header('Cache-Control', 'no-store');

@@ -6,12 +6,13 @@ import { PeriodicTask } from '../periodic-task';
 
 const PURGE_INTERVAL_MS = 15 * 60_000;
 const BATCH = 5000;
-/** How long a finished `Idempotency-Key` answers with its first response. */
+/** How long an `Idempotency-Key` answers with its first response (or keeps its request from running again). */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
 
 /**
- * Worker only: deletes finished idempotency keys after their retention. Their stored responses
- * hold client data, which is kept where it belongs (the records), not in a replay cache forever.
+ * Worker only: deletes idempotency keys, whatever their state, after their retention. Their stored
+ * responses hold client data, which is kept where it belongs (the records), not in a replay cache
+ * forever; an in-flight key that old belongs to a request that died a day ago.
  */
 @Injectable()
 export class IdempotencyPurgeWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -37,7 +38,7 @@ export class IdempotencyPurgeWorker implements OnApplicationBootstrap, OnModuleD
   async purgeOnce(): Promise<number> {
     const [, deleted]: [unknown, number] = await this.dataSource.query(
       `DELETE FROM idempotency_key WHERE ctid IN (SELECT ctid FROM idempotency_key
-         WHERE state = 'done' AND created_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
+         WHERE created_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
       [IDEMPOTENCY_RETENTION_HOURS],
     );
     return deleted;

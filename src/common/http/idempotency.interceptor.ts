@@ -13,10 +13,11 @@ import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { Principal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../errors/domain-error';
+import { currentRequestContext } from './request-context';
 
 const IDEMPOTENT = 'http:idempotent';
 // An in-flight key older than this is taken to belong to a request that died.
@@ -41,10 +42,27 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
     }),
   );
 
+/**
+ * Called inside a write's transaction (AuditService.record does, for every audited write): marks
+ * the request's claimed key `committed` together with the write. A key that never reached this
+ * (the request died before its transaction committed) may be taken over once stale and run again;
+ * a committed one never runs again, even if the process died before storing the response.
+ */
+export async function commitIdempotencyClaim(manager: EntityManager): Promise<void> {
+  const claim = currentRequestContext()?.idempotencyClaim;
+  if (!claim || !manager.queryRunner?.isTransactionActive) return;
+  await manager.query(
+    `UPDATE idempotency_key SET state = 'committed'
+      WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
+    [claim.principalId, claim.key],
+  );
+}
+
 interface StoredKey {
   route: string;
   request_hash: Buffer;
-  state: 'in_flight' | 'done';
+  state: 'in_flight' | 'committed' | 'done';
+  stale: boolean;
   response_status: number | null;
   response_body: unknown;
 }
@@ -89,6 +107,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest();
     const claimed = await this.claim(principalId, key, route, hash);
     if (!claimed) return this.replay(principalId, key, route, hash, reply);
+    const context = currentRequestContext();
+    if (context) context.idempotencyClaim = { principalId, key };
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       await this.dataSource.query(
@@ -98,11 +118,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
       return body;
     } catch (err) {
+      // A request that failed before committing anything may be retried with its key. One that
+      // failed after its write committed keeps the key: running it again would write twice.
       await this.dataSource.query(
-        `DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
+        `DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
         [principalId, key],
       );
       throw err;
+    } finally {
+      if (context) context.idempotencyClaim = undefined;
     }
   }
 
@@ -133,8 +157,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
   ): Promise<unknown> {
     const [stored] = (await this.dataSource.query(
-      `SELECT route, request_hash, state, response_status, response_body FROM idempotency_key
-       WHERE principal_id = $1 AND key = $2`,
+      `SELECT route, request_hash, state, response_status, response_body,
+              created_at < now() - make_interval(secs => ${IN_FLIGHT_STALE_SECONDS}) AS stale
+         FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
       [principalId, key],
     )) as StoredKey[];
     if (!stored || stored.route !== route || !stored.request_hash.equals(hash)) {
@@ -143,13 +168,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'This Idempotency-Key was used with another request.',
       );
     }
-    if (stored.state === 'in_flight') {
+    if (stored.state === 'committed' && stored.stale) {
+      throw new DomainError(
+        'IDEMPOTENCY_RESPONSE_LOST',
+        'The request with this Idempotency-Key was applied, but its response was not kept; read the record instead of posting again.',
+      );
+    }
+    if (stored.state !== 'done') {
       throw new DomainError(
         'IDEMPOTENCY_IN_FLIGHT',
         'A request with this Idempotency-Key is in progress.',
-        {
-          retryAfterSeconds: 1,
-        },
+        { retryAfterSeconds: 1 },
       );
     }
     reply.status(stored.response_status ?? 200).header('Idempotent-Replayed', 'true');

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { Principal, roleOf } from '../../auth/principal';
+import { commitIdempotencyClaim } from '../../common/http/idempotency.interceptor';
 import { currentCorrelationId } from '../../common/http/request-context';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
@@ -44,7 +45,7 @@ export class AuditService {
 
   /**
    * Appends an event inside the caller's transaction, so a write and its audit event commit
-   * together. Call it last in the transaction: the chain lock is held until commit.
+   * together (and, for a request with an `Idempotency-Key`, the key's `committed` mark too).
    */
   async record(
     manager: EntityManager,
@@ -64,6 +65,7 @@ export class AuditService {
       entry.outcome ?? 'success',
       currentCorrelationId() ?? null,
     ]);
+    await commitIdempotencyClaim(manager);
   }
 
   /** Appends an event in a transaction of its own (reads, logins, denials). */
