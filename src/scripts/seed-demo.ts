@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 
 import { hashPassword } from '../auth/password';
-import { loadConfig } from '../config/configuration';
+import { Config, loadConfig } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
 import { seedCaseloads } from '../modules/clients/clients.seed';
 import { seedDischarges } from '../modules/discharges/discharges.seed';
@@ -21,11 +21,41 @@ interface DemoUser {
 // Fictional people only (SPEC section 12); no real person's data is ever seeded.
 const DEMO_USERS: DemoUser[] = [
   { email: 'admin@demo.test', firstName: 'Avery', lastName: 'Admin', role: 'admin' },
-  { email: 'supervisor@demo.test', firstName: 'Sam', lastName: 'North', role: 'supervisor', team: 'North' },
-  { email: 'supervisor2@demo.test', firstName: 'Sasha', lastName: 'South', role: 'supervisor', team: 'South' },
-  { email: 'peer1@demo.test', firstName: 'Pat', lastName: 'One', role: 'peer_specialist', team: 'North' },
-  { email: 'peer2@demo.test', firstName: 'Parker', lastName: 'Two', role: 'peer_specialist', team: 'North' },
-  { email: 'peer3@demo.test', firstName: 'Peyton', lastName: 'Three', role: 'peer_specialist', team: 'South' },
+  {
+    email: 'supervisor@demo.test',
+    firstName: 'Sam',
+    lastName: 'North',
+    role: 'supervisor',
+    team: 'North',
+  },
+  {
+    email: 'supervisor2@demo.test',
+    firstName: 'Sasha',
+    lastName: 'South',
+    role: 'supervisor',
+    team: 'South',
+  },
+  {
+    email: 'peer1@demo.test',
+    firstName: 'Pat',
+    lastName: 'One',
+    role: 'peer_specialist',
+    team: 'North',
+  },
+  {
+    email: 'peer2@demo.test',
+    firstName: 'Parker',
+    lastName: 'Two',
+    role: 'peer_specialist',
+    team: 'North',
+  },
+  {
+    email: 'peer3@demo.test',
+    firstName: 'Peyton',
+    lastName: 'Three',
+    role: 'peer_specialist',
+    team: 'South',
+  },
 ];
 
 export interface DemoPeople {
@@ -36,11 +66,15 @@ export interface DemoPeople {
 
 /** Organization, teams and staff. Idempotent: finds what exists, creates what is missing. */
 async function seedPeople(m: EntityManager, password: string): Promise<DemoPeople> {
-  const [existing] = await m.query(`SELECT id FROM organization WHERE name = $1 ORDER BY created_at LIMIT 1`, [
-    DEMO_ORGANIZATION,
-  ]);
+  const [existing] = await m.query(
+    `SELECT id FROM organization WHERE name = $1 ORDER BY created_at LIMIT 1`,
+    [DEMO_ORGANIZATION],
+  );
   const organizationId: string =
-    existing?.id ?? (await m.query(`INSERT INTO organization (name) VALUES ($1) RETURNING id`, [DEMO_ORGANIZATION]))[0].id;
+    existing?.id ??
+    (
+      await m.query(`INSERT INTO organization (name) VALUES ($1) RETURNING id`, [DEMO_ORGANIZATION])
+    )[0].id;
   const teams = {} as DemoPeople['teams'];
   for (const name of ['North', 'South'] as const) {
     const [row] = await m.query(
@@ -84,19 +118,26 @@ export async function seedDemo(dataSource: DataSource, password: string): Promis
   });
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/**
+ * What `npm run seed:demo` and `npm start` run: the seed through the owner's own data source
+ * (like the migrations; it loads no entities, so seeders write plain SQL). Refused in production.
+ */
+export async function seedDemoDatabase(config: Config = loadConfig()): Promise<DemoPeople> {
   if (config.app.env === 'production') {
     throw new Error('seed:demo is refused when NODE_ENV=production');
   }
   const dataSource = createDataSource(config.db);
   await dataSource.initialize();
   try {
-    await seedDemo(dataSource, config.app.demoPassword);
-    console.log(`demo data ready: ${DEMO_USERS.map((u) => u.email).join(', ')}`);
+    return await seedDemo(dataSource, config.app.demoPassword);
   } finally {
     await dataSource.destroy();
   }
+}
+
+async function main(): Promise<void> {
+  await seedDemoDatabase();
+  console.log(`demo data ready: ${DEMO_USERS.map((u) => u.email).join(', ')}`);
 }
 
 if (require.main === module) {

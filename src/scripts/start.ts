@@ -2,9 +2,8 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
 import { loadConfig } from '../config/configuration';
-import { createDataSource } from '../database/data-source';
 import { setupDatabase } from './db-setup';
-import { seedDemo } from './seed-demo';
+import { seedDemoDatabase } from './seed-demo';
 
 /**
  * `npm start`: create the database if missing, migrate, seed the demo data (not in production),
@@ -15,9 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await setupDatabase();
   if (config.app.env !== 'production') {
-    const dataSource = createDataSource(config.db);
-    await dataSource.initialize();
-    await seedDemo(dataSource, config.app.demoPassword).finally(() => dataSource.destroy());
+    await seedDemoDatabase(config);
     console.log('demo data ready (see README for the demo logins)');
   }
   const children: ChildProcess[] = [
@@ -34,7 +31,8 @@ async function main(): Promise<void> {
   for (const child of children) {
     child.on('exit', (code) => {
       if (!stopping) stop('SIGTERM');
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(stopping ? 0 : code ?? 1);
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
+        process.exit(stopping ? 0 : (code ?? 1));
     });
   }
   console.log(`API on http://localhost:${config.app.port} (docs at /docs); worker running`);

@@ -1,12 +1,12 @@
-import { seedDemo } from '../../src/scripts/seed-demo';
+import { seedDemoDatabase } from '../../src/scripts/seed-demo';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 describe('demo caseloads seed', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemo(t.dataSource, 'Recovery-Demo-2026!');
-    await seedDemo(t.dataSource, 'Recovery-Demo-2026!'); // idempotent
+    await seedDemoDatabase();
+    await seedDemoDatabase(); // idempotent
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 
-import { seedDemo } from '../../src/scripts/seed-demo';
+import { seedDemoDatabase } from '../../src/scripts/seed-demo';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 const DEMO_PASSWORD = 'Recovery-Demo-2026!';
@@ -9,8 +9,8 @@ describe('demo seed: a recent discharge with follow-ups due soon', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemo(t.dataSource, DEMO_PASSWORD);
-    await seedDemo(t.dataSource, DEMO_PASSWORD); // idempotent
+    await seedDemoDatabase();
+    await seedDemoDatabase(); // idempotent
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 
-import { DEMO_ORGANIZATION, seedDemo } from '../../src/scripts/seed-demo';
+import { loadConfig } from '../../src/config/configuration';
+import { DEMO_ORGANIZATION, seedDemoDatabase } from '../../src/scripts/seed-demo';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 const DEMO_PASSWORD = 'Recovery-Demo-2026!';
@@ -9,13 +10,24 @@ describe('demo seed (SPEC section 12)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemo(t.dataSource, DEMO_PASSWORD);
-    await seedDemo(t.dataSource, DEMO_PASSWORD); // idempotent
+    await seedDemoDatabase();
+    await seedDemoDatabase(); // idempotent
   });
   afterAll(() => t.close());
 
+  it('should refuse to seed in production, writing nothing', async () => {
+    const config = loadConfig();
+    const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM app_user`);
+    await expect(
+      seedDemoDatabase({ ...config, app: { ...config.app, env: 'production' } }),
+    ).rejects.toThrow('seed:demo is refused when NODE_ENV=production');
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM app_user`)).toEqual(before);
+  });
+
   it('should create one demo organization with teams North and South', async () => {
-    const orgs = await t.dataSource.query(`SELECT id FROM organization WHERE name = $1`, [DEMO_ORGANIZATION]);
+    const orgs = await t.dataSource.query(`SELECT id FROM organization WHERE name = $1`, [
+      DEMO_ORGANIZATION,
+    ]);
     expect(orgs).toHaveLength(1);
     const teams = await t.dataSource.query(
       `SELECT t.name, array_agg(u.email || ':' || m.membership ORDER BY u.email) AS members
@@ -24,7 +36,14 @@ describe('demo seed (SPEC section 12)', () => {
       [orgs[0].id],
     );
     expect(teams).toEqual([
-      { name: 'North', members: ['peer1@demo.test:member', 'peer2@demo.test:member', 'supervisor@demo.test:supervisor'] },
+      {
+        name: 'North',
+        members: [
+          'peer1@demo.test:member',
+          'peer2@demo.test:member',
+          'supervisor@demo.test:supervisor',
+        ],
+      },
       { name: 'South', members: ['peer3@demo.test:member', 'supervisor2@demo.test:supervisor'] },
     ]);
   });
@@ -42,7 +61,10 @@ describe('demo seed (SPEC section 12)', () => {
       .set('X-Forwarded-For', '192.0.2.200')
       .send({ email, password: DEMO_PASSWORD })
       .expect(200);
-    const me = await request(t.app.getHttpServer()).get('/api/v1/me').auth(login.body.accessToken, { type: 'bearer' }).expect(200);
+    const me = await request(t.app.getHttpServer())
+      .get('/api/v1/me')
+      .auth(login.body.accessToken, { type: 'bearer' })
+      .expect(200);
     expect(me.body).toMatchObject({ email, role });
   });
 });

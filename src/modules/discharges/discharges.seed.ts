@@ -3,8 +3,10 @@ import { EntityManager } from 'typeorm';
 import { loadConfig } from '../../config/configuration';
 import { OutboxService } from '../../queue/outbox.service';
 import type { DemoPeople } from '../../scripts/seed-demo';
-import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
-import { FollowUp } from '../follow-ups/follow-up.entity';
+import {
+  FollowUpSchedulingService,
+  SchedulableFollowUp,
+} from '../follow-ups/follow-up-scheduling.service';
 import { defaultCadence, planFollowUps } from './cadence';
 
 const DEMO_CLIENT = { system: 'urn:recovery-bridge:demo-client', value: 'P1-01' };
@@ -45,17 +47,29 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
     dischargedAt,
     defaultCadence('withdrawal_management'),
   );
-  await m.insert(
-    FollowUp,
-    planned.map((p) => ({
-      ...p,
-      organizationId: people.organizationId,
-      clientId: client.id,
-      dischargeId: discharge.id,
-      status: 'requested' as const,
-      ownerId: client.primary_specialist_id,
-    })),
+  // Plain SQL: the seed's data source (the owner's, like the migrations) loads no entities.
+  const tasks: SchedulableFollowUp[] = await m.query(
+    `INSERT INTO follow_up (organization_id, client_id, discharge_id, kind, label, status, due_at,
+       window_start, window_end, owner_id)
+     SELECT $1, $2, $3, p.kind, p.label, 'requested', p.due_at, p.window_start, p.window_end, $4
+       FROM jsonb_to_recordset($5::jsonb)
+         AS p(kind text, label text, due_at timestamptz, window_start timestamptz, window_end timestamptz)
+     RETURNING id, organization_id AS "organizationId", due_at AS "dueAt", window_end AS "windowEnd"`,
+    [
+      people.organizationId,
+      client.id,
+      discharge.id,
+      client.primary_specialist_id,
+      JSON.stringify(
+        planned.map((p) => ({
+          kind: p.kind,
+          label: p.label,
+          due_at: p.dueAt,
+          window_start: p.windowStart,
+          window_end: p.windowEnd,
+        })),
+      ),
+    ],
   );
-  const tasks = await m.find(FollowUp, { where: { dischargeId: discharge.id } });
   await new FollowUpSchedulingService(loadConfig(), new OutboxService()).scheduleFor(m, tasks);
 }
