@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
-import { createClient, createCoverage } from '../factories/client.factory';
+import { createClient, createCoverage, createFollowUp } from '../factories/client.factory';
+import { createGoal, createPlan } from '../factories/recovery-plan.factory';
+import { createNote } from '../factories/session-note.factory';
 import {
   createOrganization,
   createTeam,
@@ -68,6 +70,14 @@ const COVERAGE_TIMES: Record<CoverageKind, { startsAt: Date; endsAt: Date; revok
   },
 };
 
+/** The records of one client that each have an id of their own. */
+interface ClientRecords {
+  plan: string;
+  goal: string;
+  note: string;
+  followUp: string;
+}
+
 describe('client scope (property, e2e)', () => {
   let t: TestApp;
   let stranger: TestOrg;
@@ -86,9 +96,13 @@ describe('client scope (property, e2e)', () => {
   afterAll(() => t.close());
 
   /** Builds the world in a fresh organization; answers each caller with the ids they should see. */
-  async function build(
-    w: World,
-  ): Promise<{ callers: { user: TestUser; expected: Set<string> }[]; all: string[] }> {
+  async function build(w: World): Promise<{
+    callers: { user: TestUser; expected: Set<string> }[];
+    all: string[];
+    records: Map<string, ClientRecords>;
+    peers: TestUser[];
+    supervised: Set<string>[];
+  }> {
     const ds = t.dataSource;
     const orgId = await createOrganization(ds);
     const teams = await Promise.all(Array.from({ length: w.teams }, () => createTeam(ds, orgId)));
@@ -123,6 +137,33 @@ describe('client scope (property, e2e)', () => {
         }),
       );
     }
+    const records = new Map<string, ClientRecords>();
+    for (const [i, clientId] of clients.entries()) {
+      const peer = w.clients[i].peer;
+      const plan = await createPlan(ds, { id: clientId, organizationId: orgId });
+      const author = peers[peer ?? 0].id;
+      records.set(clientId, {
+        plan: plan.id,
+        goal: (await createGoal(ds, plan)).id,
+        note: await createNote(ds, {
+          organizationId: orgId,
+          clientId,
+          authorId: author,
+          status: 'signed',
+        }),
+        followUp: await createFollowUp(ds, {
+          organizationId: orgId,
+          clientId,
+          ownerId: peer === null ? null : peers[peer].id,
+          dueAt: new Date(Date.now() - HOUR),
+        }),
+      });
+      await ds.query(
+        `INSERT INTO assessment (organization_id, client_id, instrument, answers, total, administered_by_id)
+         VALUES ($1, $2, 'BARC-10', '{5,5,5,5,5,5,5,5,5,5}', 50, $3)`,
+        [orgId, clientId, author],
+      );
+    }
     const covered = new Map<number, Set<string>>();
     for (const cv of clients.length ? w.coverage : []) {
       const clientId = clients[cv.client % clients.length];
@@ -135,6 +176,10 @@ describe('client scope (property, e2e)', () => {
         covered.set(cv.peer, new Set([...(covered.get(cv.peer) ?? []), clientId]));
     }
     const byPeer = (p: number) => new Set(clients.filter((_, i) => w.clients[i].peer === p));
+    const supervisedPeers = (s: number) =>
+      new Set(
+        w.peers.flatMap((ts, p) => (ts.some((x) => w.supervisors[s].includes(x)) ? [p] : [])),
+      );
     const callers = [
       { user: admin, expected: new Set(clients) },
       ...peers.map((user, p) => ({
@@ -142,9 +187,7 @@ describe('client scope (property, e2e)', () => {
         expected: new Set([...byPeer(p), ...(covered.get(p) ?? [])]),
       })),
       ...sups.map((user, s) => {
-        const supervised = new Set(
-          w.peers.flatMap((ts, p) => (ts.some((x) => w.supervisors[s].includes(x)) ? [p] : [])),
-        );
+        const supervised = supervisedPeers(s);
         return {
           user,
           expected: new Set(
@@ -155,7 +198,12 @@ describe('client scope (property, e2e)', () => {
         };
       }),
     ];
-    return { callers, all: clients };
+    const supervised = [
+      new Set(peers.map((p) => p.id)), // the admin: every specialist of the organization
+      ...peers.map(() => new Set<string>()),
+      ...sups.map((_, i) => new Set([...supervisedPeers(i)].map((p) => peers[p].id))),
+    ];
+    return { callers, all: clients, records, peers, supervised };
   }
 
   const bodyWithoutCorrelation = (body: Record<string, unknown>) => ({
@@ -200,4 +248,109 @@ describe('client scope (property, e2e)', () => {
       { numRuns: 15 },
     );
   }, 60_000);
+
+  /** Lists and reads of one client's records; each answers 200 in scope, 404 outside it. */
+  const SUB_LISTS: [
+    string,
+    (body: { items?: { clientId: string }[] }) => { clientId: string }[],
+  ][] = [
+    ['recovery-plans', (b) => b.items ?? []],
+    ['session-notes', (b) => b.items ?? []],
+    ['assessments', (b) => b.items ?? []],
+    ['assessments/trend', () => []],
+    ['timeline', () => []],
+    ['group-participation', () => []],
+    ['assignments', () => []],
+  ];
+  const CLINICAL = new Set([
+    'recovery-plans',
+    'session-notes',
+    'assessments',
+    'assessments/trend',
+    'timeline',
+    'group-participation',
+  ]);
+
+  it('should keep every list, sub-resource and record of plans, goals, notes, assessments, follow-ups and caseloads in scope', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, async (w) => {
+        const { callers, all, records, supervised } = await build(w);
+        const get = (user: TestUser, path: string) => http().get(path).auth(user.token, bearer);
+        for (const [c, { user, expected }] of callers.entries()) {
+          const isAdmin = user.role === Role.Admin;
+          // Top-level lists: every row belongs to a client in scope.
+          if (!isAdmin) {
+            const notes = await get(user, '/api/v1/session-notes?limit=100').expect(200);
+            for (const n of notes.body.items)
+              expect([n.id, expected.has(n.clientId)]).toEqual([n.id, true]);
+            for (const view of [
+              '',
+              '&view=mine',
+              '&view=due-today',
+              '&view=overdue',
+              '&view=needs-assignment',
+            ]) {
+              const res = await get(user, `/api/v1/follow-ups?limit=100${view}`).expect(200);
+              for (const f of res.body.items)
+                expect([view, f.clientId, expected.has(f.clientId)]).toEqual([
+                  view,
+                  f.clientId,
+                  true,
+                ]);
+            }
+          } else {
+            await get(user, '/api/v1/session-notes').expect(403);
+            await get(user, '/api/v1/follow-ups').expect(403);
+          }
+          if (user.role !== Role.PeerSpecialist) {
+            const caseloads = await get(user, '/api/v1/caseloads?limit=100').expect(200);
+            const shown = new Set<string>(
+              caseloads.body.items.map((i: { specialistId: string }) => i.specialistId),
+            );
+            for (const id of shown) expect(supervised[c].has(id)).toBe(true);
+            for (const peer of callers.filter((x) => x.user.role === Role.PeerSpecialist)) {
+              const detail = await get(user, `/api/v1/caseloads/${peer.user.id}`);
+              expect([peer.user.id, detail.status]).toEqual([
+                peer.user.id,
+                supervised[c].has(peer.user.id) ? 200 : 404,
+              ]);
+              if (detail.status === 200) {
+                for (const cl of detail.body.clients) expect(expected.has(cl.id)).toBe(true);
+              }
+            }
+          } else {
+            await get(user, '/api/v1/caseloads').expect(403);
+          }
+          // Every client of the world, and one of another organization: in scope 200, else 404.
+          for (const clientId of [...all, strangerClient]) {
+            const inScope = expected.has(clientId);
+            for (const [sub, rows] of SUB_LISTS) {
+              const res = await get(user, `/api/v1/clients/${clientId}/${sub}`);
+              const want = isAdmin && CLINICAL.has(sub) ? 403 : inScope ? 200 : 404;
+              expect([sub, res.status]).toEqual([sub, want]);
+              if (res.status === 200)
+                for (const r of rows(res.body)) expect(r.clientId).toBe(clientId);
+            }
+            const own = records.get(clientId);
+            if (!own) continue;
+            const reads: [string, boolean][] = [
+              [`/api/v1/recovery-plans/${own.plan}`, true],
+              [`/api/v1/recovery-plans/${own.plan}/goals`, true],
+              [`/api/v1/goals/${own.goal}`, true],
+              [`/api/v1/session-notes/${own.note}`, true],
+              [`/api/v1/follow-ups/${own.followUp}`, true],
+              [`/api/v1/follow-ups?clientId=${clientId}`, true],
+            ];
+            for (const [path, clinical] of reads) {
+              const res = await get(user, path);
+              const want = isAdmin && clinical ? 403 : inScope ? 200 : 404;
+              expect([path, res.status]).toEqual([path, want]);
+              if (res.status === 200 && res.body.clientId) expect(res.body.clientId).toBe(clientId);
+            }
+          }
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 180_000);
 });
