@@ -24,11 +24,12 @@ import { UsersModule } from './modules/users/users.module';
 import { DischargesModule } from './modules/discharges/discharges.module';
 import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
+import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, QueueDashboardModule],
+  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, QueueDashboardModule],
   controllers: [MetricsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

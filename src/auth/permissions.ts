@@ -35,6 +35,7 @@ export enum Permission {
   FollowUpWrite = 'follow-up.write',
   FollowUpRateRead = 'report.follow-up-rates',
   FollowUpCadenceManage = 'settings.follow-up-cadence',
+  OrganizationSettingsManage = 'settings.organization',
 }
 
 export enum Role {
@@ -103,6 +104,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...STAFF,
     Permission.FollowUpRateRead,
     Permission.FollowUpCadenceManage,
+    Permission.OrganizationSettingsManage,
     Permission.UserRead,
     Permission.UserManage,
     Permission.TeamManage,

@@ -20,7 +20,7 @@ export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext):
   return Number(match[1]);
 });
 
-const staleError = (): DomainError =>
+export const staleError = (): DomainError =>
   new DomainError('PRECONDITION_FAILED', 'The record changed since you read it; reload and retry.');
 
 /**

@@ -18,7 +18,7 @@ import { assertTransition, FollowUpStatus, OPEN_STATUSES } from './follow-up-sta
 import { FollowUp } from './follow-up.entity';
 import { toFollowUpResponse } from './follow-up.mapper';
 
-const DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS = 3;
+export const DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS = 3;
 const sqlList = (values: string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
 const OPEN = sqlList(OPEN_STATUSES);
 const OPEN_OR_HELD = sqlList([...OPEN_STATUSES, 'on-hold']);

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** The organization's settings (admin): the rules SPEC sections 3, 4 and 7 leave to each program. */
+export class OrganizationSettingsResponse {
+  @ApiProperty({
+    description: 'Default caseload cap of a specialist without an own cap',
+    example: 25,
+  })
+  caseloadCap: number;
+
+  @ApiProperty({
+    description: 'Days after a credential expires during which notes may still be signed',
+    example: 0,
+  })
+  credentialGraceDays: number;
+
+  @ApiProperty({
+    description: 'Continuing-education hours required per renewal cycle',
+    example: 20,
+  })
+  ceRequiredHours: number;
+
+  @ApiProperty({ description: 'Of which in ethics', example: 6 })
+  ceRequiredEthicsHours: number;
+
+  @ApiProperty({ description: 'Length of a renewal cycle in years', example: 2 })
+  ceCycleYears: number;
+
+  @ApiProperty({
+    description: '"Unable to reach" attempts on a follow-up before the supervisors are told',
+    example: 3,
+  })
+  followUpUnreachableEscalationAttempts: number;
+
+  @ApiProperty({ description: 'Also the ETag; send it back in If-Match to update' })
+  version: number;
+}
+
+/** `@IsInt()` sits last on each field: evaluated first, so a wrong type is named as such. */
+export class UpdateOrganizationSettingsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  readonly caseloadCap?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 365 })
+  @IsOptional()
+  @Min(0)
+  @Max(365)
+  @IsInt()
+  readonly credentialGraceDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Min(1)
+  @Max(200)
+  @IsInt()
+  readonly ceRequiredHours?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 200, description: 'At most ceRequiredHours' })
+  @IsOptional()
+  @Min(0)
+  @Max(200)
+  @IsInt()
+  readonly ceRequiredEthicsHours?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptional()
+  @Min(1)
+  @Max(5)
+  @IsInt()
+  readonly ceCycleYears?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 20 })
+  @IsOptional()
+  @Min(1)
+  @Max(20)
+  @IsInt()
+  readonly followUpUnreachableEscalationAttempts?: number;
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { UserPrincipal } from '../../auth/principal';
+import { ValidationError } from '../../common/errors/domain-error';
+import { staleError } from '../../common/http/etag';
+import { AuditService } from '../audit/audit.service';
+import { DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS } from '../follow-ups/follow-ups.service';
+import { DEFAULT_CASELOAD_CAP } from '../specialists/caseload-rules.service';
+import { renewalRuleOf } from '../specialists/renewal';
+import {
+  OrganizationSettingsResponse,
+  UpdateOrganizationSettingsDto,
+} from './dto/organization-settings.dto';
+
+type Settings = Record<string, unknown>;
+
+const int = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+
+/** The settings in force: what is stored, else the defaults the services apply. */
+function effective(settings: Settings, version: number): OrganizationSettingsResponse {
+  const renewal = renewalRuleOf(settings);
+  return {
+    caseloadCap: int(settings.caseloadCap) ?? DEFAULT_CASELOAD_CAP,
+    credentialGraceDays: int(settings.credentialGraceDays) ?? 0,
+    ceRequiredHours: renewal.requiredHours,
+    ceRequiredEthicsHours: renewal.requiredEthicsHours,
+    ceCycleYears: renewal.cycleYears,
+    followUpUnreachableEscalationAttempts:
+      int(settings.followUpUnreachableEscalationAttempts) ??
+      DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS,
+    version,
+  };
+}
+
+/**
+ * The organization's settings, kept in `organization.settings` (jsonb) where the caseload cap,
+ * the signing grace, the renewal rule and the follow-up escalation already read them. Admin only;
+ * updated with If-Match (lost-update-proof) and audited in the same transaction.
+ */
+@Injectable()
+export class OrganizationSettingsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(actor: UserPrincipal): Promise<OrganizationSettingsResponse> {
+    const [row] = await this.dataSource.query(
+      `SELECT settings, version FROM organization WHERE id = $1`,
+      [actor.organizationId],
+    );
+    return effective(row.settings, row.version);
+  }
+
+  async update(
+    actor: UserPrincipal,
+    expectedVersion: number,
+    dto: UpdateOrganizationSettingsDto,
+  ): Promise<OrganizationSettingsResponse> {
+    const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    return this.dataSource.transaction(async (m) => {
+      const [rows] = (await m.query(
+        `UPDATE organization SET settings = settings || $3::jsonb, version = version + 1, updated_at = now()
+          WHERE id = $1 AND version = $2 RETURNING settings, version`,
+        [actor.organizationId, expectedVersion, JSON.stringify(patch)],
+      )) as [{ settings: Settings; version: number }[], number];
+      if (rows.length === 0) throw staleError();
+      const result = effective(rows[0].settings, rows[0].version);
+      if (result.ceRequiredEthicsHours > result.ceRequiredHours) {
+        throw new ValidationError([
+          {
+            field: 'ceRequiredEthicsHours',
+            message: 'ceRequiredEthicsHours must not exceed ceRequiredHours',
+          },
+        ]);
+      }
+      await this.audit.record(m, actor, {
+        action: 'organization.settings.update',
+        resourceType: 'Organization',
+        resourceId: actor.organizationId,
+      });
+      return result;
+    });
+  }
+}
