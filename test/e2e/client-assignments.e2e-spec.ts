@@ -252,6 +252,8 @@ describe('client assignments and coverage (e2e)', () => {
         createdById: org.supervisorA.id,
         startsAt: expect.any(String),
         endsAt,
+        revokedAt: null,
+        active: true,
         createdAt: expect.any(String),
       });
       await http().get(`/api/v1/clients/${clientId}`).auth(org.peerA2.token, bearer).expect(200);
@@ -262,6 +264,94 @@ describe('client assignments and coverage (e2e)', () => {
         [res.body.id],
       );
       await http().get(`/api/v1/clients/${clientId}`).auth(org.peerA2.token, bearer).expect(404);
+    });
+  });
+
+  describe('GET /api/v1/clients/:id/coverage and POST .../coverage/:coverageId/end', () => {
+    let clientId: string;
+    let coverageId: string;
+    beforeAll(async () => {
+      clientId = await createClient(t.dataSource, {
+        organizationId: org.id,
+        specialistId: org.peerA1.id,
+      });
+      const res = await http()
+        .post(`/api/v1/clients/${clientId}/coverage`)
+        .auth(org.supervisorA.token, bearer)
+        .send({ specialistId: org.peerA2.id, endsAt: hourFromNow() })
+        .expect(201);
+      coverageId = res.body.id;
+    });
+    const list = (token: string, id = clientId) =>
+      http().get(`/api/v1/clients/${id}/coverage`).auth(token, bearer);
+    const end = (token: string, id = coverageId, client = clientId) =>
+      http().post(`/api/v1/clients/${client}/coverage/${id}/end`).auth(token, bearer);
+
+    it('should answer 401 without a token, 404 out of scope, 400 for a bad id', async () => {
+      await http().get(`/api/v1/clients/${clientId}/coverage`).expect(401);
+      await http().post(`/api/v1/clients/${clientId}/coverage/${coverageId}/end`).expect(401);
+      const outside = await list(org.peerB1.token).expect(404);
+      expect(outside.body).toEqual(problem(404, 'NOT_FOUND', 'Client not found.'));
+      await end(org.supervisorB.token).expect(404);
+      const other = await createClient(t.dataSource, {
+        organizationId: org.id,
+        specialistId: org.peerA1.id,
+      });
+      // A coverage id of another client is not found under this one.
+      const foreign = await end(org.supervisorA.token, coverageId, other).expect(404);
+      expect(foreign.body).toEqual(problem(404, 'NOT_FOUND', 'Coverage not found.'));
+      const bad = await end(org.supervisorA.token, 'nope').expect(400);
+      expect(bad.body.errors).toEqual([
+        { field: 'coverageId', message: 'coverageId must be a UUID' },
+      ]);
+    });
+
+    it('should let only supervisors end a coverage (peers 403)', async () => {
+      const res = await end(org.peerA1.token).expect(403);
+      expect(res.body).toEqual(problem(403, 'FORBIDDEN', 'Your role may not perform this action.'));
+    });
+
+    it('should list the coverage to those who may read the client', async () => {
+      const res = await list(org.peerA1.token).expect(200);
+      expect(res.body).toEqual({
+        items: [
+          expect.objectContaining({
+            id: coverageId,
+            specialistId: org.peerA2.id,
+            active: true,
+            revokedAt: null,
+          }),
+        ],
+        nextCursor: null,
+      });
+      await list(org.supervisorA.token).expect(200);
+    });
+
+    it('should end it now, cutting the covering peer off, once (409 after)', async () => {
+      await http().get(`/api/v1/clients/${clientId}`).auth(org.peerA2.token, bearer).expect(200);
+      const res = await end(org.supervisorA.token).expect(200);
+      expect(res.body).toEqual(
+        expect.objectContaining({ id: coverageId, active: false, revokedAt: expect.any(String) }),
+      );
+      const [row] = await t.dataSource.query(
+        `SELECT revoked_at FROM client_coverage WHERE id = $1`,
+        [coverageId],
+      );
+      expect(row.revoked_at).toBeInstanceOf(Date);
+      await http().get(`/api/v1/clients/${clientId}`).auth(org.peerA2.token, bearer).expect(404);
+      const again = await end(org.supervisorA.token).expect(409);
+      expect(again.body).toEqual(
+        problem(409, 'INVALID_TRANSITION', 'This coverage has already ended.'),
+      );
+      const [audit] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'client.coverage.end' AND resource_id = $1`,
+        [coverageId],
+      );
+      expect(audit.n).toBe(1);
+      const listed = await list(org.supervisorA.token).expect(200);
+      expect(listed.body.items[0]).toEqual(
+        expect.objectContaining({ id: coverageId, active: false }),
+      );
     });
   });
 

@@ -261,6 +261,7 @@ describe('client scope (property, e2e)', () => {
     ['timeline', () => []],
     ['group-participation', () => []],
     ['assignments', () => []],
+    ['coverage', (b) => b.items ?? []],
   ];
   const CLINICAL = new Set([
     'recovery-plans',

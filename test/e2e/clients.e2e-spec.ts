@@ -417,12 +417,55 @@ describe('clients (e2e)', () => {
       const done = await createFollowUp(t.dataSource, { ...common, status: 'completed' });
       const res = await patch(clientId, org.peerA1.token, { status: 'closed' }).expect(200);
       expect(res.body.status).toBe('closed');
-      const rows = await t.dataSource.query(`SELECT id, status FROM follow_up WHERE client_id = $1`, [clientId]);
-      expect(Object.fromEntries(rows.map((r: { id: string; status: string }) => [r.id, r.status]))).toEqual({
+      const rows = await t.dataSource.query(
+        `SELECT id, status FROM follow_up WHERE client_id = $1`,
+        [clientId],
+      );
+      expect(
+        Object.fromEntries(rows.map((r: { id: string; status: string }) => [r.id, r.status])),
+      ).toEqual({
         [open]: 'cancelled',
         [held]: 'cancelled',
         [done]: 'completed',
       });
+    });
+
+    it('should hold reopening a closed client to the cap, for supervisors too, unless they override', async () => {
+      const o = await createTestOrg(t.app);
+      await t.dataSource.query(
+        `UPDATE organization SET settings = '{"caseloadCap": 1}' WHERE id = $1`,
+        [o.id],
+      );
+      await createClient(t.dataSource, { organizationId: o.id, specialistId: o.peerA1.id });
+      const closed = await createClient(t.dataSource, {
+        organizationId: o.id,
+        specialistId: o.peerA1.id,
+        status: 'closed',
+      });
+      for (const who of [o.peerA1, o.supervisorA]) {
+        const res = await patch(closed, who.token, { status: 'active' }).expect(422);
+        expect(res.body.code).toBe('CASELOAD_CAP_EXCEEDED');
+      }
+      const peerOverride = await patch(closed, o.peerA1.token, {
+        status: 'active',
+        overrideCaseloadCap: true,
+      }).expect(403);
+      expect(peerOverride.body).toEqual(
+        problem(
+          403,
+          'FORBIDDEN',
+          'Only a supervisor may set primarySpecialistId, allowDuplicate or overrideCaseloadCap.',
+        ),
+      );
+      const [still] = await t.dataSource.query(`SELECT status, version FROM client WHERE id = $1`, [
+        closed,
+      ]);
+      expect(still).toEqual({ status: 'closed', version: 1 });
+      const over = await patch(closed, o.supervisorA.token, {
+        status: 'active',
+        overrideCaseloadCap: true,
+      }).expect(200);
+      expect(over.body.status).toBe('active');
     });
 
     it('should let exactly one of 20 parallel updates with one ETag win', async () => {
@@ -547,6 +590,33 @@ describe('clients (e2e)', () => {
       expect(await list(sup, '&assigned=false')).toEqual([ids.queue, ids.released].sort());
       expect(await list(sup, '&needsReassignment=true')).toEqual([ids.released]);
       expect(await list(sup, '&q=100%25')).toEqual([]);
+    });
+
+    it('should answer 404 to a filter on a specialist the caller may not see, as reading them would', async () => {
+      const specialistNotFound = problem(404, 'NOT_FOUND', 'Specialist not found.');
+      const filtered = (token: string, path: string) => http().get(path).auth(token, bearer);
+      for (const [token, path] of [
+        [o.supervisorB.token, `/api/v1/clients?specialistId=${o.peerA1.id}`],
+        [o.peerA2.token, `/api/v1/clients?specialistId=${o.peerA1.id}`],
+        [o.peerA2.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`],
+        [o.peerA2.token, `/api/v1/clients?specialistId=${randomUUID()}`],
+      ]) {
+        const res = await filtered(token, path).expect(404);
+        expect(res.body).toEqual(specialistNotFound);
+      }
+      // Covering one of peerA1's clients, peerA2 may filter on peerA1, and sees only the covered one.
+      await createCoverage(t.dataSource, {
+        clientId: ids.recent,
+        specialistId: o.peerA2.id,
+        endsAt: new Date(Date.now() + 3_600_000),
+      });
+      const covered = await filtered(
+        o.peerA2.token,
+        `/api/v1/clients?specialistId=${o.peerA1.id}`,
+      ).expect(200);
+      expect(covered.body.items.map((c: { id: string }) => c.id)).toEqual([ids.recent]);
+      await filtered(o.peerA2.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`).expect(200);
+      await filtered(o.peerA1.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`).expect(200);
     });
 
     it('should page newest first with a cursor, without gaps or repeats', async () => {

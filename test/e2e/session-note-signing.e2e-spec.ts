@@ -455,11 +455,34 @@ describe('session notes: signing, addenda and review (e2e)', () => {
         reviewer_id: org.supervisorA.id,
       });
       expect(await queue()).not.toContain(signed);
+
+      // A correction after approval: back to signed and into the queue; the content stays.
+      const beforeAmend = await t.dataSource.query(
+        `SELECT content_hash, sections FROM session_note WHERE id = $1`,
+        [signed],
+      );
+      await http()
+        .post(`/api/v1/session-notes/${signed}/addenda`)
+        .auth(org.peerA1.token, { type: 'bearer' })
+        .send({ text: 'Correction: the meeting was at the library.' })
+        .expect(201);
+      const [amended] = await t.dataSource.query(
+        `SELECT status, content_hash, sections FROM session_note WHERE id = $1`,
+        [signed],
+      );
+      expect(amended).toEqual({ status: 'signed', ...beforeAmend[0] });
+      expect(await queue()).toContain(signed);
+      await http()
+        .post(`/api/v1/session-notes/${signed}/review`)
+        .auth(org.supervisorA.token, { type: 'bearer' })
+        .send({ decision: 'approved' })
+        .expect(200);
+      expect(await queue()).not.toContain(signed);
       const [audit] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM audit_event WHERE resource_id = $1 AND action = 'session-note.review'`,
         [signed],
       );
-      expect(audit.n).toBe(2);
+      expect(audit.n).toBe(3);
     });
 
     it('should answer 400 for a bad awaitingReview value and 403 for an admin', async () => {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -19,6 +20,8 @@ import { ClientAssignmentsService } from './client-assignments.service';
 import {
   AssignmentPageResponse,
   AssignmentResponse,
+  CoverageParam,
+  CoveragePageResponse,
   CoverageResponse,
   CreateAssignmentDto,
   CreateCoverageDto,
@@ -71,5 +74,32 @@ export class ClientAssignmentsController {
     @Body() dto: CreateCoverageDto,
   ): Promise<CoverageResponse> {
     return this.assignments.cover(actor, id, dto);
+  }
+
+  @Get('coverage')
+  @RequirePermission(Permission.ClientRead)
+  @ApiOperation({ summary: 'Coverage of the client, current, future, ended and revoked' })
+  @ApiOkResponse({ type: CoveragePageResponse })
+  coverage(
+    @CurrentUser() actor: UserPrincipal,
+    @Param() { id }: UuidParam,
+    @Query() query: PageQuery,
+  ): Promise<CoveragePageResponse> {
+    return this.assignments.coverage(actor, id, query);
+  }
+
+  @Post('coverage/:coverageId/end')
+  @HttpCode(200)
+  @RequirePermission(Permission.ClientAssign)
+  @ApiOperation({
+    summary: 'End a coverage early (supervisor); the covering specialist loses access',
+  })
+  @ApiOkResponse({ type: CoverageResponse })
+  @ApiConflictResponse({ description: 'INVALID_TRANSITION: already ended', type: ProblemResponse })
+  endCoverage(
+    @CurrentUser() actor: UserPrincipal,
+    @Param() { id, coverageId }: CoverageParam,
+  ): Promise<CoverageResponse> {
+    return this.assignments.endCoverage(actor, id, coverageId);
   }
 }

@@ -7,7 +7,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, toPage } from '../../common/dto/pagination';
-import { ValidationError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
@@ -17,6 +17,46 @@ import {
   CreateAssignmentDto,
   CreateCoverageDto,
 } from './dto/assignment.dto';
+
+interface CoverageRow {
+  id: string;
+  clientId: string;
+  specialistId: string;
+  createdById: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  revokedAt: Date | null;
+  active: boolean;
+  createdAt: Date;
+  startsAtKey: string;
+}
+
+// The columns of a coverage row, qualified by `p` (an alias and dot, or '' in RETURNING).
+const coverageColumns = (p: string): string =>
+  [
+    `${p}id AS id`,
+    `${p}client_id AS "clientId"`,
+    `${p}specialist_id AS "specialistId"`,
+    `${p}created_by_id AS "createdById"`,
+    `${p}starts_at AS "startsAt"`,
+    `${p}ends_at AS "endsAt"`,
+    `${p}revoked_at AS "revokedAt"`,
+    `(${p}revoked_at IS NULL AND ${p}starts_at <= now() AND ${p}ends_at > now()) AS active`,
+    `${p}created_at AS "createdAt"`,
+    `to_char(${p}starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startsAtKey"`,
+  ].join(', ');
+
+const toCoverageResponse = (r: CoverageRow): CoverageResponse => ({
+  id: r.id,
+  clientId: r.clientId,
+  specialistId: r.specialistId,
+  createdById: r.createdById,
+  startsAt: r.startsAt.toISOString(),
+  endsAt: r.endsAt.toISOString(),
+  revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+  active: r.active,
+  createdAt: r.createdAt.toISOString(),
+});
 
 interface AssignmentRow {
   id: string;
@@ -133,9 +173,7 @@ export class ClientAssignmentsService {
       await this.rules.requireAssignable(m, actor, dto.specialistId);
       const [row] = await m.query(
         `INSERT INTO client_coverage (client_id, specialist_id, created_by_id, starts_at, ends_at)
-         VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, client_id AS "clientId", specialist_id AS "specialistId", created_by_id AS "createdById",
-           starts_at AS "startsAt", ends_at AS "endsAt", created_at AS "createdAt"`,
+         VALUES ($1, $2, $3, $4, $5) RETURNING ${coverageColumns('')}`,
         [clientId, dto.specialistId, actor.id, startsAt, endsAt],
       );
       await this.audit.record(m, actor, {
@@ -144,12 +182,60 @@ export class ClientAssignmentsService {
         resourceType: 'ClientCoverage',
         resourceId: row.id,
       });
-      return {
-        ...row,
-        startsAt: row.startsAt.toISOString(),
-        endsAt: row.endsAt.toISOString(),
-        createdAt: row.createdAt.toISOString(),
-      };
+      return toCoverageResponse(row);
+    });
+  }
+
+  /** Every coverage of the client, current, future, ended and revoked; newest start first. */
+  async coverage(
+    actor: UserPrincipal,
+    clientId: string,
+    query: PageQuery,
+  ): Promise<Page<CoverageResponse>> {
+    await this.access.requireClient(actor, clientId);
+    const qb = this.dataSource.manager
+      .createQueryBuilder()
+      .select(coverageColumns('v.'))
+      .from('client_coverage', 'v')
+      .where('v.client_id = :clientId', { clientId });
+    const rows = await pageNewestFirst(qb, 'v', query, 'starts_at').getRawMany<CoverageRow>();
+    await this.audit.recordNow(actor, {
+      action: 'client.coverage.list',
+      clientId,
+      resourceType: 'ClientCoverage',
+    });
+    return toPage(rows, query.limit, (r) => ({ key: r.startsAtKey, id: r.id }), toCoverageResponse);
+  }
+
+  /** Ends a coverage now (the colleague is back early): access stops with it. 409 once ended. */
+  async endCoverage(
+    actor: UserPrincipal,
+    clientId: string,
+    coverageId: string,
+  ): Promise<CoverageResponse> {
+    return this.dataSource.transaction(async (m) => {
+      await this.access.requireClient(actor, clientId, m);
+      const [rows] = (await m.query(
+        `UPDATE client_coverage SET revoked_at = now()
+          WHERE id = $1 AND client_id = $2 AND revoked_at IS NULL AND ends_at > now()
+          RETURNING ${coverageColumns('')}`,
+        [coverageId, clientId],
+      )) as [CoverageRow[], number];
+      if (rows.length === 0) {
+        const [found] = await m.query(
+          `SELECT 1 FROM client_coverage WHERE id = $1 AND client_id = $2`,
+          [coverageId, clientId],
+        );
+        if (!found) throw new NotFoundError('Coverage');
+        throw new DomainError('INVALID_TRANSITION', 'This coverage has already ended.');
+      }
+      await this.audit.record(m, actor, {
+        action: 'client.coverage.end',
+        clientId,
+        resourceType: 'ClientCoverage',
+        resourceId: coverageId,
+      });
+      return toCoverageResponse(rows[0]);
     });
   }
 

@@ -21,6 +21,7 @@ import {
   selectClients,
   uniqueIdentifiers,
 } from './client.queries';
+import { requireFilterableSpecialist } from '../specialists/specialist-access';
 import { DuplicateClientError, SupervisorOnlyFieldError } from './clients.errors';
 import { ClientResponse } from './dto/client.response';
 import { ClientIdentifierDto, CreateClientDto } from './dto/create-client.dto';
@@ -93,7 +94,8 @@ export class ClientsService {
     expectedVersion: number,
     dto: UpdateClientDto,
   ): Promise<ClientResponse> {
-    const { identifiers, ...fields } = dto;
+    const { identifiers, overrideCaseloadCap, ...fields } = dto;
+    if (overrideCaseloadCap && actor.role !== Role.Supervisor) throw new SupervisorOnlyFieldError();
     const unique = identifiers ? uniqueIdentifiers(identifiers) : undefined;
     return this.mapIdentifierConflict(
       { organizationId: actor.organizationId, identifiers: unique ?? [], clientId: id },
@@ -102,8 +104,9 @@ export class ClientsService {
           const client = await this.access.requireClient(actor, id, m);
           const reopening =
             client.status === 'closed' && fields.status !== undefined && fields.status !== 'closed';
-          // A peer reopening a client is held to their cap, as when creating one.
-          if (reopening && actor.role === Role.PeerSpecialist && client.primarySpecialistId) {
+          // Reopening a client adds it back to the caseload: held to the cap, as creating one is;
+          // only a supervisor's explicit override goes beyond it (SPEC section 4).
+          if (reopening && client.primarySpecialistId && !overrideCaseloadCap) {
             await this.rules.assertUnderCap(m, client.primarySpecialistId, id);
           }
           await updateVersioned(
@@ -131,6 +134,9 @@ export class ClientsService {
   }
 
   async list(actor: UserPrincipal, query: ListClientsQuery): Promise<Page<ClientResponse>> {
+    if (query.specialistId) {
+      await requireFilterableSpecialist(this.dataSource.manager, actor, query.specialistId);
+    }
     const qb = this.access.scopeClients(selectClients(this.dataSource.manager), actor);
     if (query.q) {
       qb.andWhere(

@@ -96,7 +96,11 @@ export class SessionNoteSigningService {
     });
   }
 
-  /** A dated, attributed correction by the author or a supervisor; the note itself is untouched. */
+  /**
+   * A dated, attributed correction by the author or a supervisor; the note's content is untouched.
+   * An addendum to a reviewed note sends it back to `signed`, into the review queue: the reviewer
+   * has not seen the correction.
+   */
   async addAddendum(
     actor: UserPrincipal,
     id: string,
@@ -116,6 +120,12 @@ export class SessionNoteSigningService {
           text: dto.text,
         }),
       );
+      if (note.status === NoteStatus.Reviewed) {
+        await m.query(
+          `UPDATE session_note SET status = 'signed', version = version + 1 WHERE id = $1`,
+          [id],
+        );
+      }
       await this.audit.record(m, actor, {
         action: 'session-note.addendum.create',
         clientId: note.clientId,

@@ -21,6 +21,7 @@ import { NoteStatus } from './session-note.enums';
 import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
 import { periodErrors, sectionErrors } from './session-note.rules';
 import { NoteAlreadySignedError, NotNoteAuthorError } from './session-notes.errors';
+import { requireFilterableSpecialist } from '../specialists/specialist-access';
 
 // Signed, and either never reviewed or corrected by an addendum since the last review.
 const AWAITING_REVIEW = `n.status = 'signed' AND (n.reviewed_at IS NULL OR EXISTS (SELECT 1 FROM session_note_addendum a
@@ -165,6 +166,9 @@ export class SessionNotesService {
 
   /** Notes across the caller's scope: drafts to finish, or a supervisor's review queue. */
   async search(actor: UserPrincipal, query: NoteSearchQuery): Promise<Page<SessionNoteResponse>> {
+    if (query.authorId) {
+      await requireFilterableSpecialist(this.dataSource.manager, actor, query.authorId);
+    }
     const qb = this.dataSource
       .getRepository(SessionNote)
       .createQueryBuilder('n')

@@ -31,3 +31,26 @@ export async function requireSpecialist(
   ]);
   if (rows.length === 0) throw new NotFoundError('Specialist');
 }
+
+// A peer covering a colleague's client may filter on that colleague (to find the covered clients).
+const COVERS_CLIENT_OF = `SELECT 1 FROM client_coverage v JOIN client c ON c.id = v.client_id
+  WHERE v.specialist_id = $1 AND c.primary_specialist_id = $2 AND c.organization_id = $3
+    AND v.revoked_at IS NULL AND v.starts_at <= now() AND v.ends_at > now() LIMIT 1`;
+
+/**
+ * A list filtered on a specialist (`specialistId`, `authorId`) answers 404 like reading that
+ * specialist would, instead of an empty page that confirms nothing but hides the refusal: the
+ * caller must see the specialist (`self` scope), or, a peer, cover one of their clients now.
+ */
+export async function requireFilterableSpecialist(
+  m: EntityManager,
+  actor: UserPrincipal,
+  specialistId: string,
+): Promise<void> {
+  try {
+    await requireSpecialist(m, actor, specialistId, 'self');
+  } catch (err) {
+    const covers = await m.query(COVERS_CLIENT_OF, [actor.id, specialistId, actor.organizationId]);
+    if (covers.length === 0) throw err;
+  }
+}

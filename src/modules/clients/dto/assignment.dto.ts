@@ -88,6 +88,35 @@ export class CoverageResponse {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a supervisor ended it early',
+  })
+  revokedAt: string | null;
+
+  @ApiProperty({ description: 'Grants access now: started, not ended, not revoked' })
+  active: boolean;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+}
+
+export class CoveragePageResponse {
+  @ApiProperty({ type: [CoverageResponse] })
+  items: CoverageResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class CoverageParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly coverageId: string;
 }

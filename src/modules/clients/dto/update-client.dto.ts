@@ -1,7 +1,9 @@
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsIn,
   IsISO8601,
+  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -47,4 +49,11 @@ export class UpdateClientDto extends PartialType(
   @IfPresent()
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
+
+  @ApiPropertyOptional({
+    description: 'Supervisors only: reopen a closed client beyond the specialist’s caseload cap',
+  })
+  @IsOptional()
+  @IsBoolean()
+  readonly overrideCaseloadCap?: boolean;
 }
