@@ -286,11 +286,14 @@ describe('caseloads (e2e)', () => {
       expect(new Date(silent.nextFollowUpDueAt).getTime()).toBeLessThan(Date.now());
       expect(silent.overdueFollowUps).toBe(1);
       expect(never).toMatchObject({ lastContactAt: null, nextFollowUpDueAt: null });
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'caseload.read' AND resource_id = $1 AND actor_id = $2`,
+      // One read event for each client the caseload showed (SPEC 9), naming the specialist.
+      const audit = await t.dataSource.query(
+        `SELECT client_id FROM audit_event WHERE action = 'caseload.read' AND resource_id = $1 AND actor_id = $2`,
         [org.peerA1.id, org.supervisorA.id],
       );
-      expect(audit.n).toBe(1);
+      expect(audit.map((a: { client_id: string }) => a.client_id).sort()).toEqual(
+        [c.fresh, c.silent, c.never].sort(),
+      );
     });
 
     it('should check scope and drill down in at most two statements, audit included', async () => {

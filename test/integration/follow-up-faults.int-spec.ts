@@ -245,6 +245,63 @@ describe('follow-up scheduling under faults (integration)', () => {
     );
     expect(after.done_at).toBeInstanceOf(Date);
   }, 60_000);
+
+  it('should retry a failing job with exponential backoff, and have one effect once it succeeds', async () => {
+    worker ??= await createWorker();
+    const owner = new Client({ connectionString: dbUrl });
+    await owner.connect();
+    try {
+      // The escalation's effect is a notification row: while the app role may not write one, the
+      // job fails for real (the worker's own statement is refused), and BullMQ retries it.
+      await owner.query(`REVOKE INSERT ON notification FROM recovery_bridge_app`);
+      const dischargedAt = new Date(Date.now() - 30 * HOUR);
+      const res = await postDischarge({
+        levelOfCare: 'emergency_department',
+        dischargedAt: dischargedAt.toISOString(),
+        admittedAt: new Date(dischargedAt.getTime() - HOUR).toISOString(),
+      });
+      expect(res.status).toBe(201);
+      const handoff = res.body.followUps.find((f: { label: string }) => f.label === 'warm-handoff');
+      const [{ job_id: jobId }] = await query<{ job_id: string }>(
+        `SELECT job_id FROM follow_up_job WHERE follow_up_id = $1 AND job_name = $2`,
+        [handoff.id, JobName.FollowUpEscalation],
+      );
+      // When each failed attempt is seen (polled every 50 ms).
+      const failedAt: number[] = [];
+      await eventually(
+        async () => {
+          const job = await queue().getJob(jobId);
+          while (job && failedAt.length < job.attemptsMade) failedAt.push(Date.now());
+          return failedAt.length >= 2 ? true : undefined;
+        },
+        20_000,
+        'two failed attempts',
+      );
+      await owner.query(`GRANT INSERT ON notification TO recovery_bridge_app`);
+      await eventually(
+        async () => ((await queue().getJobState(jobId)) === 'completed' ? true : undefined),
+        20_000,
+        'the third attempt completed',
+      );
+      const doneAt = Date.now();
+      const job = await queue().getJob(jobId);
+      expect(job?.returnvalue).toBe('done');
+      expect(job?.attemptsMade).toBe(3);
+      expect(job?.stacktrace).toHaveLength(2);
+      expect(job?.stacktrace[0]).toMatch(/permission denied/);
+      // Exponential backoff from 2 s: about 2 s before the second attempt, 4 s before the third.
+      expect(failedAt[1] - failedAt[0]).toBeGreaterThanOrEqual(1800);
+      expect(doneAt - failedAt[1]).toBeGreaterThanOrEqual(3600);
+      const notified = await query<{ recipient_id: string }>(
+        `SELECT recipient_id FROM notification WHERE resource_id = $1 AND kind = 'follow-up.overdue'`,
+        [handoff.id],
+      );
+      expect(notified).toEqual([{ recipient_id: org.supervisorA.id }]);
+    } finally {
+      await owner.query(`GRANT INSERT ON notification TO recovery_bridge_app`);
+      await owner.end();
+    }
+  }, 60_000);
 });
 
 function spawnWorker(): ChildProcess {

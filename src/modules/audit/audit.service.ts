@@ -68,6 +68,37 @@ export class AuditService {
     await commitIdempotencyClaim(manager);
   }
 
+  /**
+   * A list read: one event for each client whose data the page holds (SPEC 9: every read of a
+   * client's data), in one statement; one event without a client when the page is empty.
+   */
+  async recordReads(
+    actor: AuditActor | Principal,
+    entry: Omit<AuditEntry, 'clientId'>,
+    clientIds: Iterable<string>,
+  ): Promise<void> {
+    const ids = [...new Set(clientIds)];
+    if (ids.length === 0) return this.recordNow(actor, entry);
+    const a = 'kind' in actor ? actorOf(actor) : actor;
+    await this.dataSource.query(
+      `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+         client_id, resource_type, resource_id, outcome, correlation_id)
+       SELECT $1, $2, $3, $4, $5, client_id, $7, $8, $9, $10 FROM unnest($6::uuid[]) AS client_id`,
+      [
+        a.organizationId,
+        a.actorId,
+        a.actorType,
+        a.actorRole,
+        entry.action,
+        ids,
+        entry.resourceType ?? null,
+        entry.resourceId ?? null,
+        entry.outcome ?? 'success',
+        currentCorrelationId() ?? null,
+      ],
+    );
+  }
+
   /** Appends an event in a transaction of its own (reads, logins, denials). */
   async recordNow(actor: AuditActor | Principal, entry: AuditEntry): Promise<void> {
     await this.record(this.dataSource.manager, actor, entry);

@@ -99,7 +99,11 @@ export class CaseloadsService {
       await this.audit.recordNow(actor, { ...entry, outcome: 'denied' });
       throw new NotFoundError('Specialist');
     }
-    await this.audit.recordNow(actor, entry);
+    await this.audit.recordReads(
+      actor,
+      entry,
+      row.clients.map((c) => c.id),
+    );
     return { ...toSummary(row), clients: row.clients.map(toClient) };
   }
 

@@ -176,7 +176,11 @@ export class ClientsService {
       });
     }
     const rows = await pageNewestFirst(qb, 'c', query).getRawMany();
-    await this.audit.recordNow(actor, { action: 'client.list', resourceType: 'Client' });
+    await this.audit.recordReads(
+      actor,
+      { action: 'client.list', resourceType: 'Client' },
+      rows.slice(0, query.limit).map((r: { id: string }) => r.id),
+    );
     return toPage(rows, query.limit, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
   }
 

@@ -45,11 +45,11 @@ export class FollowUpQueriesService {
       this.dataSource.manager,
       rows.slice(0, query.limit).map((f) => f.id),
     );
-    await this.audit.recordNow(actor, {
-      action: 'follow-up.list',
-      resourceType: 'FollowUp',
-      clientId: query.clientId,
-    });
+    await this.audit.recordReads(
+      actor,
+      { action: 'follow-up.list', resourceType: 'FollowUp' },
+      rows.slice(0, query.limit).map((f) => f.clientId),
+    );
     return toPage(
       rows,
       query.limit,

@@ -183,7 +183,7 @@ export class SessionNotesService {
       if (actor.role === Role.Supervisor) qb.andWhere(AUTHOR_SUPERVISED, { me: actor.id });
     }
     const rows = await pageNewestFirst(qb, 'n', query, 'started_at').getMany();
-    await this.auditReads(actor, rows);
+    await this.auditReads(actor, rows, query.limit);
     return this.toNotePage(rows, query.limit);
   }
 
@@ -255,24 +255,12 @@ export class SessionNotesService {
   }
 
   /** One audit event per client whose notes the page showed (ids only). */
-  private async auditReads(actor: Principal, rows: SessionNote[]): Promise<void> {
-    const clientIds = [...new Set(rows.map((n) => n.clientId))];
-    if (clientIds.length === 0) {
-      await this.audit.recordNow(actor, {
-        action: 'session-note.list',
-        resourceType: 'SessionNote',
-      });
-      return;
-    }
-    await this.dataSource.transaction(async (m: EntityManager) => {
-      for (const clientId of clientIds) {
-        await this.audit.record(m, actor, {
-          action: 'session-note.list',
-          clientId,
-          resourceType: 'SessionNote',
-        });
-      }
-    });
+  private auditReads(actor: Principal, rows: SessionNote[], limit: number): Promise<void> {
+    return this.audit.recordReads(
+      actor,
+      { action: 'session-note.list', resourceType: 'SessionNote' },
+      rows.slice(0, limit).map((n) => n.clientId),
+    );
   }
 
   private toNotePage(rows: SessionNote[], limit: number): Page<SessionNoteResponse> {
