@@ -288,7 +288,7 @@ describe('follow-up scheduling under faults (integration)', () => {
       expect(job?.returnvalue).toBe('done');
       expect(job?.attemptsMade).toBe(3);
       expect(job?.stacktrace).toHaveLength(2);
-      expect(job?.stacktrace[0]).toMatch(/permission denied/);
+      expect(job?.stacktrace?.[0]).toMatch(/permission denied/);
       // Exponential backoff from 2 s: about 2 s before the second attempt, 4 s before the third.
       expect(failedAt[1] - failedAt[0]).toBeGreaterThanOrEqual(1800);
       expect(doneAt - failedAt[1]).toBeGreaterThanOrEqual(3600);

@@ -208,7 +208,7 @@ describe('follow-up jobs in the worker (integration)', () => {
     // Fetched after completing: a job read while active has no return value yet.
     expect((await queue.getJob(row.job_id))?.returnvalue).toBe('done');
 
-    expect(await worker.get(FollowUpReconcilerService)['ensure'](row)).toBe(false);
+    expect(await worker.get(FollowUpReconcilerService)['reconcileRows']([row])).toBe(0);
     const after = await queue.getJob(row.job_id);
     expect(await after!.getState()).toBe('completed');
     expect(after!.returnvalue).toBe('done');

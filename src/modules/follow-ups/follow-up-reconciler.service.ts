@@ -9,6 +9,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 import { PeriodicTask } from '../../common/periodic-task';
@@ -28,8 +29,9 @@ const BATCH = 500;
 /**
  * Re-creates follow-up jobs that Redis lost (flushed, restored from an old snapshot, evicted).
  * Postgres is the source of truth: every follow_up_job row not yet done, of a task still open
- * (or of a failed task's "unable to reach" escalation), must have its BullMQ job. A missing job is added again under its deterministic id; a finished
- * one (its run was skipped while the task was on hold, or it ran out of attempts) is replaced.
+ * (or of a failed task's "unable to reach" escalation), must have its BullMQ job. A missing job is
+ * added again under its deterministic id; a finished one (its run was skipped while the task was on
+ * hold, or it ran out of attempts) is replaced.
  * Safe with several workers: adds are deduplicated by job id, and effects by the processors.
  */
 @Injectable()
@@ -68,7 +70,7 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     let after = '';
     for (;;) {
       const rows = await this.pendingAfter(after);
-      for (const row of rows) if (await this.ensure(row)) restored++;
+      restored += await this.reconcileRows(rows);
       if (rows.length < BATCH) return restored;
       after = rows[rows.length - 1].job_id;
     }
@@ -86,28 +88,65 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     );
   }
 
-  private async ensure(row: PendingJob): Promise<boolean> {
+  /**
+   * One batch in a few round trips, not two per job: one Redis pipeline reads every job's
+   * state, one query re-checks the finished ones, one addBulk restores. Returns how many.
+   */
+  private async reconcileRows(rows: PendingJob[]): Promise<number> {
+    if (rows.length === 0) return 0;
     const queue = this.queue();
-    const existing = await queue.getJob(row.job_id);
-    if (existing) {
-      const state = await existing.getState();
-      if (state !== 'completed' && state !== 'failed') return false;
-      // The pass read its rows before this job may have finished with its effect: only a job
-      // that finished without one (done_at still null) is replaced.
-      if (!(await this.stillPending(row.job_id))) return false;
-      await existing.remove();
-    }
-    const delay = Math.max(0, row.run_at.getTime() - Date.now());
-    await queue.add(row.job_name, row.payload, { jobId: row.job_id, delay });
-    return true;
+    const states = await this.statesOf(
+      queue,
+      rows.map((r) => r.job_id),
+    );
+    const missing = rows.filter((_, i) => states[i] === 'missing');
+    // The pass read its rows before a job may have finished with its effect: only a job that
+    // finished without one (done_at still null) is replaced.
+    const finished = rows.filter((_, i) => states[i] === 'finished');
+    const stale = finished.length ? await this.stillPending(finished.map((r) => r.job_id)) : [];
+    const replaced = finished.filter((r) => stale.includes(r.job_id));
+    for (const row of replaced) await queue.remove(row.job_id);
+    const restore = [...missing, ...replaced];
+    if (restore.length === 0) return 0;
+    const now = Date.now();
+    await queue.addBulk(
+      restore.map((row) => ({
+        name: row.job_name,
+        data: row.payload,
+        opts: { jobId: row.job_id, delay: Math.max(0, row.run_at.getTime() - now) },
+      })),
+    );
+    return restore.length;
   }
 
-  private async stillPending(jobId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM follow_up_job WHERE job_id = $1 AND done_at IS NULL`,
-      [jobId],
+  /** Per job: no key in Redis, finished (completed or failed), or live (waiting, delayed, active). */
+  private async statesOf(
+    queue: Queue,
+    jobIds: string[],
+  ): Promise<('missing' | 'finished' | 'live')[]> {
+    // BullMQ types its client loosely; it is the ioredis connection the queue was given.
+    const pipeline = ((await queue.client) as unknown as Redis).pipeline();
+    for (const id of jobIds) {
+      pipeline.exists(queue.toKey(id));
+      pipeline.zscore(queue.keys.completed, id);
+      pipeline.zscore(queue.keys.failed, id);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+    return jobIds.map((_, i) => {
+      const [[, exists], [, completed], [, failedAt]] = replies.slice(3 * i, 3 * i + 3);
+      if (!exists) return 'missing';
+      return completed !== null || failedAt !== null ? 'finished' : 'live';
+    });
+  }
+
+  private async stillPending(jobIds: string[]): Promise<string[]> {
+    const rows: { job_id: string }[] = await this.dataSource.query(
+      `SELECT job_id FROM follow_up_job WHERE job_id = ANY($1) AND done_at IS NULL`,
+      [jobIds],
     );
-    return rows.length > 0;
+    return rows.map((r) => r.job_id);
   }
 
   private queue(): Queue {
