@@ -4,7 +4,7 @@ import request from 'supertest';
 import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
 import { createWorker } from '../../src/worker';
 import { createTestApp, TestApp } from '../setup/create-test-app';
-import { createClient } from '../factories/client.factory';
+import { createClient, createCoverage } from '../factories/client.factory';
 import { createTestOrg, createUser, TestOrg } from '../factories/people.factory';
 import { Role } from '../../src/auth/permissions';
 
@@ -72,14 +72,12 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
       [noteId],
     );
     expect(rows).toEqual(
-      [org.supervisorA.id, second.id]
-        .sort()
-        .map((id) => ({
-          recipient_id: id,
-          kind: 'note.crisis-flag',
-          client_id: clientA,
-          data: { riskFlags: 'overdose_risk' },
-        })),
+      [org.supervisorA.id, second.id].sort().map((id) => ({
+        recipient_id: id,
+        kind: 'note.crisis-flag',
+        client_id: clientA,
+        data: { riskFlags: 'overdose_risk' },
+      })),
     );
   });
 
@@ -114,5 +112,42 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
         .get(SessionNoteAlertsService)
         .crisisFlag({ organizationId: org.id, noteId: res.body.id, clientId: clientA }),
     ).toBe(0);
+  });
+
+  it('should also notify the client’s own supervisors when a covering peer of another team, or a supervisor, flags a crisis', async () => {
+    const covered = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA1.id,
+    });
+    await createCoverage(t.dataSource, {
+      clientId: covered,
+      specialistId: org.peerB1.id,
+      endsAt: new Date(Date.now() + 3600_000),
+    });
+    const recipientsOf = async (token: string): Promise<string[]> => {
+      const res = await http()
+        .post(`/api/v1/clients/${covered}/session-notes`)
+        .auth(token, { type: 'bearer' })
+        .send(note(['suicidal_ideation']))
+        .expect(201);
+      await worker
+        .get(SessionNoteAlertsService)
+        .crisisFlag({ organizationId: org.id, noteId: res.body.id, clientId: covered });
+      const rows = await t.dataSource.query(
+        `SELECT recipient_id FROM notification WHERE resource_id = $1 ORDER BY recipient_id`,
+        [res.body.id],
+      );
+      return rows.map((r: { recipient_id: string }) => r.recipient_id);
+    };
+    const teamASupervisors = await t.dataSource.query(
+      `SELECT user_id FROM team_member WHERE team_id = $1 AND membership = 'supervisor' ORDER BY user_id`,
+      [org.teamA],
+    );
+    const teamA = teamASupervisors.map((r: { user_id: string }) => r.user_id);
+    expect(await recipientsOf(org.peerB1.token)).toEqual([...teamA, org.supervisorB.id].sort());
+    // supervisorA writes it: the other supervisors of the client's team are told, not the author.
+    expect(await recipientsOf(org.supervisorA.token)).toEqual(
+      teamA.filter((id: string) => id !== org.supervisorA.id),
+    );
   });
 });

@@ -6,7 +6,7 @@ import { JobName, JobPayloads } from '../../queue/jobs';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CRISIS_FLAGS } from './session-note.enums';
 
-/** Worker side of a crisis flag: the author's team supervisors, once each per note. */
+/** Worker side of a crisis flag: the author's and the client's team supervisors, once each per note. */
 @Injectable()
 export class SessionNoteAlertsService {
   constructor(
@@ -22,12 +22,16 @@ export class SessionNoteAlertsService {
     );
     // Gone, or the flag was removed from the draft before the job ran: nothing to say.
     if (!note || note.flags.length === 0) return 0;
+    // The supervisors of the author's teams and of the client's primary specialist's teams: a
+    // covering peer of another team, or a supervisor writing the note, must not leave the
+    // client's own supervisors uninformed.
     const supervisors: { id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT u.id FROM team_member a
        JOIN team_member s ON s.team_id = a.team_id AND s.membership = 'supervisor'
        JOIN app_user u ON u.id = s.user_id AND u.active
-       WHERE a.user_id = $1 AND a.membership = 'member' AND u.id <> $1`,
-      [note.author_id],
+       WHERE a.membership = 'member' AND u.id <> $1
+         AND a.user_id IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))`,
+      [note.author_id, payload.clientId, payload.organizationId],
     );
     return this.notifications.notify({
       organizationId: payload.organizationId,
