@@ -10,6 +10,7 @@ import { IndexActivePlanReviews1764000007000 } from './1764000007000-IndexActive
 import { AddTeamActive1764000008000 } from './1764000008000-AddTeamActive';
 import { AppRoleLogin1764000009000 } from './1764000009000-AppRoleLogin';
 import { IdempotencyCommitted1764000010000 } from './1764000010000-IdempotencyCommitted';
+import { CreateConsents1764000011000 } from './1764000011000-CreateConsents';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AddTeamActive1764000008000,
   AppRoleLogin1764000009000,
   IdempotencyCommitted1764000010000,
+  CreateConsents1764000011000,
 ];

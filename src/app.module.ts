@@ -25,11 +25,12 @@ import { DischargesModule } from './modules/discharges/discharges.module';
 import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { ConsentsModule } from './modules/consents/consents.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, QueueDashboardModule],
+  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, ConsentsModule, QueueDashboardModule],
   controllers: [MetricsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

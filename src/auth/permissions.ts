@@ -36,6 +36,8 @@ export enum Permission {
   FollowUpRateRead = 'report.follow-up-rates',
   FollowUpCadenceManage = 'settings.follow-up-cadence',
   OrganizationSettingsManage = 'settings.organization',
+  ConsentRead = 'consent.read',
+  ConsentWrite = 'consent.write',
 }
 
 export enum Role {
@@ -68,12 +70,21 @@ const RECOVERY_PLANNING: Permission[] = [
   Permission.AssessmentWrite,
 ];
 
+// Part 2 consents: the staff who work with the client record and revoke them; admins may read
+// them (who may receive a client's records is not a clinical narrative).
+const CONSENTS: Permission[] = [Permission.ConsentRead, Permission.ConsentWrite];
+
 // The discharge bridge: the people who work the follow-up queue (admins configure cadences only).
-const DISCHARGE_BRIDGE: Permission[] = [Permission.DischargeWrite, Permission.FollowUpRead, Permission.FollowUpWrite];
+const DISCHARGE_BRIDGE: Permission[] = [
+  Permission.DischargeWrite,
+  Permission.FollowUpRead,
+  Permission.FollowUpWrite,
+];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [Role.PeerSpecialist]: new Set([
     ...STAFF,
+    ...CONSENTS,
     ...DISCHARGE_BRIDGE,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
@@ -85,6 +96,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   [Role.Supervisor]: new Set([
     ...STAFF,
+    ...CONSENTS,
     ...DISCHARGE_BRIDGE,
     Permission.FollowUpRateRead,
     ...RECOVERY_PLANNING,
@@ -102,6 +114,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   [Role.Admin]: new Set([
     ...STAFF,
+    Permission.ConsentRead,
     Permission.FollowUpRateRead,
     Permission.FollowUpCadenceManage,
     Permission.OrganizationSettingsManage,

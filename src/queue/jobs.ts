@@ -15,6 +15,7 @@ export enum JobName {
   ScanPlanReviewDue = 'scan.plan-review-due',
   ScanRecoveryMilestones = 'scan.recovery-milestones',
   ScanNoContact = 'scan.no-contact',
+  ScanConsentExpiry = 'scan.consent-expiry',
 }
 
 export interface JobPayloads {
@@ -27,6 +28,7 @@ export interface JobPayloads {
   [JobName.ScanPlanReviewDue]: Record<string, never>;
   [JobName.ScanRecoveryMilestones]: Record<string, never>;
   [JobName.ScanNoContact]: Record<string, never>;
+  [JobName.ScanConsentExpiry]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -38,6 +40,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ScanPlanReviewDue]: QueueName.ScheduledScans,
   [JobName.ScanRecoveryMilestones]: QueueName.ScheduledScans,
   [JobName.ScanNoContact]: QueueName.ScheduledScans,
+  [JobName.ScanConsentExpiry]: QueueName.ScheduledScans,
 };
 
 export interface JobRequest<N extends JobName = JobName> {

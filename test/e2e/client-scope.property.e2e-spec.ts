@@ -262,6 +262,7 @@ describe('client scope (property, e2e)', () => {
     ['group-participation', () => []],
     ['assignments', () => []],
     ['coverage', (b) => b.items ?? []],
+    ['consents', (b) => b.items ?? []],
   ];
   const CLINICAL = new Set([
     'recovery-plans',

@@ -18,6 +18,7 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 const DAY = 24 * 3600_000;
 const SCANS = [
   JobName.ScanCertificationExpiry,
+  JobName.ScanConsentExpiry,
   JobName.ScanNoContact,
   JobName.ScanPlanReviewDue,
   JobName.ScanRecoveryMilestones,
@@ -375,6 +376,61 @@ describe('scheduled scans (integration)', () => {
       expect(await recipientsOf(lapsed, 'client.no-contact')).toEqual(
         byId([org.peerA1.id, org.peerA1.id]),
       );
+    });
+  });
+
+  describe('consent expiry', () => {
+    it('should remind the client’s specialist 30 and 7 days before a consent expires, once each', async () => {
+      const [ehr] = await t.dataSource.query(
+        `INSERT INTO api_client (organization_id, name, client_id, secret_hash, scopes)
+         VALUES ($1, 'Valley EHR', $2, '\\x00', '{}') RETURNING id`,
+        [org.id, `ehr-${now.getTime()}`],
+      );
+      const consent = async (clientId: string, daysLeft: number, revoked = false) => {
+        const [row] = await t.dataSource.query(
+          `INSERT INTO consent (organization_id, client_id, recipient_id, purposes, categories, effective_at,
+             expires_at, signed_at, signature_method, revoked_at)
+           VALUES ($1, $2, $3, '{treatment}', '{demographics}', $4, $5, $4, 'written', $6) RETURNING id`,
+          [
+            org.id,
+            clientId,
+            ehr.id,
+            new Date(now.getTime() - 300 * DAY),
+            new Date(now.getTime() + daysLeft * DAY - 60_000),
+            revoked ? now : null,
+          ],
+        );
+        return row.id as string;
+      };
+      const soon = await consent(await client(), 20);
+      const later = await consent(await client(), 45);
+      const revoked = await consent(await client(), 5, true);
+      const unassigned = await consent(await client({ specialistId: null }), 6);
+      const closed = await consent(await client({ status: 'closed' }), 6);
+
+      await scanRepeatedly(() => sut.consentExpiry(now));
+
+      const rows = await rowsFor(soon, 'consent.expiring');
+      expect(rows).toEqual([
+        {
+          recipient_id: org.peerA1.id,
+          resource_type: 'Consent',
+          client_id: expect.any(String),
+          data: { consentId: soon, apiClientId: ehr.id, thresholdDays: 30, daysLeft: 20 },
+        },
+      ]);
+      expect(await recipientsOf(later, 'consent.expiring')).toEqual([]);
+      expect(await recipientsOf(revoked, 'consent.expiring')).toEqual([]);
+      expect(await recipientsOf(closed, 'consent.expiring')).toEqual([]);
+      expect(await recipientsOf(unassigned, 'consent.expiring')).toEqual(
+        byId([org.supervisorA.id, org.supervisorB.id]),
+      );
+      // 13 days on, 7 days are left: the second reminder, once.
+      await scanRepeatedly(() => sut.consentExpiry(new Date(now.getTime() + 13 * DAY)));
+      const again = await rowsFor(soon, 'consent.expiring');
+      expect(
+        again.map((r: { data: { thresholdDays: number } }) => r.data.thresholdDays).sort(),
+      ).toEqual([30, 7].sort());
     });
   });
 });

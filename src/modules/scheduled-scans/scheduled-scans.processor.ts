@@ -13,6 +13,7 @@ export class ScheduledScansProcessor extends LoggedWorkerHost {
     JobName.ScanPlanReviewDue,
     JobName.ScanRecoveryMilestones,
     JobName.ScanNoContact,
+    JobName.ScanConsentExpiry,
   ];
 
   constructor(private readonly scans: ScheduledScansService) {
@@ -29,6 +30,8 @@ export class ScheduledScansProcessor extends LoggedWorkerHost {
         return { notified: await this.scans.recoveryMilestones() };
       case JobName.ScanNoContact:
         return { notified: await this.scans.noContact() };
+      case JobName.ScanConsentExpiry:
+        return { notified: await this.scans.consentExpiry() };
       default:
         throw new Error(`No handler for job ${job.name}`);
     }

@@ -17,12 +17,15 @@ export const RECOVERY_MILESTONES = [
 /** A milestone is celebrated only in the days right after it: never months late (new client, worker down). */
 export const MILESTONE_WINDOW_DAYS = 7;
 export const NO_CONTACT_DAYS = 14;
+/** Days before a consent expires at which the client's specialist is reminded to renew it. */
+export const CONSENT_THRESHOLDS_DAYS = [30, 7] as const;
 
 export const NotificationKind = {
   CertificationExpiring: 'certification.expiring',
   PlanReviewDue: 'plan.review-due',
   ClientMilestone: 'client.milestone',
   ClientNoContact: 'client.no-contact',
+  ConsentExpiring: 'consent.expiring',
 } as const;
 
 // Dates are days in UTC: organizations have no time zone setting yet.
@@ -199,6 +202,42 @@ export class ScheduledScansService {
         NotificationKind.ClientNoContact,
       ),
       [now, NO_CONTACT_DAYS],
+    );
+  }
+
+  /**
+   * 30 and 7 days before an unrevoked consent expires: the client's primary specialist, or the
+   * supervisors when unassigned, so that it is renewed before disclosures stop. The threshold is
+   * the smallest one reached, so a consent recorded with 20 days left gets the 30-day reminder
+   * at once and the 7-day one later. Dedupe: consent + threshold + expiry instant.
+   */
+  consentExpiry(now: Date = new Date()): Promise<number> {
+    const thresholds = [...CONSENT_THRESHOLDS_DAYS];
+    return this.run(
+      insertNotifications(
+        `due AS (
+          SELECT k.id, k.organization_id, k.client_id, k.recipient_id, k.expires_at, sp.id AS specialist_id,
+            ceil(extract(epoch FROM k.expires_at - $1::timestamptz) / 86400)::int AS days_left
+          FROM consent k
+          JOIN client c ON c.id = k.client_id AND c.deleted_at IS NULL AND c.status <> 'closed'
+          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND sp.active
+          WHERE k.revoked_at IS NULL AND k.expires_at > $1::timestamptz
+            AND k.expires_at <= $1::timestamptz + make_interval(days => $3::int)
+        ),
+        thresholded AS (
+          SELECT d.*, (SELECT min(t) FROM unnest($2::int[]) t WHERE t >= d.days_left) AS threshold FROM due d
+        ),
+        candidates AS (
+          SELECT d.organization_id, rcp.recipient_id, 'Consent' AS resource_type,
+            d.id::text AS resource_id, d.client_id,
+            jsonb_build_object('consentId', d.id, 'apiClientId', d.recipient_id,
+              'thresholdDays', d.threshold, 'daysLeft', d.days_left) AS data,
+            'consent-expiring|' || d.id || '|' || d.threshold || '|' || extract(epoch FROM d.expires_at)::bigint AS dedupe_key
+          FROM thresholded d CROSS JOIN LATERAL (${OWNER_OR_SUPERVISORS}) rcp
+        )`,
+        NotificationKind.ConsentExpiring,
+      ),
+      [now, thresholds, Math.max(...thresholds)],
     );
   }
 

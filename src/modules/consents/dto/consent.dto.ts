@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+} from 'class-validator';
+
+export const CONSENT_PURPOSES = ['treatment', 'payment', 'operations', 'research'] as const;
+/** Session-note narratives are disclosed only when `session-notes` is listed explicitly. */
+export const CONSENT_CATEGORIES = [
+  'demographics',
+  'plans-goals',
+  'follow-ups',
+  'assessments',
+  'session-notes',
+] as const;
+export const SIGNATURE_METHODS = ['written', 'electronic'] as const;
+export const CONSENT_STATUSES = ['pending', 'active', 'expired', 'revoked'] as const;
+
+export class CreateConsentDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The API client (one external organization) that may receive',
+  })
+  @IsUUID()
+  readonly recipientId: string;
+
+  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true })
+  @IsIn(CONSENT_PURPOSES, { each: true })
+  @ArrayUnique()
+  @ArrayMaxSize(CONSENT_PURPOSES.length)
+  @ArrayMinSize(1)
+  @IsArray()
+  readonly purposes: (typeof CONSENT_PURPOSES)[number][];
+
+  @ApiProperty({ enum: CONSENT_CATEGORIES, isArray: true })
+  @IsIn(CONSENT_CATEGORIES, { each: true })
+  @ArrayUnique()
+  @ArrayMaxSize(CONSENT_CATEGORIES.length)
+  @ArrayMinSize(1)
+  @IsArray()
+  readonly categories: (typeof CONSENT_CATEGORIES)[number][];
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly effectiveAt?: string;
+
+  @ApiProperty({ format: 'date-time', description: 'After effectiveAt, in the future' })
+  @IsISO8601({ strict: true })
+  readonly expiresAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the client signed; not in the future' })
+  @IsISO8601({ strict: true })
+  readonly signedAt: string;
+
+  @ApiProperty({ enum: SIGNATURE_METHODS })
+  @IsIn(SIGNATURE_METHODS)
+  readonly signatureMethod: (typeof SIGNATURE_METHODS)[number];
+}
+
+export class ConsentParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  readonly consentId: string;
+}
+
+export class ConsentResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  clientId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  recipientId: string;
+
+  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true })
+  purposes: string[];
+
+  @ApiProperty({ enum: CONSENT_CATEGORIES, isArray: true })
+  categories: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  effectiveAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  signedAt: string;
+
+  @ApiProperty({ enum: SIGNATURE_METHODS })
+  signatureMethod: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  revokedAt: string | null;
+
+  @ApiProperty({
+    enum: CONSENT_STATUSES,
+    description: 'Now: pending (not yet effective), active, expired or revoked',
+  })
+  status: (typeof CONSENT_STATUSES)[number];
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  createdById: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class ConsentPageResponse {
+  @ApiProperty({ type: [ConsentResponse] })
+  items: ConsentResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
