@@ -180,10 +180,15 @@ describe('client assignments and coverage (e2e)', () => {
         .auth(org.peerB1.token, bearer)
         .expect(404);
       expect(res.body).toEqual(problem(404, 'NOT_FOUND', 'Client not found.'));
-      await http()
+      const bad = await http()
         .get(`/api/v1/clients/${clientId}/assignments?limit=0`)
         .auth(org.peerA1.token, bearer)
         .expect(400);
+      expect(bad.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'limit', message: 'limit must not be less than 1' },
+        ]),
+      );
       const ok = await http()
         .get(`/api/v1/clients/${clientId}/assignments`)
         .auth(org.peerA1.token, bearer)
@@ -256,6 +261,17 @@ describe('client assignments and coverage (e2e)', () => {
         active: true,
         createdAt: expect.any(String),
       });
+      const [stored] = await t.dataSource.query(
+        `SELECT client_id, specialist_id, created_by_id, ends_at, revoked_at FROM client_coverage WHERE id = $1`,
+        [res.body.id],
+      );
+      expect(stored).toEqual({
+        client_id: clientId,
+        specialist_id: org.peerA2.id,
+        created_by_id: org.supervisorA.id,
+        ends_at: new Date(endsAt),
+        revoked_at: null,
+      });
       await http().get(`/api/v1/clients/${clientId}`).auth(org.peerA2.token, bearer).expect(200);
       const list = await http().get('/api/v1/clients').auth(org.peerA2.token, bearer).expect(200);
       expect(list.body.items.map((c: { id: string }) => c.id)).toContain(clientId);
@@ -304,6 +320,18 @@ describe('client assignments and coverage (e2e)', () => {
       expect(bad.body.errors).toEqual([
         { field: 'coverageId', message: 'coverageId must be a UUID' },
       ]);
+    });
+
+    it('should answer 400 with the exact errors for a bad limit', async () => {
+      const res = await http()
+        .get(`/api/v1/clients/${clientId}/coverage?limit=0`)
+        .auth(org.peerA1.token, bearer)
+        .expect(400);
+      expect(res.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'limit', message: 'limit must not be less than 1' },
+        ]),
+      );
     });
 
     it('should let only supervisors end a coverage (peers 403)', async () => {

@@ -287,6 +287,47 @@ describe('discharges (e2e)', () => {
   });
 
   describe('readmission and a new discharge', () => {
+    const readmission = (over: Record<string, unknown> = {}) => ({
+      facility: 'Mercy Inpatient',
+      levelOfCare: 'inpatient',
+      admittedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      ...over,
+    });
+    const postReadmission = (token: string, clientId: string, body: Record<string, unknown>) =>
+      http()
+        .post(`/api/v1/clients/${clientId}/readmissions`)
+        .auth(token, { type: 'bearer' })
+        .send(body);
+    const readmissions = (clientId: string) =>
+      count(`SELECT count(*)::int AS n FROM readmission WHERE client_id = $1`, [clientId]);
+
+    it('should answer 403 for an admin on a readmission, and record nothing', async () => {
+      const res = await postReadmission(org.admin.token, clientA, readmission()).expect(403);
+      expect(res.body).toEqual(problem(403, 'FORBIDDEN', 'Your role may not perform this action.'));
+      expect(await readmissions(clientA)).toBe(0);
+    });
+
+    it('should answer 400 with the exact errors when the readmission body is invalid', async () => {
+      const res = await postReadmission(
+        org.peerA1.token,
+        clientA,
+        readmission({ facility: '', levelOfCare: 'detox', admittedAt: 'yesterday', ward: 3 }),
+      ).expect(400);
+      expect(res.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'admittedAt', message: 'admittedAt must be a valid ISO 8601 date string' },
+          { field: 'facility', message: 'facility must be longer than or equal to 1 characters' },
+          {
+            field: 'levelOfCare',
+            message:
+              'levelOfCare must be one of the following values: withdrawal_management, inpatient, residential, emergency_department, intensive_outpatient, outpatient',
+          },
+          { field: 'ward', message: 'property ward should not exist' },
+        ]),
+      );
+      expect(await readmissions(clientA)).toBe(0);
+    });
+
     it('should pause the remaining tasks on readmission, then cancel them when the new discharge arrives', async () => {
       const client = await createClient(t.dataSource, {
         organizationId: org.id,
@@ -325,6 +366,19 @@ describe('discharges (e2e)', () => {
         pausedFollowUpIds: expect.any(Array),
       });
       expect(readmit.body.pausedFollowUpIds).toHaveLength(8);
+      const [stored] = await t.dataSource.query(
+        `SELECT organization_id, client_id, facility, level_of_care, admitted_at, created_by_id
+           FROM readmission WHERE id = $1`,
+        [readmit.body.id],
+      );
+      expect(stored).toEqual({
+        organization_id: org.id,
+        client_id: client,
+        facility: 'Mercy Inpatient',
+        level_of_care: 'inpatient',
+        admitted_at: new Date(admittedAt),
+        created_by_id: org.peerA1.id,
+      });
       const held = await t.dataSource.query(
         `SELECT DISTINCT status, status_reason FROM follow_up WHERE discharge_id = $1`,
         [first.body.id],
@@ -364,6 +418,7 @@ describe('discharges (e2e)', () => {
 
     it('should answer 401 without a token and 403 for a supervisor', async () => {
       await http().get(url).expect(401);
+      await http().put(url).send({ steps }).expect(401);
       await http()
         .put(url)
         .auth(org.supervisorA.token, { type: 'bearer' })

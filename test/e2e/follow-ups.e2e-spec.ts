@@ -163,6 +163,10 @@ describe('follow-ups (e2e)', () => {
   });
 
   describe('GET /api/v1/follow-ups/:id', () => {
+    it('should answer 401 without a token', async () => {
+      await http().get(`/api/v1/follow-ups/${tasksA1[0].id}`).expect(401);
+    });
+
     it('should answer 404 alike for another team’s task and a missing one, and audit a read', async () => {
       const outside = await http()
         .get(`/api/v1/follow-ups/${tasksA1[0].id}`)
@@ -234,12 +238,40 @@ describe('follow-ups (e2e)', () => {
       ]);
     });
 
+    it('should answer 400 with the exact errors for a bad cancellation, and change nothing', async () => {
+      const res = await act(org.peerA1.token, tasksA1[2].id, 'cancel', {
+        reason: 'x'.repeat(501),
+        extra: true,
+      }).expect(400);
+      expect(res.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'extra', message: 'property extra should not exist' },
+          { field: 'reason', message: 'reason must be shorter than or equal to 500 characters' },
+        ]),
+      );
+      const [row] = await t.dataSource.query(
+        `SELECT status, status_reason, version FROM follow_up WHERE id = $1`,
+        [tasksA1[2].id],
+      );
+      expect(row).toEqual({ status: 'requested', status_reason: null, version: 1 });
+    });
+
     it('should start then complete a task, and refuse illegal transitions with 409', async () => {
       const id = tasksA1[3].id;
       const started = await act(org.peerA1.token, id, 'start').expect(200);
       expect(started.body).toMatchObject({
         status: 'in-progress',
         startedAt: expect.any(String),
+        version: 2,
+      });
+      const [stored] = await t.dataSource.query(
+        `SELECT status, started_at, completed_at, version FROM follow_up WHERE id = $1`,
+        [id],
+      );
+      expect(stored).toEqual({
+        status: 'in-progress',
+        started_at: new Date(started.body.startedAt),
+        completed_at: null,
         version: 2,
       });
       const again = await act(org.peerA1.token, id, 'start').expect(409);
@@ -323,6 +355,16 @@ describe('follow-ups (e2e)', () => {
         status: 'cancelled',
         statusReason: 'client moved out of state',
       });
+      const [row] = await t.dataSource.query(
+        `SELECT status, status_reason, completed_at, version FROM follow_up WHERE id = $1`,
+        [tasksA1[6].id],
+      );
+      expect(row).toEqual({
+        status: 'cancelled',
+        status_reason: 'client moved out of state',
+        completed_at: null,
+        version: 2,
+      });
     });
 
     it('should record attempts and schedule one escalation at the third "unable to reach"', async () => {
@@ -343,6 +385,34 @@ describe('follow-ups (e2e)', () => {
           attemptedAt: expect.any(String),
         },
       ]);
+      const storedAttempts = () =>
+        t.dataSource.query(
+          `SELECT organization_id, client_id, method, outcome, note, author_id FROM follow_up_attempt
+            WHERE follow_up_id = $1 ORDER BY attempted_at, id`,
+          [id],
+        );
+      const storedTask = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT status, unreachable_attempts, started_at IS NOT NULL AS started FROM follow_up WHERE id = $1`,
+            [id],
+          )
+        )[0];
+      expect(await storedAttempts()).toEqual([
+        {
+          organization_id: org.id,
+          client_id: clientA1,
+          method: 'phone',
+          outcome: 'unable_to_reach',
+          note: 'voicemail full',
+          author_id: org.peerA1.id,
+        },
+      ]);
+      expect(await storedTask()).toEqual({
+        status: 'in-progress',
+        unreachable_attempts: 1,
+        started: true,
+      });
       const escalations = async () =>
         (
           await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1`, [
@@ -365,6 +435,17 @@ describe('follow-ups (e2e)', () => {
       expect(third.body).toMatchObject({ unreachableAttempts: 3 });
       expect(third.body.attempts).toHaveLength(4);
       expect(await escalations()).toBe(1);
+      expect((await storedAttempts()).map((a: { outcome: string }) => a.outcome)).toEqual([
+        'unable_to_reach',
+        'left_message',
+        'unable_to_reach',
+        'unable_to_reach',
+      ]);
+      expect(await storedTask()).toEqual({
+        status: 'in-progress',
+        unreachable_attempts: 3,
+        started: true,
+      });
       await act(org.peerA1.token, id, 'attempts', {
         method: 'phone',
         outcome: 'unable_to_reach',

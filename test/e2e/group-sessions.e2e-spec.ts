@@ -168,6 +168,18 @@ describe('group sessions (e2e)', () => {
         .expect(403);
     });
 
+    it('should answer 401 without a token on the participation list', async () => {
+      await http().get(`/api/v1/clients/${a1}/group-participation`).expect(401);
+    });
+
+    it('should answer 403 to an admin reading a group session', async () => {
+      const res = await http()
+        .get(`/api/v1/group-sessions/${groupId}`)
+        .auth(org.admin.token, { type: 'bearer' })
+        .expect(403);
+      expect(res.body).toEqual(problem(403, 'FORBIDDEN', 'Your role may not perform this action.'));
+    });
+
     it('should answer 404 to someone who sees no attendee', async () => {
       const res = await http()
         .get(`/api/v1/group-sessions/${groupId}`)

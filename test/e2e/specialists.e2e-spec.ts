@@ -283,6 +283,19 @@ describe('specialists (e2e)', () => {
         .expect(200);
       expect(res.body).toMatchObject({ id, expiresOn: '2028-12-31', version: 2 });
       expect(res.headers.etag).toBe('"2"');
+      const [row] = await t.dataSource.query(
+        `SELECT user_id, issued_on::text AS issued_on, expires_on::text AS expires_on, version,
+                updated_at > created_at AS touched
+           FROM specialist_certification WHERE id = $1`,
+        [id],
+      );
+      expect(row).toEqual({
+        user_id: org.peerA1.id,
+        issued_on: '2020-01-01',
+        expires_on: '2028-12-31',
+        version: 2,
+        touched: true,
+      });
       await http()
         .patch(url)
         .set('If-Match', '"1"')
@@ -380,6 +393,18 @@ describe('specialists (e2e)', () => {
         occurredOn: '2026-02-08',
         supervisorId: org.supervisorA.id,
         createdAt: expect.any(String),
+      });
+      const [row] = await t.dataSource.query(
+        `SELECT organization_id, user_id, supervisor_id, hours::float8 AS hours, occurred_on::text AS occurred_on
+           FROM specialist_supervision_hour WHERE id = $1`,
+        [res.body.id],
+      );
+      expect(row).toEqual({
+        organization_id: org.id,
+        user_id: org.peerA1.id,
+        supervisor_id: org.supervisorA.id,
+        hours: 1,
+        occurred_on: '2026-02-08',
       });
       const profile = await http()
         .get(`/api/v1/specialists/${org.peerA1.id}`)

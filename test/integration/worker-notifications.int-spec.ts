@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 
@@ -11,6 +13,7 @@ import { createWorker } from '../../src/worker';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { eventually } from '../helpers/eventually';
+import { problem } from '../helpers/problem';
 
 describe('worker: outbox relay and notification fan-out, end to end', () => {
   let t: TestApp;
@@ -126,5 +129,103 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
       // An 'error' event without a listener would throw here (and crash the worker process).
       expect(() => host.worker.emit('error', new Error('connection lost'))).not.toThrow();
     }
+  });
+
+  describe('GET /api/v1/notifications and POST /api/v1/notifications/:id/read', () => {
+    let o: TestOrg;
+    let unreadId: string;
+    let readId: string;
+    const insert = async (recipientId: string, readAt: Date | null): Promise<string> =>
+      (
+        await t.dataSource.query(
+          `INSERT INTO notification (organization_id, recipient_id, kind, resource_type, resource_id, data, dedupe_key, read_at)
+           VALUES ($1, $2, 'follow-up.reminder', 'FollowUp', $3, '{"n": 1}', $4, $5) RETURNING id`,
+          [o.id, recipientId, randomUUID(), `test|${randomUUID()}`, readAt],
+        )
+      )[0].id;
+
+    beforeAll(async () => {
+      o = await createTestOrg(t.app);
+      readId = await insert(o.peerA1.id, new Date('2026-01-01T00:00:00Z'));
+      unreadId = await insert(o.peerA1.id, null);
+    });
+
+    it('should answer 401 without a token', async () => {
+      await http().get('/api/v1/notifications').expect(401);
+      await http().post(`/api/v1/notifications/${unreadId}/read`).expect(401);
+      const [row] = await t.dataSource.query(`SELECT read_at FROM notification WHERE id = $1`, [
+        unreadId,
+      ]);
+      expect(row.read_at).toBeNull();
+    });
+
+    it('should answer 400 with the exact errors for a bad query', async () => {
+      const res = await http()
+        .get('/api/v1/notifications?unread=maybe&limit=0')
+        .auth(o.peerA1.token, { type: 'bearer' })
+        .expect(400);
+      expect(res.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'limit', message: 'limit must not be less than 1' },
+          { field: 'unread', message: 'unread must be a boolean value' },
+        ]),
+      );
+    });
+
+    it('should list only the unread ones with ?unread=true', async () => {
+      const all = await http()
+        .get('/api/v1/notifications')
+        .auth(o.peerA1.token, { type: 'bearer' })
+        .expect(200);
+      expect(new Set(all.body.items.map((n: { id: string }) => n.id))).toEqual(
+        new Set([readId, unreadId]),
+      );
+      const unread = await http()
+        .get('/api/v1/notifications?unread=true')
+        .auth(o.peerA1.token, { type: 'bearer' })
+        .expect(200);
+      expect(unread.body).toEqual({
+        items: [
+          {
+            id: unreadId,
+            kind: 'follow-up.reminder',
+            resourceType: 'FollowUp',
+            resourceId: expect.any(String),
+            clientId: null,
+            data: { n: 1 },
+            createdAt: expect.any(String),
+            readAt: null,
+          },
+        ],
+        nextCursor: null,
+      });
+    });
+
+    it('should store read_at on mark-read, keep it on a second mark-read, and 404 for another user', async () => {
+      const res = await http()
+        .post(`/api/v1/notifications/${unreadId}/read`)
+        .auth(o.peerA1.token, { type: 'bearer' })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: unreadId, readAt: expect.any(String) });
+      const [row] = await t.dataSource.query(`SELECT read_at FROM notification WHERE id = $1`, [
+        unreadId,
+      ]);
+      expect(row.read_at).toEqual(new Date(res.body.readAt));
+      const again = await http()
+        .post(`/api/v1/notifications/${unreadId}/read`)
+        .auth(o.peerA1.token, { type: 'bearer' })
+        .expect(200);
+      expect(again.body.readAt).toBe(res.body.readAt);
+      const other = await http()
+        .post(`/api/v1/notifications/${readId}/read`)
+        .auth(o.peerA2.token, { type: 'bearer' })
+        .expect(404);
+      expect(other.body).toEqual(problem(404, 'NOT_FOUND', 'Notification not found.'));
+      const [untouched] = await t.dataSource.query(
+        `SELECT read_at FROM notification WHERE id = $1`,
+        [readId],
+      );
+      expect(untouched.read_at).toEqual(new Date('2026-01-01T00:00:00Z'));
+    });
   });
 });
