@@ -249,6 +249,9 @@ describe('follow-ups (e2e)', () => {
           { field: 'reason', message: 'reason must be shorter than or equal to 500 characters' },
         ]),
       );
+      // A wrong type is named as such, not as a length.
+      const typed = await act(org.peerA1.token, tasksA1[2].id, 'cancel', { reason: 5 }).expect(400);
+      expect(typed.body.errors).toEqual([{ field: 'reason', message: 'reason must be a string' }]);
       const [row] = await t.dataSource.query(
         `SELECT status, status_reason, version FROM follow_up WHERE id = $1`,
         [tasksA1[2].id],

@@ -10,17 +10,17 @@ export class LoginDto {
   readonly email: string;
 
   @ApiProperty({ example: 'Recovery-Demo-2026!' })
-  @IsString()
   @MinLength(1)
   @MaxLength(256)
+  @IsString()
   readonly password: string;
 }
 
 export class RefreshDto {
   @ApiProperty()
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly refreshToken: string;
 }
 
@@ -76,20 +76,20 @@ export class OAuthTokenDto {
 
   @ApiPropertyOptional({ description: 'Space-separated subset of the client’s scopes' })
   @IsOptional()
-  @IsString()
   @MaxLength(2000)
+  @IsString()
   readonly scope?: string;
 
   @ApiPropertyOptional({ description: 'client_secret_post' })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly client_id?: string;
 
   @ApiPropertyOptional({ description: 'client_secret_post' })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly client_secret?: string;
 }
 

@@ -16,7 +16,7 @@ export class PageQuery {
 
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
   @IsOptional()
-  @IsString()
   @MaxLength(512)
+  @IsString()
   readonly cursor?: string;
 }

@@ -5,9 +5,9 @@ import { API_SCOPES } from '../../../auth/permissions';
 
 export class CreateApiClientDto {
   @ApiProperty({ example: 'County General EHR' })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly name: string;
 
   @ApiProperty({ enum: API_SCOPES, isArray: true })

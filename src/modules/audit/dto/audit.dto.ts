@@ -16,8 +16,8 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'auth.login' })
   @IsOptional()
-  @IsString()
   @Matches(/^[a-z0-9.-]{1,100}$/, { message: 'action must be a dotted action name' })
+  @IsString()
   readonly action?: string;
 
   @ApiPropertyOptional({ enum: ['success', 'denied', 'failure'] })

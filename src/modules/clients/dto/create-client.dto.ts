@@ -26,36 +26,36 @@ export class ClientIdentifierDto {
     example: 'urn:oid:2.16.840.1.113883.3.4.5.6',
     description: 'Identifier system (EHR MRN, Medicaid id...)',
   })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly system: string;
 
   @ApiProperty({ example: 'MRN-000123' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly value: string;
 }
 
 /** Fields a peer or supervisor may set on a client, at creation or later (PATCH). */
 export class ClientFieldsDto {
   @ApiProperty({ example: 'Alex' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly firstName: string;
 
   @ApiProperty({ example: 'Example' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly lastName: string;
 
   @ApiPropertyOptional({ nullable: true, example: 'Lex' })
   @IsOptional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   readonly preferredName?: string | null;
 
   @ApiProperty({ format: 'date', example: '1990-04-12' })
@@ -65,8 +65,8 @@ export class ClientFieldsDto {
 
   @ApiPropertyOptional({ nullable: true, example: 'they/them' })
   @IsOptional()
-  @IsString()
   @MaxLength(50)
+  @IsString()
   readonly pronouns?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
@@ -77,8 +77,8 @@ export class ClientFieldsDto {
 
   @ApiPropertyOptional({ nullable: true, example: '+1-555-0100' })
   @IsOptional()
-  @IsString()
   @MaxLength(40)
+  @IsString()
   readonly phone?: string | null;
 
   @ApiPropertyOptional({ enum: CONTACT_METHODS, nullable: true })

@@ -23,16 +23,16 @@ const toBoolean = ({ value }: { value: unknown }) =>
 export class ListClientsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Name fragment (first, last or preferred name)' })
   @IsOptional()
-  @IsString()
   @MinLength(2)
   @MaxLength(100)
+  @IsString()
   readonly q?: string;
 
   @ApiPropertyOptional({ description: '`system|value`', example: 'urn:mrn|MRN-1' })
   @IsOptional()
-  @IsString()
   @MaxLength(301)
   @Matches(/^[^|]+\|.+$/, { message: 'identifier must be system|value' })
+  @IsString()
   readonly identifier?: string;
 
   @ApiPropertyOptional({ enum: CLIENT_STATUSES })

@@ -14,9 +14,9 @@ import { LEVELS_OF_CARE, LevelOfCare } from '../cadence';
 
 export class CreateDischargeDto {
   @ApiProperty({ example: 'Riverside Withdrawal Management Center', maxLength: 200 })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly facility: string;
 
   @ApiProperty({ enum: LEVELS_OF_CARE })
@@ -33,8 +33,8 @@ export class CreateDischargeDto {
 
   @ApiPropertyOptional({ example: 'home', maxLength: 200 })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly disposition?: string;
 
   @ApiProperty({ description: 'A planned discharge, or against advice / unplanned' })
@@ -79,9 +79,9 @@ export class DischargeResponse {
 
 export class CreateReadmissionDto {
   @ApiProperty({ maxLength: 200 })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly facility: string;
 
   @ApiProperty({ enum: LEVELS_OF_CARE })

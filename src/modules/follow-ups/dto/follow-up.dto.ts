@@ -56,8 +56,8 @@ export class CompleteFollowUpDto {
 export class CancelFollowUpDto {
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString()
   @MaxLength(500)
+  @IsString()
   readonly reason?: string;
 }
 
@@ -72,9 +72,9 @@ export class RecordAttemptDto {
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
-  @IsString()
   @MinLength(1)
   @MaxLength(2000)
+  @IsString()
   readonly note?: string;
 }
 

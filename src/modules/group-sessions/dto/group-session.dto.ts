@@ -29,9 +29,9 @@ export class AttendeeDto {
     maxLength: 5000,
     example: 'Shared a goal for the week; encouraged a newer member.',
   })
-  @IsString()
   @Matches(/\S/, { message: 'participation must not be blank' })
   @MaxLength(5000)
+  @IsString()
   readonly participation: string;
 
   @ApiPropertyOptional({ enum: Attendance, default: Attendance.Attended })
@@ -42,9 +42,9 @@ export class AttendeeDto {
 
 export class CreateGroupSessionDto {
   @ApiProperty({ maxLength: 200, example: 'Building a recovery support network' })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly topic: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller' })
@@ -54,8 +54,8 @@ export class CreateGroupSessionDto {
 
   @ApiPropertyOptional({ maxLength: 200, example: 'community center' })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly setting?: string;
 
   @ApiProperty({ format: 'date-time' })

@@ -46,8 +46,8 @@ export class CreateSessionNoteDto {
 
   @ApiPropertyOptional({ example: 'community', maxLength: 200 })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly setting?: string;
 
   @ApiProperty({ enum: NoteFormat })
@@ -112,8 +112,8 @@ export class UpdateSessionNoteDto {
 
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   readonly setting?: string;
 
   @ApiPropertyOptional({ enum: NoteFormat })
@@ -159,10 +159,10 @@ export class CreateAddendumDto {
     maxLength: 20000,
     example: 'Correction: the meeting was at the community center.',
   })
-  @IsString()
   @Matches(/\S/, { message: 'text must not be blank' })
   @MinLength(1)
   @MaxLength(20000)
+  @IsString()
   readonly text: string;
 }
 
@@ -176,7 +176,7 @@ export class ReviewNoteDto {
     description: 'Required when the decision is needs_revision',
   })
   @IsOptional()
-  @IsString()
   @MaxLength(5000)
+  @IsString()
   readonly comment?: string;
 }

@@ -12,9 +12,9 @@ export class CreateCertificationDto {
   readonly credential: Credential;
 
   @ApiProperty({ example: 'CPRS-12345' })
-  @IsString()
   @MinLength(1)
   @MaxLength(50)
+  @IsString()
   readonly number: string;
 
   @ApiProperty({ example: 'PA', description: 'Two-letter state or territory code' })

@@ -33,9 +33,9 @@ export class CreateCeHoursDto {
   readonly completedOn: string;
 
   @ApiProperty({ example: 'Ethics in peer support' })
-  @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsString()
   readonly title: string;
 }
 

@@ -12,9 +12,9 @@ import {
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'North' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly name: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })

@@ -10,21 +10,21 @@ export class CreateUserDto {
   readonly email: string;
 
   @ApiProperty({ minLength: 12, maxLength: 256 })
-  @IsString()
   @MinLength(12)
   @MaxLength(256)
+  @IsString()
   readonly password: string;
 
   @ApiProperty({ example: 'Jordan' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly firstName: string;
 
   @ApiProperty({ example: 'Rivera' })
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly lastName: string;
 
   @ApiProperty({ enum: Role })

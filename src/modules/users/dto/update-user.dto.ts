@@ -6,16 +6,16 @@ import { Role } from '../../../auth/permissions';
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly firstName?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsString()
   readonly lastName?: string;
 
   @ApiPropertyOptional({ enum: Role })
