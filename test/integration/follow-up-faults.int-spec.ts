@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { getQueueToken } from '@nestjs/bullmq';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -9,6 +10,7 @@ import request from 'supertest';
 
 import { resetConfigCache } from '../../src/config/configuration';
 import { JobName, QueueName } from '../../src/queue/jobs';
+import { bullConnection } from '../../src/queue/redis-connection';
 import { createWorker } from '../../src/worker';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient } from '../factories/client.factory';
@@ -38,8 +40,8 @@ const FAULT_ENV = {
 };
 
 /**
- * Faults done to real processes: a private redis-server (stopped, restarted, flushed) and a worker
- * child process (SIGKILLed mid-job), over a database of this file's own. The machine's shared
+ * Faults done to real processes: a private redis-server (stopped, restarted, flushed) under worker
+ * child processes (one SIGKILLed mid-job), over a database of this file's own. The machine's shared
  * Redis and Postgres are never stopped or flushed.
  */
 describe('follow-up scheduling under faults (integration)', () => {
@@ -49,8 +51,14 @@ describe('follow-up scheduling under faults (integration)', () => {
   let org: TestOrg;
   let worker: INestApplicationContext | undefined;
 
+  // The test's own view of the follow-ups queue on the private Redis: the worker under test may be a
+  // child process.
+  let followUps: Queue | undefined;
   const queue = (): Queue =>
-    worker!.get<Queue>(getQueueToken(QueueName.FollowUps), { strict: false });
+    (followUps ??= new Queue(QueueName.FollowUps, {
+      connection: bullConnection(redis.url),
+      prefix: TEST_ENV.QUEUE_PREFIX,
+    }).on('error', () => undefined));
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
     t.dataSource.query(sql, params);
   const pendingJobIds = async (): Promise<string[]> =>
@@ -83,6 +91,7 @@ describe('follow-up scheduling under faults (integration)', () => {
   }, 30_000);
 
   afterAll(async () => {
+    await followUps?.close();
     await worker?.close();
     await t?.close();
     await redis?.stop();
@@ -110,61 +119,69 @@ describe('follow-up scheduling under faults (integration)', () => {
     );
 
   it('should accept discharges while Redis is down, then give every follow-up its jobs once Redis is back', async () => {
-    worker ??= await createWorker();
-    await outboxDrained();
-    const before = await pendingJobIds();
-    await redis.stop();
-    const responses = await Promise.all(Array.from({ length: 5 }, () => postDischarge()));
-    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
-    const expected = await pendingJobIds();
-    expect(expected).toHaveLength(before.length + 5 * 16);
-    const [{ n: waiting }] = await query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
-    );
-    expect(waiting).toBe(5 * 16);
+    const child = await startWorkerProcess(); // a worker process of its own, as in production
+    try {
+      await outboxDrained();
+      const before = await pendingJobIds();
+      await redis.stop();
+      const responses = await Promise.all(Array.from({ length: 5 }, () => postDischarge()));
+      expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+      const expected = await pendingJobIds();
+      expect(expected).toHaveLength(before.length + 5 * 16);
+      const [{ n: waiting }] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
+      );
+      expect(waiting).toBe(5 * 16);
 
-    await redis.start();
-    await outboxDrained();
-    // Every job exactly once: BullMQ holds one job per id, and no id is missing or extra. (The
-    // jobs scheduled before the outage went with the old Redis: the reconciler restores those.)
-    const ids = await eventually(
-      async () => {
-        const inRedis = await redisJobIds();
-        return inRedis.length === expected.length ? inRedis : undefined;
-      },
-      15_000,
-      'every job in Redis',
-    );
-    expect(ids).toEqual(expected);
-    const counts = await queue().getJobCounts(...ALL_STATES);
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(expected.length);
-  }, 40_000);
+      await redis.start();
+      await outboxDrained();
+      // Every job exactly once: BullMQ holds one job per id, and no id is missing or extra. (The
+      // jobs scheduled before the outage went with the old Redis: the reconciler restores those.)
+      const ids = await eventually(
+        async () => {
+          const inRedis = await redisJobIds();
+          return inRedis.length === expected.length ? inRedis : undefined;
+        },
+        15_000,
+        'every job in Redis',
+      );
+      expect(ids).toEqual(expected);
+      const counts = await queue().getJobCounts(...ALL_STATES);
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(expected.length);
+    } finally {
+      await kill(child);
+    }
+  }, 60_000);
 
   it('should restore every pending job when Redis loses its data after scheduling', async () => {
-    worker ??= await createWorker();
-    const responses = await Promise.all(Array.from({ length: 3 }, () => postDischarge()));
-    expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
-    await outboxDrained();
-    const expected = await pendingJobIds();
-    await eventually(
-      async () => ((await redisJobIds()).length === expected.length ? true : undefined),
-      15_000,
-      'jobs scheduled',
-    );
-    await redis.flushAll();
-    expect(await redisJobIds()).toEqual([]);
-    const restored = await eventually(
-      async () => {
-        const ids = await redisJobIds();
-        return ids.length === expected.length ? ids : undefined;
-      },
-      15_000,
-      'jobs restored by the reconciler',
-    );
-    expect(restored).toEqual(expected);
-    for (const id of expected.slice(0, 5))
-      expect(await (await queue().getJob(id))!.getState()).toBe('delayed');
-  }, 30_000);
+    const child = await startWorkerProcess();
+    try {
+      const responses = await Promise.all(Array.from({ length: 3 }, () => postDischarge()));
+      expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
+      await outboxDrained();
+      const expected = await pendingJobIds();
+      await eventually(
+        async () => ((await redisJobIds()).length === expected.length ? true : undefined),
+        15_000,
+        'jobs scheduled',
+      );
+      await redis.flushAll();
+      expect(await redisJobIds()).toEqual([]);
+      const restored = await eventually(
+        async () => {
+          const ids = await redisJobIds();
+          return ids.length === expected.length ? ids : undefined;
+        },
+        15_000,
+        'jobs restored by the reconciler',
+      );
+      expect(restored).toEqual(expected);
+      for (const id of expected.slice(0, 5))
+        expect(await (await queue().getJob(id))!.getState()).toBe('delayed');
+    } finally {
+      await kill(child);
+    }
+  }, 60_000);
 
   it('should run a job again with one effect when its worker is killed in the middle of it', async () => {
     await worker?.close();
@@ -304,17 +321,32 @@ describe('follow-up scheduling under faults (integration)', () => {
   }, 60_000);
 });
 
-function spawnWorker(): ChildProcess {
+function spawnWorker(env: Record<string, string> = {}): ChildProcess {
   const root = join(__dirname, '..', '..');
   return spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'worker.ts')],
     {
       cwd: root,
-      env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+      env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json'), ...env },
       stdio: 'ignore',
     },
   );
+}
+
+/** A worker process, once its heartbeat says it runs (Postgres and Redis answered, consumers up). */
+async function startWorkerProcess(): Promise<ChildProcess> {
+  const heartbeat = join(tmpdir(), `rb-faults-${process.pid}-${Date.now()}`);
+  const child = spawnWorker({
+    WORKER_HEARTBEAT_FILE: heartbeat,
+    WORKER_HEARTBEAT_INTERVAL_MS: '200',
+  });
+  await eventually(
+    async () => (existsSync(heartbeat) ? true : undefined),
+    30_000,
+    'worker process up',
+  );
+  return child;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
