@@ -69,6 +69,23 @@ const AUDIT = `INSERT INTO audit_event (organization_id, actor_id, actor_type, a
   client_id, resource_type, resource_id, outcome, correlation_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
+const AUDIT_READS = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+  client_id, resource_type, resource_id, outcome, correlation_id)
+  SELECT $1, $2, $3, $4, $5, client_id, $7, $8, 'success', $9 FROM unnest($6::uuid[]) AS client_id`;
+
+/** A list read: one event per client shown, in one statement (AuditService.recordReads). */
+export function auditReads(
+  c: PoolClient | Pool,
+  who: Caller,
+  action: string,
+  clientIds: string[],
+  type: string,
+  id: string | null,
+): Promise<unknown> {
+  if (clientIds.length === 0) return audit(c, who, action, null, type, id);
+  return c.query(AUDIT_READS, [who.organizationId, who.id, 'user', who.role, action, clientIds, type, id, randomUUID()]);
+}
+
 export function audit(
   c: PoolClient | Pool,
   who: Caller,

@@ -1,4 +1,4 @@
-import { audit, Handler, Route } from './baseline-lib';
+import { audit, auditReads, Handler, Route } from './baseline-lib';
 
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from '../../src/modules/caseloads/caseload.queries';
 import { defaultCadence, LEVELS_OF_CARE, LevelOfCare, planFollowUps } from '../../src/modules/discharges/cadence';
@@ -104,7 +104,8 @@ const caseloadDetail: Handler = async (ctx, req, [specialistId]) => {
   const supervisor = who.role === 'supervisor' ? who.id : null;
   const { rows } = await ctx.pool.query({ name: 'caseload-detail', text: CASELOAD_DETAIL, values: [who.organizationId, supervisor, specialistId] });
   if (rows.length === 0) return [404, { code: 'NOT_FOUND' }];
-  await audit(ctx.pool, who, 'caseload.read', null, 'Caseload', specialistId);
+  const clientIds = (rows[0].clients as { id: string }[]).map((c) => c.id);
+  await auditReads(ctx.pool, who, 'caseload.read', clientIds, 'Caseload', specialistId);
   return [200, rows[0]];
 };
 
