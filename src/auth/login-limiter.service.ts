@@ -32,16 +32,24 @@ export class LoginLimiterService {
   /** Throws RATE_LIMITED when this IP or this account is over its limit. */
   async check(ip: string, email: string): Promise<void> {
     await this.failOpen(async () => {
-      const ipKey = `login:ip:${ip}:${Math.floor(Date.now() / 60_000)}`;
-      const [[, ipCount], [, failures], [, ttl]] = (await this.redis
+      // A sliding minute, estimated from this minute's bucket and the previous one's (weighted
+      // by how much of it still lies within the last 60 s): a fixed window would let a burst
+      // straddling the minute through at twice the limit.
+      const now = Date.now();
+      const minute = Math.floor(now / 60_000);
+      const elapsed = (now % 60_000) / 60_000;
+      const ipKey = `login:ip:${ip}:${minute}`;
+      const [[, ipCount], [, previous], [, failures], [, ttl]] = (await this.redis
         .multi()
         .incr(ipKey)
+        .get(`login:ip:${ip}:${minute - 1}`)
         .get(accountKey(email))
         .pttl(accountKey(email))
         .exec()) as [unknown, number | string | null][];
-      await this.redis.expire(ipKey, 60);
-      if (Number(ipCount) > this.auth.loginIpMaxPerMinute) {
-        throw rateLimited(60 - Math.floor((Date.now() % 60_000) / 1000));
+      await this.redis.expire(ipKey, 120);
+      const lastMinute = Number(ipCount) + Number(previous ?? 0) * (1 - elapsed);
+      if (lastMinute > this.auth.loginIpMaxPerMinute) {
+        throw rateLimited(Math.ceil((1 - elapsed) * 60));
       }
       if (Number(failures) >= this.auth.loginAccountMaxFailures) {
         throw rateLimited(Math.ceil(Number(ttl) / 1000));
