@@ -8,11 +8,19 @@ describe('toDomainError', () => {
   it('should map a refused or dropped database connection to 503 SERVICE_UNAVAILABLE', () => {
     for (const error of [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
-      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+      }),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
+      Object.assign(new Error('x'), { driverError: { code: '08006' } }),
     ]) {
-      expect(toDomainError(error)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', extra: { retryAfterSeconds: 5 } });
+      expect(toDomainError(error)).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        extra: { retryAfterSeconds: 5 },
+      });
     }
   });
 

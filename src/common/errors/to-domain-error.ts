@@ -15,27 +15,27 @@ const HTTP_CODES: Record<number, [ErrorCode, string]> = {
 };
 
 // Errors a broken or restarting Postgres or Redis raise: the caller should retry, not see a 500.
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-  '53300', // too_many_connections
-]);
+// Postgres SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown,
+// crash, not yet accepting connections) are all of this kind, as is 53300 (too many connections).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '53300']);
+const UNAVAILABLE_CODE_CLASSES = /^(08|57P)/;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Connection is closed|MaxRetriesPerRequest|Stream isn't writeable|not queryable|terminating connection|the database system is (shutting down|starting up|in recovery mode|not yet accepting connections)/i;
 
-function isUnavailable(error: { code?: unknown; message?: unknown }): boolean {
-  if (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) return true;
+function isUnavailable(error: {
+  code?: unknown;
+  message?: unknown;
+  driverError?: { code?: unknown };
+}): boolean {
+  for (const code of [error.code, error.driverError?.code]) {
+    if (
+      typeof code === 'string' &&
+      (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CODE_CLASSES.test(code))
+    )
+      return true;
+  }
   const message = typeof error.message === 'string' ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Connection is closed|MaxRetriesPerRequest|Stream isn't writeable/i.test(
-    message,
-  );
+  return UNAVAILABLE_MESSAGES.test(message);
 }
 
 /** Maps anything thrown to a DomainError, or undefined for a genuine bug (a 500). */
@@ -53,7 +53,10 @@ export function toDomainError(error: unknown): DomainError | undefined {
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) {
     return new DomainError(...HTTP_CODES[415]);
   }
-  if (typeof e.code === 'string' && e.code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) {
+  if (
+    (typeof e.code === 'string' && e.code.startsWith('FST_ERR_CTP')) ||
+    error instanceof SyntaxError
+  ) {
     return new DomainError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
   }
   if (isUnavailable(e)) return new ServiceUnavailableError();
