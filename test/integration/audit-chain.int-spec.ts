@@ -35,7 +35,13 @@ describe('audit trail: append-only and hash-chained', () => {
 
   it('should verify an untouched chain', async () => {
     const res = await verify().expect(200);
-    expect(res.body).toEqual({ valid: true, checked: expect.any(Number), firstBrokenId: null });
+    expect(res.body).toEqual({
+      valid: true,
+      checked: expect.any(Number),
+      firstBrokenId: null,
+      head: { seq: res.body.checked, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      anchorFound: null,
+    });
     expect(res.body.checked).toBeGreaterThanOrEqual(3);
   });
 
@@ -122,7 +128,9 @@ describe('audit trail: append-only and hash-chained', () => {
       await m.query(`UPDATE audit_event SET outcome = 'failure' WHERE id = $1`, [victim.id]);
     });
     const res = await verify().expect(200);
-    expect(res.body).toEqual({ valid: false, checked: events.length, firstBrokenId: victim.id });
+    expect(res.body).toEqual(
+      expect.objectContaining({ valid: false, checked: events.length, firstBrokenId: victim.id }),
+    );
     // Other organizations' chains are unaffected.
     const other = await createTestOrg(t.app);
     const otherRes = await http()
@@ -130,6 +138,42 @@ describe('audit trail: append-only and hash-chained', () => {
       .auth(other.admin.token, { type: 'bearer' })
       .expect(200);
     expect(otherRes.body.valid).toBe(true);
+  });
+
+  it('should find a truncated tail against a head recorded earlier, which no link can show', async () => {
+    const fresh = await createTestOrg(t.app);
+    const verifyFresh = (qs = '') =>
+      http().get(`/api/v1/audit-events/verify${qs}`).auth(fresh.admin.token, { type: 'bearer' });
+    for (let i = 0; i < 3; i++) {
+      await http()
+        .post('/api/v1/teams')
+        .auth(fresh.admin.token, { type: 'bearer' })
+        .send({ name: `T${i}` })
+        .expect(201);
+    }
+    const { head } = (await verifyFresh().expect(200)).body;
+    const anchor = `?anchorSeq=${head.seq}&anchorHash=${head.hash}`;
+    expect((await verifyFresh(anchor).expect(200)).body).toEqual(
+      expect.objectContaining({ valid: true, anchorFound: true }),
+    );
+    // Cut the last two events off, behind the triggers.
+    await owner.transaction(async (m) => {
+      await m.query(`SET LOCAL session_replication_role = replica`);
+      await m.query(`DELETE FROM audit_event WHERE organization_id = $1 AND seq > $2`, [
+        fresh.id,
+        head.seq - 2,
+      ]);
+    });
+    const unanchored = (await verifyFresh().expect(200)).body;
+    expect(unanchored).toEqual(expect.objectContaining({ valid: true, firstBrokenId: null }));
+    expect(unanchored.head.seq).toBeLessThan(head.seq);
+    expect((await verifyFresh(anchor).expect(200)).body).toEqual(
+      expect.objectContaining({ valid: false, firstBrokenId: null, anchorFound: false }),
+    );
+    const bad = await verifyFresh(`?anchorSeq=${head.seq}`).expect(400);
+    expect(bad.body.errors).toEqual([
+      { field: 'anchorHash', message: 'anchorHash must be 64 lowercase hex digits' },
+    ]);
   });
 
   it('should let an admin filter events and a supervisor see only their teams', async () => {

@@ -8,7 +8,12 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, toPage } from '../../common/dto/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditSealerService } from './audit-sealer.service';
-import { AuditEventResponse, AuditQuery, AuditVerifyResponse } from './dto/audit.dto';
+import {
+  AuditEventResponse,
+  AuditQuery,
+  AuditVerifyQuery,
+  AuditVerifyResponse,
+} from './dto/audit.dto';
 
 const toResponse = (e: AuditEvent): AuditEventResponse => ({
   id: e.id,
@@ -24,7 +29,8 @@ const toResponse = (e: AuditEvent): AuditEventResponse => ({
 });
 
 // Walks the organization's sealed chain in order and recomputes every link in the database, with
-// the same function that sealed it. A changed, removed or reordered event breaks the first link after it.
+// the same function that sealed it. A changed, removed or reordered event breaks the first link after it;
+// events removed from the end break no link, so the head is returned for the caller to keep elsewhere.
 const VERIFY = `WITH chain AS (
     SELECT e.id, e.seq, e.hash, e.prev_hash,
       lag(e.hash) OVER w AS expected_prev, lag(e.seq) OVER w AS prev_seq,
@@ -34,7 +40,11 @@ const VERIFY = `WITH chain AS (
     (SELECT id FROM chain
       WHERE prev_hash IS DISTINCT FROM expected_prev OR hash <> recomputed
         OR seq <> coalesce(prev_seq, 0) + 1
-      ORDER BY seq LIMIT 1) AS first_broken_id`;
+      ORDER BY seq LIMIT 1) AS first_broken_id,
+    (SELECT seq::int FROM chain ORDER BY seq DESC LIMIT 1) AS head_seq,
+    (SELECT encode(hash, 'hex') FROM chain ORDER BY seq DESC LIMIT 1) AS head_hash,
+    CASE WHEN $2::bigint IS NULL THEN NULL
+      ELSE EXISTS (SELECT 1 FROM chain WHERE seq = $2 AND encode(hash, 'hex') = $3) END AS anchor_found`;
 
 @Injectable()
 export class AuditQueryService {
@@ -72,13 +82,23 @@ export class AuditQueryService {
   }
 
   /** Seals what is pending first, so every committed event is checked. */
-  async verify(organizationId: string): Promise<AuditVerifyResponse> {
+  /** With an anchor (a head recorded earlier), a chain cut short before it is invalid too. */
+  async verify(
+    organizationId: string,
+    anchor: AuditVerifyQuery = {},
+  ): Promise<AuditVerifyResponse> {
     await this.sealer.sealOrganization(organizationId);
-    const [row] = await this.dataSource.query(VERIFY, [organizationId]);
+    const [row] = await this.dataSource.query(VERIFY, [
+      organizationId,
+      anchor.anchorSeq ?? null,
+      anchor.anchorHash ?? null,
+    ]);
     return {
-      valid: row.first_broken_id === null,
+      valid: row.first_broken_id === null && row.anchor_found !== false,
       checked: row.checked,
       firstBrokenId: row.first_broken_id,
+      head: row.head_seq === null ? null : { seq: row.head_seq, hash: row.head_hash },
+      anchorFound: row.anchor_found,
     };
   }
 }

@@ -6,7 +6,12 @@ import { RequirePermission } from '../../auth/decorators/require-permission.deco
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { AuditQueryService } from './audit-query.service';
-import { AuditEventPageResponse, AuditQuery, AuditVerifyResponse } from './dto/audit.dto';
+import {
+  AuditEventPageResponse,
+  AuditQuery,
+  AuditVerifyQuery,
+  AuditVerifyResponse,
+} from './dto/audit.dto';
 
 @ApiTags('audit')
 @Controller('api/v1/audit-events')
@@ -28,7 +33,10 @@ export class AuditController {
   @RequirePermission(Permission.AuditVerify)
   @ApiOperation({ summary: 'Verify the hash chain; reports the first broken link (admin)' })
   @ApiOkResponse({ type: AuditVerifyResponse })
-  verify(@CurrentUser() actor: UserPrincipal): Promise<AuditVerifyResponse> {
-    return this.auditQuery.verify(actor.organizationId);
+  verify(
+    @CurrentUser() actor: UserPrincipal,
+    @Query() anchor: AuditVerifyQuery,
+  ): Promise<AuditVerifyResponse> {
+    return this.auditQuery.verify(actor.organizationId, anchor);
   }
 }

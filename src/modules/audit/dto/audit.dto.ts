@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 import { PageQuery } from '../../../common/dto/page.query';
 
@@ -76,6 +87,35 @@ export class AuditEventPageResponse {
   nextCursor: string | null;
 }
 
+/**
+ * The head of a chain seen earlier (kept outside the database, e.g. in a SIEM): verify then also
+ * checks that this event is still there with this hash, so a truncated tail is found too.
+ */
+export class AuditVerifyQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'seq of a head recorded earlier; with anchorHash',
+  })
+  @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
+  @Type(() => Number)
+  @Min(1)
+  @IsInt()
+  readonly anchorSeq?: number;
+
+  @ApiPropertyOptional({ description: 'its hash (hex); with anchorSeq' })
+  @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
+  @Matches(/^[0-9a-f]{64}$/, { message: 'anchorHash must be 64 lowercase hex digits' })
+  readonly anchorHash?: string;
+}
+
+export class AuditChainHead {
+  @ApiProperty()
+  seq: number;
+
+  @ApiProperty({ description: 'SHA-256, hex' })
+  hash: string;
+}
+
 export class AuditVerifyResponse {
   @ApiProperty()
   valid: boolean;
@@ -83,6 +123,25 @@ export class AuditVerifyResponse {
   @ApiProperty({ description: 'Events checked' })
   checked: number;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'First event whose link is broken' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'First event whose link is broken',
+  })
   firstBrokenId: string | null;
+
+  @ApiProperty({
+    type: AuditChainHead,
+    nullable: true,
+    description: 'The last sealed event: record it elsewhere and pass it back as the anchor later',
+  })
+  head: AuditChainHead | null;
+
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'Whether the anchor given is still in the chain; null without one',
+  })
+  anchorFound: boolean | null;
 }
