@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
 import { DomainError } from './domain-error';
 import { safeError } from './problem.filter';
@@ -16,6 +17,8 @@ describe('toDomainError', () => {
       new Error('Client has encountered a connection error and is not queryable'),
       Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
       Object.assign(new Error('x'), { driverError: { code: '08006' } }),
+      new QueryRunnerAlreadyReleasedError(),
+      new QueryRunnerProviderAlreadyReleasedError(),
     ]) {
       expect(toDomainError(error)).toMatchObject({
         code: 'SERVICE_UNAVAILABLE',

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
 import { DomainError, ServiceUnavailableError } from './domain-error';
 import { ErrorCode } from './error-codes';
@@ -59,6 +60,14 @@ export function toDomainError(error: unknown): DomainError | undefined {
   ) {
     return new DomainError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
   }
-  if (isUnavailable(e)) return new ServiceUnavailableError();
+  // TypeORM releases a transaction's query runner when its connection errors (Postgres shutting
+  // down while the transaction sits between two statements): the next statement throws one of these.
+  if (
+    isUnavailable(e) ||
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  ) {
+    return new ServiceUnavailableError();
+  }
   return undefined;
 }
