@@ -81,6 +81,23 @@ describe('follow-up scheduling under faults (integration)', () => {
       .send(dischargeBody(over));
   };
 
+  /** An ED discharge 30 hours ago: the warm hand-off window has closed, so its escalation is due now. */
+  const postOverdueHandoff = async (): Promise<{ handoffId: string; jobId: string }> => {
+    const dischargedAt = new Date(Date.now() - 30 * HOUR);
+    const res = await postDischarge({
+      levelOfCare: 'emergency_department',
+      dischargedAt: dischargedAt.toISOString(),
+      admittedAt: new Date(dischargedAt.getTime() - HOUR).toISOString(),
+    });
+    expect(res.status).toBe(201);
+    const handoff = res.body.followUps.find((f: { label: string }) => f.label === 'warm-handoff');
+    const [{ job_id: jobId }] = await query<{ job_id: string }>(
+      `SELECT job_id FROM follow_up_job WHERE follow_up_id = $1 AND job_name = $2`,
+      [handoff.id, JobName.FollowUpEscalation],
+    );
+    return { handoffId: handoff.id, jobId };
+  };
+
   beforeAll(async () => {
     dbUrl = await createIsolatedDatabase('faults');
     redis = await RedisServer.start();
@@ -190,23 +207,11 @@ describe('follow-up scheduling under faults (integration)', () => {
     // connection pool, now closed): a fresh API instance registers the API's again.
     await t.close();
     t = await createTestApp();
-    // An ED discharge 30 hours ago: the warm hand-off window has closed, so its escalation is due now.
-    const dischargedAt = new Date(Date.now() - 30 * HOUR);
-    const res = await postDischarge({
-      levelOfCare: 'emergency_department',
-      dischargedAt: dischargedAt.toISOString(),
-      admittedAt: new Date(dischargedAt.getTime() - HOUR).toISOString(),
-    });
-    expect(res.status).toBe(201);
-    const handoff = res.body.followUps.find((f: { label: string }) => f.label === 'warm-handoff');
-    const [{ job_id: jobId }] = await query<{ job_id: string }>(
-      `SELECT job_id FROM follow_up_job WHERE follow_up_id = $1 AND job_name = $2`,
-      [handoff.id, JobName.FollowUpEscalation],
-    );
+    const { handoffId, jobId } = await postOverdueHandoff();
     const overdue = () =>
       query<{ recipient_id: string }>(
         `SELECT recipient_id FROM notification WHERE resource_id = $1 AND kind = 'follow-up.overdue'`,
-        [handoff.id],
+        [handoffId],
       );
 
     // Hold the job's bookkeeping row: the worker notifies, then blocks marking the job done.
@@ -271,18 +276,7 @@ describe('follow-up scheduling under faults (integration)', () => {
       // The escalation's effect is a notification row: while the app role may not write one, the
       // job fails for real (the worker's own statement is refused), and BullMQ retries it.
       await owner.query(`REVOKE INSERT ON notification FROM recovery_bridge_app`);
-      const dischargedAt = new Date(Date.now() - 30 * HOUR);
-      const res = await postDischarge({
-        levelOfCare: 'emergency_department',
-        dischargedAt: dischargedAt.toISOString(),
-        admittedAt: new Date(dischargedAt.getTime() - HOUR).toISOString(),
-      });
-      expect(res.status).toBe(201);
-      const handoff = res.body.followUps.find((f: { label: string }) => f.label === 'warm-handoff');
-      const [{ job_id: jobId }] = await query<{ job_id: string }>(
-        `SELECT job_id FROM follow_up_job WHERE follow_up_id = $1 AND job_name = $2`,
-        [handoff.id, JobName.FollowUpEscalation],
-      );
+      const { handoffId, jobId } = await postOverdueHandoff();
       // When each failed attempt is seen (polled every 50 ms).
       const failedAt: number[] = [];
       await eventually(
@@ -311,7 +305,7 @@ describe('follow-up scheduling under faults (integration)', () => {
       expect(doneAt - failedAt[1]).toBeGreaterThanOrEqual(3600);
       const notified = await query<{ recipient_id: string }>(
         `SELECT recipient_id FROM notification WHERE resource_id = $1 AND kind = 'follow-up.overdue'`,
-        [handoff.id],
+        [handoffId],
       );
       expect(notified).toEqual([{ recipient_id: org.supervisorA.id }]);
     } finally {

@@ -103,8 +103,10 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
     // The pass read its rows before a job may have finished with its effect: only a job that
     // finished without one (done_at still null) is replaced.
     const finished = rows.filter((_, i) => states[i] === 'finished');
-    const stale = finished.length ? await this.stillPending(finished.map((r) => r.job_id)) : [];
-    const replaced = finished.filter((r) => stale.includes(r.job_id));
+    const stale = new Set(
+      finished.length ? await this.stillPending(finished.map((r) => r.job_id)) : [],
+    );
+    const replaced = finished.filter((r) => stale.has(r.job_id));
     for (const row of replaced) await queue.remove(row.job_id);
     const restore = [...missing, ...replaced];
     if (restore.length === 0) return 0;
