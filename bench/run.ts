@@ -31,6 +31,11 @@ async function main(): Promise<void> {
   process.env.REDIS_URL = BENCH.redisUrl;
   process.env.JWT_SECRET = BENCH.jwtSecret;
   if (process.argv.includes('--reset')) await dropBenchDatabase();
+  if (process.argv.includes('--cpu-prof')) {
+    // Diagnosis, not measurement: every child profiles itself, which costs it some throughput.
+    process.env.BENCH_CPU_PROF = join(process.cwd(), 'bench', 'results', 'profiles');
+    mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true });
+  }
   const { setupDatabase } = await import('../src/scripts/db-setup');
   await setupDatabase();
   const redis = new Redis(BENCH.redisUrl);

@@ -64,6 +64,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     LOG_LEVEL: 'warn',
     // A benchmark logs in thousands of times from one address: lift the per-IP limit only.
     LOGIN_IP_MAX_PER_MINUTE: '100000000',
+    ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
     ...extra,
   };
 }

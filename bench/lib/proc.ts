@@ -9,7 +9,7 @@ export interface ChildStats {
   rssMb: number;
 }
 
-type Message = { type: 'ready' } | ({ type: 'stats' } & ChildStats) | { type: 'error'; message: string };
+type Message = { type: 'ready' } | { type: 'profiled'; file: string | null } | ({ type: 'stats' } & ChildStats) | { type: 'error'; message: string };
 
 const CLK_TCK = 100; // Linux USER_HZ
 
@@ -38,7 +38,7 @@ export class Child {
 
   static async start(name: string, script: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
     const proc = fork(join(__dirname, '..', 'servers', script), [], {
-      env,
+      env: { ...env, BENCH_CHILD: name },
       execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -86,6 +86,11 @@ export class Child {
 
   async stop(): Promise<void> {
     if (this.exitCode !== null) return;
+    if (process.env.BENCH_CPU_PROF) {
+      this.proc.send({ type: 'profile' });
+      const m = await this.next(30_000);
+      if (m.type === 'profiled' && m.file) console.log(`  cpu profile of ${this.name}: ${m.file}`);
+    }
     const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
     this.proc.kill('SIGTERM');
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { Client } from 'pg';
@@ -30,7 +33,26 @@ eld.enable();
 
 const ms = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
+/**
+ * With BENCH_CPU_PROF=<dir> (`--cpu-prof`), the child profiles itself from ready() until the
+ * parent asks for the profile ({ type: 'profile' }) before stopping it. `--cpu-prof` of node would
+ * write nothing here: the service dies of its SIGTERM, it does not exit.
+ */
+const profileDir = process.env.BENCH_CPU_PROF;
+let profiler: Session | undefined;
+
+function writeProfile(): void {
+  const session = profiler;
+  if (!session || !profileDir) return;
+  session.post('Profiler.stop', (err, result) => {
+    const file = join(profileDir, `${process.env.BENCH_CHILD ?? 'child'}-${process.pid}.cpuprofile`);
+    if (!err) writeFileSync(file, JSON.stringify(result.profile));
+    process.send?.({ type: 'profiled', file: err ? null : file });
+  });
+}
+
 process.on('message', (m: { type?: string; reset?: boolean }) => {
+  if (m?.type === 'profile') return writeProfile();
   if (m?.type !== 'stats') return;
   process.send?.({
     type: 'stats',
@@ -46,6 +68,13 @@ process.on('message', (m: { type?: string; reset?: boolean }) => {
 });
 
 export function ready(): void {
+  if (profileDir) {
+    profiler = new Session();
+    profiler.connect();
+    profiler.post('Profiler.enable');
+    profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    profiler.post('Profiler.start');
+  }
   process.send?.({ type: 'ready' });
 }
 
