@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard';
 import { PermissionGuard } from './auth/guards/permission.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
-import { EtagInterceptor } from './common/http/etag.interceptor';
-import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
@@ -36,8 +34,6 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-    { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
   ],
 })
 export class AppModule {}

@@ -31,6 +31,25 @@ describe('HTTP contract (e2e)', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('should send the same security headers, set once for all, on successes and errors', async () => {
+    const ok = await http().get('/api/v1/me').auth(org.peerA1.token, { type: 'bearer' }).expect(200);
+    const unauthenticated = await http().get('/api/v1/me').expect(401);
+    const missing = await http().get('/api/v1/nowhere').expect(404);
+    for (const res of [ok, unauthenticated, missing]) {
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';" +
+          "frame-ancestors 'self';img-src 'self' data:;object-src 'none';" +
+          "script-src 'self' 'unsafe-inline';script-src-attr 'none';" +
+          "style-src 'self' 'unsafe-inline';upgrade-insecure-requests",
+      );
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
   it('should answer 413 problem+json for a body over 256 KiB and change nothing', async () => {
     const res = await http()
       .post('/api/v1/teams')

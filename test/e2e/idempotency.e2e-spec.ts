@@ -85,6 +85,44 @@ describe('Idempotency-Key: in flight, committed, replayed (e2e)', () => {
     expect(await discharges(clientId)).toBe(1);
   });
 
+  it('should replay a created note with its ETag, and answer a route without the header as before', async () => {
+    const clientId = await newClient();
+    const key = randomUUID();
+    const end = Date.now() - 3600_000;
+    const note = {
+      startedAt: new Date(end - 30 * 60_000).toISOString(),
+      endedAt: new Date(end).toISOString(),
+      contactType: 'phone',
+      format: 'narrative',
+      sections: { narrative: 'Talked through the week.' },
+    };
+    const post = () =>
+      http()
+        .post(`/api/v1/clients/${clientId}/session-notes`)
+        .auth(org.peerA1.token, { type: 'bearer' })
+        .set('Idempotency-Key', key)
+        .send(note)
+        .expect(201);
+    const created = await post();
+    const replay = await post();
+    expect(created.headers.etag).toBe('"1"');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers.etag).toBe('"1"');
+    expect(replay.body).toEqual(created.body);
+    const notes = await t.dataSource.query(`SELECT id FROM session_note WHERE client_id = $1`, [
+      clientId,
+    ]);
+    expect(notes).toEqual([{ id: created.body.id }]);
+    // Not an idempotent route: the key is ignored and nothing is stored for it.
+    const other = randomUUID();
+    await http()
+      .get('/api/v1/me')
+      .auth(org.peerA1.token, { type: 'bearer' })
+      .set('Idempotency-Key', other)
+      .expect(200);
+    expect(await keyState(other)).toBeUndefined();
+  });
+
   it('should mark the key committed in the write’s transaction, so a request that died before storing its response never runs again', async () => {
     const clientId = await newClient();
     const key = randomUUID();

@@ -6,6 +6,7 @@ import {
   Injectable,
   NestInterceptor,
   SetMetadata,
+  UseInterceptors,
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -31,10 +32,14 @@ interface IdempotentOptions {
   omit?: string[];
 }
 
-/** Marks a creating POST that honours `Idempotency-Key` (SPEC section 1). */
+/**
+ * Marks a creating POST that honours `Idempotency-Key` (SPEC section 1). The interceptor is bound
+ * to these routes only: a global one would cost every other request an Observable chain.
+ */
 export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
   applyDecorators(
     SetMetadata(IDEMPOTENT, options),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
