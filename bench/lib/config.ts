@@ -19,7 +19,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const num = (name: string, fallback: number): number => {
     const arg = argv.find((a) => a.startsWith(`--${name}=`));
-    const value = arg ? Number(arg.split('=')[1]) : Number(process.env[`BENCH_${name.toUpperCase()}`] ?? NaN);
+    const value = arg
+      ? Number(arg.split('=')[1])
+      : Number(process.env[`BENCH_${name.toUpperCase()}`] ?? NaN);
     return Number.isFinite(value) && value > 0 ? value : fallback;
   };
   return {
@@ -38,7 +40,8 @@ const user = process.env.PGUSER ?? userInfo().username;
 
 /** The bench has its own database, Redis index and ports (3100-3199), never the dev or test ones. */
 export const BENCH = {
-  databaseUrl: process.env.BENCH_DATABASE_URL ?? `postgres://${user}@127.0.0.1:5432/recovery_bridge_bench`,
+  databaseUrl:
+    process.env.BENCH_DATABASE_URL ?? `postgres://${user}@127.0.0.1:5432/recovery_bridge_bench`,
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
   queuePrefix: 'rbbench',
   servicePort: 3101,
@@ -65,6 +68,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     // A benchmark logs in thousands of times from one address: lift the per-IP limit only.
     LOGIN_IP_MAX_PER_MINUTE: '100000000',
     ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...extra,
   };
 }

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 
 import { ProblemResponse } from '../common/dto/problem.response';
+import { CorrelationId } from '../common/http/request-context';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
@@ -21,9 +29,16 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({ type: ProblemResponse })
-  @ApiTooManyRequestsResponse({ type: ProblemResponse, description: 'Per-account or per-IP limit; see Retry-After' })
-  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenResponse> {
-    return this.auth.login(dto, ip);
+  @ApiTooManyRequestsResponse({
+    type: ProblemResponse,
+    description: 'Per-account or per-IP limit; see Retry-After',
+  })
+  login(
+    @Body() dto: LoginDto,
+    @Ip() ip: string,
+    @CorrelationId() correlationId: string,
+  ): Promise<TokenResponse> {
+    return this.auth.login(dto, ip, correlationId);
   }
 
   @Public()
@@ -39,11 +54,13 @@ export class AuthController {
   @Public()
   @Post('auth/logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the session of this refresh token; its access tokens stop within seconds' })
+  @ApiOperation({
+    summary: 'End the session of this refresh token; its access tokens stop within seconds',
+  })
   @ApiNoContentResponse()
   @ApiUnauthorizedResponse({ type: ProblemResponse })
-  logout(@Body() dto: RefreshDto): Promise<void> {
-    return this.auth.logout(dto.refreshToken);
+  logout(@Body() dto: RefreshDto, @CorrelationId() correlationId: string): Promise<void> {
+    return this.auth.logout(dto.refreshToken, correlationId);
   }
 
   @Get('me')

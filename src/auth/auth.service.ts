@@ -45,12 +45,12 @@ export class AuthService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async login(dto: LoginDto, ip: string): Promise<TokenResponse> {
+  async login(dto: LoginDto, ip: string, correlationId: string): Promise<TokenResponse> {
     await this.limiter.check(ip, dto.email);
     const user = await this.users.findForLogin(dto.email);
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), dto.password);
     if (!user || !valid || !user.active) {
-      await this.loginFailed(dto.email, user);
+      await this.loginFailed(dto.email, user, correlationId);
       throw invalidCredentials();
     }
     await this.limiter.reset(dto.email);
@@ -59,8 +59,12 @@ export class AuthService {
         `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
         [user.id, this.config.auth.refreshTtlSeconds],
       );
-      const principal = toPrincipal(user, sessionId);
-      await this.audit.record(m, principal, { action: 'auth.login', resourceType: 'User', resourceId: user.id });
+      const principal = { ...toPrincipal(user, sessionId), context: { correlationId } };
+      await this.audit.record(m, principal, {
+        action: 'auth.login',
+        resourceType: 'User',
+        resourceId: user.id,
+      });
       return this.issue(m, principal);
     });
   }
@@ -75,7 +79,8 @@ export class AuthService {
          WHERE r.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() FOR UPDATE OF r`,
         [parsed.id],
       );
-      if (!row || !timingSafeEqual(row.token_hash, parsed.hash) || row.expires_at <= new Date()) return undefined;
+      if (!row || !timingSafeEqual(row.token_hash, parsed.hash) || row.expires_at <= new Date())
+        return undefined;
       if (row.used_at) {
         // A rotated token came back: it was stolen or replayed. End the whole session.
         await this.revokeSession(m, row.session_id, 'refresh_token_reuse');
@@ -90,7 +95,7 @@ export class AuthService {
     return result;
   }
 
-  async logout(refreshToken: string): Promise<void> {
+  async logout(refreshToken: string, correlationId: string): Promise<void> {
     const parsed = this.tokens.parseRefreshToken(refreshToken);
     if (!parsed) throw invalidRefresh();
     await this.dataSource.transaction(async (m) => {
@@ -103,7 +108,13 @@ export class AuthService {
       await this.revokeSession(m, row.session_id, 'logout');
       await this.audit.record(
         m,
-        { organizationId: row.organization_id, actorId: row.user_id, actorType: 'user', actorRole: row.role },
+        {
+          organizationId: row.organization_id,
+          actorId: row.user_id,
+          actorType: 'user',
+          actorRole: row.role,
+          correlationId,
+        },
         { action: 'auth.logout', resourceType: 'User', resourceId: row.user_id },
       );
     });
@@ -111,7 +122,13 @@ export class AuthService {
 
   async me(principal: Principal): Promise<MeResponse> {
     if (principal.kind === 'api_client') {
-      return { id: principal.id, kind: 'api_client', organizationId: principal.organizationId, teamIds: [], scopes: principal.scopes };
+      return {
+        id: principal.id,
+        kind: 'api_client',
+        organizationId: principal.organizationId,
+        teamIds: [],
+        scopes: principal.scopes,
+      };
     }
     const user = await this.users.findActive(principal.id);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required.');
@@ -144,28 +161,48 @@ export class AuthService {
   }
 
   private async revokeSession(m: EntityManager, sessionId: string, reason: string): Promise<void> {
-    await m.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [
-      sessionId,
-      reason,
-    ]);
+    await m.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
+      [sessionId, reason],
+    );
     this.sessions.forget(sessionId);
   }
 
-  private async loginFailed(email: string, user: User | null): Promise<void> {
+  private async loginFailed(
+    email: string,
+    user: User | null,
+    correlationId: string,
+  ): Promise<void> {
     const locked = await this.limiter.recordFailure(email);
     await this.dataSource.transaction(async (m) => {
       const actor = user
-        ? { organizationId: user.organizationId, actorId: user.id, actorType: 'user' as const, actorRole: user.role }
-        : { organizationId: SYSTEM_ORGANIZATION_ID, actorId: null, actorType: 'anonymous' as const, actorRole: null };
+        ? {
+            organizationId: user.organizationId,
+            actorId: user.id,
+            actorType: 'user' as const,
+            actorRole: user.role,
+            correlationId,
+          }
+        : {
+            organizationId: SYSTEM_ORGANIZATION_ID,
+            actorId: null,
+            actorType: 'anonymous' as const,
+            actorRole: null,
+            correlationId,
+          };
       if (locked && user) {
         const windowStartedAt = new Date().toISOString();
-        await this.outbox.enqueue(m, [
-          {
-            name: JobName.AccountLocked,
-            jobId: `account-locked.${user.id}.${Date.parse(windowStartedAt)}`,
-            payload: { organizationId: user.organizationId, userId: user.id, windowStartedAt },
-          },
-        ]);
+        await this.outbox.enqueue(
+          m,
+          [
+            {
+              name: JobName.AccountLocked,
+              jobId: `account-locked.${user.id}.${Date.parse(windowStartedAt)}`,
+              payload: { organizationId: user.organizationId, userId: user.id, windowStartedAt },
+            },
+          ],
+          correlationId,
+        );
       }
       await this.audit.record(m, actor, {
         action: 'auth.login',
@@ -178,5 +215,11 @@ export class AuthService {
 }
 
 function toPrincipal(user: User, sessionId: string): UserPrincipal {
-  return { kind: 'user', id: user.id, organizationId: user.organizationId, role: user.role, sessionId };
+  return {
+    kind: 'user',
+    id: user.id,
+    organizationId: user.organizationId,
+    role: user.role,
+    sessionId,
+  };
 }

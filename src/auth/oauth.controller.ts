@@ -1,7 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 
 import { ProblemResponse } from '../common/dto/problem.response';
+import { CorrelationId } from '../common/http/request-context';
 import { Public } from './decorators/public.decorator';
 import { OAuthTokenDto, OAuthTokenResponse } from './dto/auth.dto';
 import { OAuthService } from './oauth.service';
@@ -19,7 +27,11 @@ export class OAuthController {
   @ApiOkResponse({ type: OAuthTokenResponse })
   @ApiBadRequestResponse({ type: ProblemResponse })
   @ApiUnauthorizedResponse({ type: ProblemResponse })
-  token(@Body() dto: OAuthTokenDto, @Headers('authorization') authorization?: string): Promise<OAuthTokenResponse> {
-    return this.oauth.token(dto, authorization);
+  token(
+    @Body() dto: OAuthTokenDto,
+    @CorrelationId() correlationId: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<OAuthTokenResponse> {
+    return this.oauth.token(dto, authorization, correlationId);
   }
 }

@@ -7,7 +7,9 @@ import { OAuthTokenDto, OAuthTokenResponse } from './dto/auth.dto';
 import { TokenService } from './token.service';
 
 const invalidClient = (): DomainError =>
-  new DomainError('INVALID_CLIENT', 'Client authentication failed.', { members: { error: 'invalid_client' } });
+  new DomainError('INVALID_CLIENT', 'Client authentication failed.', {
+    members: { error: 'invalid_client' },
+  });
 
 /** OAuth2 client credentials (RFC 6749 section 4.4) for EHR and treatment systems. */
 @Injectable()
@@ -18,19 +20,37 @@ export class OAuthService {
     private readonly audit: AuditService,
   ) {}
 
-  async token(dto: OAuthTokenDto, authorization: string | undefined): Promise<OAuthTokenResponse> {
+  async token(
+    dto: OAuthTokenDto,
+    authorization: string | undefined,
+    correlationId: string,
+  ): Promise<OAuthTokenResponse> {
     const credentials = parseBasic(authorization) ?? postCredentials(dto);
     if (!credentials) throw invalidClient();
     const client = await this.apiClients.authenticate(credentials.id, credentials.secret);
     if (!client) throw invalidClient();
     const requested = dto.scope?.split(' ').filter(Boolean) ?? client.scopes;
     if (requested.length === 0 || requested.some((s) => !client.scopes.includes(s))) {
-      throw new DomainError('INVALID_SCOPE', 'The requested scope exceeds what this client was granted.', {
-        members: { error: 'invalid_scope' },
-      });
+      throw new DomainError(
+        'INVALID_SCOPE',
+        'The requested scope exceeds what this client was granted.',
+        {
+          members: { error: 'invalid_scope' },
+        },
+      );
     }
-    const principal = { kind: 'api_client' as const, id: client.id, organizationId: client.organizationId, scopes: requested };
-    await this.audit.recordNow(principal, { action: 'oauth.token', resourceType: 'ApiClient', resourceId: client.id });
+    const principal = {
+      kind: 'api_client' as const,
+      id: client.id,
+      organizationId: client.organizationId,
+      scopes: requested,
+      context: { correlationId },
+    };
+    await this.audit.recordNow(principal, {
+      action: 'oauth.token',
+      resourceType: 'ApiClient',
+      resourceId: client.id,
+    });
     return {
       access_token: this.tokens.signAccess(principal),
       token_type: 'Bearer',
@@ -57,5 +77,7 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
 }
 
 function postCredentials(dto: OAuthTokenDto): { id: string; secret: string } | undefined {
-  return dto.client_id && dto.client_secret ? { id: dto.client_id, secret: dto.client_secret } : undefined;
+  return dto.client_id && dto.client_secret
+    ? { id: dto.client_id, secret: dto.client_secret }
+    : undefined;
 }

@@ -1,3 +1,4 @@
+import type { RequestContext } from '../common/http/request-context';
 import { Role } from './permissions';
 
 export interface UserPrincipal {
@@ -6,6 +7,8 @@ export interface UserPrincipal {
   organizationId: string;
   role: Role;
   sessionId: string;
+  /** The request this principal was authenticated for (absent outside a request). */
+  context?: RequestContext;
 }
 
 export interface ApiClientPrincipal {
@@ -13,9 +16,14 @@ export interface ApiClientPrincipal {
   id: string;
   organizationId: string;
   scopes: string[];
+  context?: RequestContext;
 }
 
 export type Principal = UserPrincipal | ApiClientPrincipal;
+
+export function correlationOf(principal: Principal): string | null {
+  return principal.context?.correlationId ?? null;
+}
 
 export function roleOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.role : 'api_client';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { currentCorrelationId } from '../common/http/request-context';
 import { JOB_QUEUE, JobName, JobRequest } from './jobs';
 
 /**
@@ -11,9 +10,13 @@ import { JOB_QUEUE, JobName, JobRequest } from './jobs';
  */
 @Injectable()
 export class OutboxService {
-  async enqueue<N extends JobName>(manager: EntityManager, jobs: JobRequest<N>[]): Promise<void> {
+  /** `correlationId`: the request's, copied into every job's payload (null outside a request). */
+  async enqueue<N extends JobName>(
+    manager: EntityManager,
+    jobs: JobRequest<N>[],
+    correlationId: string | null,
+  ): Promise<void> {
     if (jobs.length === 0) return;
-    const correlationId = currentCorrelationId() ?? null;
     const values: unknown[] = [];
     const tuples = jobs.map((job, i) => {
       values.push(

@@ -42,6 +42,7 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
     const res = await http()
       .post(`/api/v1/clients/${clientA}/session-notes`)
       .auth(org.peerA1.token, { type: 'bearer' })
+      .set('X-Correlation-Id', 'trace-crisis-1')
       .send(note(['overdose_risk', 'housing_loss']))
       .expect(201);
     const noteId = res.body.id;
@@ -57,7 +58,7 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
           organizationId: org.id,
           noteId,
           clientId: clientA,
-          correlationId: expect.any(String),
+          correlationId: 'trace-crisis-1',
         },
       },
     ]);

@@ -24,6 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!match) throw new UnauthenticatedError();
     const principal = this.tokens.verifyAccess(match[1]);
     if (!(await this.sessions.isActive(principal))) throw new UnauthenticatedError();
+    principal.context = { correlationId: request.id };
     return principal;
   }
 }

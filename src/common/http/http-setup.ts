@@ -12,7 +12,6 @@ import { logRequest } from '../logging/logger.config';
 import { httpDuration } from '../metrics/metrics';
 import { QueueDashboardService } from '../../queue/queue-dashboard.service';
 import { etagOf } from './etag';
-import { runWithContext } from './request-context';
 import { createValidationPipe } from './validation';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -128,7 +127,7 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     reply.headers(security);
     reply.header('X-Correlation-Id', request.id);
     if (!request.url.startsWith('/docs')) reply.header('Cache-Control', 'no-store');
-    runWithContext({ correlationId: request.id }, done);
+    done();
   });
   // Any single record answered with a numeric `version` carries it as its ETag (a hook, not an
   // interceptor: it sees replays too, and costs no Observable on every request).

@@ -18,7 +18,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { Principal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../errors/domain-error';
-import { currentRequestContext } from './request-context';
+import { RequestContext } from './request-context';
 
 const IDEMPOTENT = 'http:idempotent';
 // An in-flight key older than this is taken to belong to a request that died.
@@ -53,8 +53,11 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
  * (the request died before its transaction committed) may be taken over once stale and run again;
  * a committed one never runs again, even if the process died before storing the response.
  */
-export async function commitIdempotencyClaim(manager: EntityManager): Promise<void> {
-  const claim = currentRequestContext()?.idempotencyClaim;
+export async function commitIdempotencyClaim(
+  manager: EntityManager,
+  context: RequestContext | undefined,
+): Promise<void> {
+  const claim = context?.idempotencyClaim;
   if (!claim || !manager.queryRunner?.isTransactionActive) return;
   await manager.query(
     `UPDATE idempotency_key SET state = 'committed'
@@ -94,11 +97,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return from(this.handle(request.user.id, key, request, reply, next, options.omit ?? []));
+    return from(this.handle(request.user, key, request, reply, next, options.omit ?? []));
   }
 
   private async handle(
-    principalId: string,
+    principal: Principal,
     key: string,
     request: FastifyRequest,
     reply: FastifyReply,
@@ -110,9 +113,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(route)
       .update(JSON.stringify(request.body ?? null))
       .digest();
+    const principalId = principal.id;
     const claimed = await this.claim(principalId, key, route, hash);
     if (!claimed) return this.replay(principalId, key, route, hash, reply);
-    const context = currentRequestContext();
+    const context = principal.context;
     if (context) context.idempotencyClaim = { principalId, key };
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });

@@ -1,23 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 
+/**
+ * What one request carries beyond its caller. It travels explicitly, on the principal the JWT
+ * strategy builds (or as a parameter on public routes): an AsyncLocalStorage would put a hook on
+ * every promise of the process, which on Node 20 cost 15 % of a note write's CPU (BENCHMARKS.md).
+ */
 export interface RequestContext {
-  correlationId: string;
+  readonly correlationId: string;
   /** The `Idempotency-Key` this request claimed, for the handler's transaction to commit with. */
   idempotencyClaim?: { principalId: string; key: string };
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
-
-/** Runs `fn` with a correlation id that services, audit and job producers can read. */
-export function runWithContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
-}
-
-export function currentCorrelationId(): string | undefined {
-  return storage.getStore()?.correlationId;
-}
-
-/** The current request's context (mutable: the idempotency interceptor records its claim). */
-export function currentRequestContext(): RequestContext | undefined {
-  return storage.getStore();
-}
+/** The request's correlation id, for a public route (no principal to carry it: sign-in, OAuth). */
+export const CorrelationId = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<FastifyRequest>().id,
+);

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 
 import pinoHttp, { Options } from 'pino-http';
 
-import { runWithContext } from '../http/request-context';
 import { loggerParams, logRequest } from './logger.config';
 
 describe('logger redaction', () => {
@@ -63,15 +62,5 @@ describe('request lines', () => {
     const warn = capture('warn');
     logRequest(warn.logger, request('/api/v1/clients'), reply);
     expect(warn.lines).toEqual([]);
-  });
-
-  it('should add the current request’s correlation id to any line logged within it', () => {
-    const { lines, logger } = capture('info');
-    runWithContext({ correlationId: 'corr-9' }, () => logger.warn('inside'));
-    logger.warn('outside');
-    expect(lines.map((l) => [l.msg, l.correlationId])).toEqual([
-      ['inside', 'corr-9'],
-      ['outside', undefined],
-    ]);
   });
 });

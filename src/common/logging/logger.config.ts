@@ -5,7 +5,6 @@ import { Params } from 'nestjs-pino';
 import type { Logger } from 'pino';
 
 import { Config } from '../../config/configuration';
-import { currentCorrelationId } from '../http/request-context';
 
 // Never log headers (tokens, cookies), bodies (PHI) or query strings (name searches): only the
 // method, the path and the correlation id. The paths below catch anything passed by mistake.
@@ -29,18 +28,14 @@ const REDACT = ['req.headers', ...SENSITIVE, ...SENSITIVE.map((key) => `*.${key}
 
 /**
  * pino-http's middleware is bound to no route: its child logger and redaction on every request
- * cost more than the rest of the logging together, even with request lines switched off. Lines
- * logged during a request carry its correlation id (the mixin); the request line itself is
- * written by `logRequest`, from a Fastify hook.
+ * cost more than the rest of the logging together, even with request lines switched off. The
+ * request line, with the correlation id, is written by `logRequest` from a Fastify hook; errors
+ * carry it too (ProblemFilter), and so do audit events and job payloads.
  */
 export function loggerParams(config: Config): Params {
   return {
     forRoutes: [],
     pinoHttp: {
-      mixin: () => {
-        const correlationId = currentCorrelationId();
-        return correlationId === undefined ? {} : { correlationId };
-      },
       level: config.app.logLevel,
       genReqId: (req: IncomingMessage) =>
         (req as IncomingMessage & { correlationId?: string }).correlationId ?? '',

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { Principal, roleOf } from '../../auth/principal';
+import { correlationOf, Principal, roleOf } from '../../auth/principal';
 import { commitIdempotencyClaim } from '../../common/http/idempotency.interceptor';
-import { currentCorrelationId } from '../../common/http/request-context';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
 /** Events that are not about one organization's actor (an unknown email) chain here. */
@@ -15,6 +14,8 @@ export interface AuditActor {
   actorId: string | null;
   actorType: AuditActorType;
   actorRole: string | null;
+  /** The request's correlation id (SPEC 9), when the event comes from one. */
+  correlationId?: string | null;
 }
 
 /** What happened. Ids and enums only: never names, narratives or free text (no PHI). */
@@ -32,6 +33,7 @@ export function actorOf(principal: Principal): AuditActor {
     actorId: principal.id,
     actorType: principal.kind === 'user' ? 'user' : 'api_client',
     actorRole: roleOf(principal),
+    correlationId: correlationOf(principal),
   };
 }
 
@@ -63,9 +65,9 @@ export class AuditService {
       entry.resourceType ?? null,
       entry.resourceId ?? null,
       entry.outcome ?? 'success',
-      currentCorrelationId() ?? null,
+      a.correlationId ?? null,
     ]);
-    await commitIdempotencyClaim(manager);
+    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context);
   }
 
   /**
@@ -94,7 +96,7 @@ export class AuditService {
         entry.resourceType ?? null,
         entry.resourceId ?? null,
         entry.outcome ?? 'success',
-        currentCorrelationId() ?? null,
+        a.correlationId ?? null,
       ],
     );
   }

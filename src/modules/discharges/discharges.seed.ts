@@ -71,5 +71,9 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
       ),
     ],
   );
-  await new FollowUpSchedulingService(loadConfig(), new OutboxService()).scheduleFor(m, tasks);
+  await new FollowUpSchedulingService(loadConfig(), new OutboxService()).scheduleFor(
+    m,
+    tasks,
+    null,
+  );
 }

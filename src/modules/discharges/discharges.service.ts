@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService, ScopedClient } from '../../auth/access.service';
-import { UserPrincipal } from '../../auth/principal';
+import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
@@ -70,7 +70,7 @@ export class DischargesService {
       }
       const inserted = await this.insert(m, actor, client, dto, admittedAt, dischargedAt);
       const discharge = inserted ?? (await this.existing(m, clientId, dto.facility, dischargedAt));
-      if (inserted) await this.createFollowUps(m, client, discharge);
+      if (inserted) await this.createFollowUps(m, client, discharge, correlationOf(actor));
       await this.audit.record(m, actor, {
         action: inserted ? 'discharge.create' : 'discharge.read',
         clientId,
@@ -180,6 +180,7 @@ export class DischargesService {
     m: EntityManager,
     client: ScopedClient,
     d: DischargeRow,
+    correlationId: string | null,
   ): Promise<void> {
     await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
     const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
@@ -199,7 +200,7 @@ export class DischargesService {
         ownerId: client.primarySpecialistId,
       })),
     );
-    await this.scheduling.scheduleFor(m, await this.tasksOf(m, d.id));
+    await this.scheduling.scheduleFor(m, await this.tasksOf(m, d.id), correlationId);
   }
 
   private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {

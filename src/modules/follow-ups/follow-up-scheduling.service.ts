@@ -39,7 +39,11 @@ export class FollowUpSchedulingService {
   ) {}
 
   /** The reminder to the owner (only while the due time is ahead) and the overdue escalation. */
-  async scheduleFor(manager: EntityManager, followUps: SchedulableFollowUp[]): Promise<void> {
+  async scheduleFor(
+    manager: EntityManager,
+    followUps: SchedulableFollowUp[],
+    correlationId: string | null,
+  ): Promise<void> {
     const { reminderLeadMinutes, escalationGraceMinutes } = this.config.followUps;
     const now = Date.now();
     const jobs: JobRequest<FollowUpJobName>[] = [];
@@ -56,7 +60,7 @@ export class FollowUpSchedulingService {
         runAt: new Date(f.windowEnd.getTime() + escalationGraceMinutes * MINUTE),
       });
     }
-    await this.record(manager, jobs);
+    await this.record(manager, jobs, correlationId);
   }
 
   /** Escalation after the organization's number of "unable to reach" attempts: once per task. */
@@ -64,18 +68,25 @@ export class FollowUpSchedulingService {
     manager: EntityManager,
     organizationId: string,
     followUpId: string,
+    correlationId: string | null,
   ): Promise<void> {
     const payload: JobPayloads[JobName.FollowUpEscalation] = {
       organizationId,
       followUpId,
       reason: 'unreachable',
     };
-    await this.record(manager, [
-      { name: JobName.FollowUpEscalation, jobId: unreachableJobId(followUpId), payload },
-    ]);
+    await this.record(
+      manager,
+      [{ name: JobName.FollowUpEscalation, jobId: unreachableJobId(followUpId), payload }],
+      correlationId,
+    );
   }
 
-  private async record(manager: EntityManager, jobs: JobRequest<FollowUpJobName>[]): Promise<void> {
+  private async record(
+    manager: EntityManager,
+    jobs: JobRequest<FollowUpJobName>[],
+    correlationId: string | null,
+  ): Promise<void> {
     if (jobs.length === 0) return;
     const values: unknown[] = [];
     const tuples = jobs.map((job, i) => {
@@ -99,6 +110,7 @@ export class FollowUpSchedulingService {
     await this.outbox.enqueue(
       manager,
       jobs.filter((j) => fresh.has(j.jobId)),
+      correlationId,
     );
   }
 }

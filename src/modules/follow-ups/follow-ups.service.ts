@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { UserPrincipal } from '../../auth/principal';
+import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import {
@@ -56,7 +56,12 @@ export class FollowUpsService {
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
       // A contact that could not be made at all is the supervisors' concern (once per task).
       if (dto.outcome === 'unreachable')
-        await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id);
+        await this.scheduling.scheduleUnreachableEscalation(
+          m,
+          f.organizationId,
+          f.id,
+          correlationOf(actor),
+        );
     });
   }
 
@@ -89,7 +94,8 @@ export class FollowUpsService {
         attemptedAt: new Date(),
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
-      if (dto.outcome === 'unable_to_reach') await this.countUnreachable(m, f);
+      if (dto.outcome === 'unable_to_reach')
+        await this.countUnreachable(m, f, correlationOf(actor));
     });
   }
 
@@ -222,7 +228,11 @@ export class FollowUpsService {
     );
   }
 
-  private async countUnreachable(m: EntityManager, f: FollowUp): Promise<void> {
+  private async countUnreachable(
+    m: EntityManager,
+    f: FollowUp,
+    correlationId: string | null,
+  ): Promise<void> {
     const [[row]] = (await m.query(
       `UPDATE follow_up SET unreachable_attempts = unreachable_attempts + 1 WHERE id = $1
        RETURNING unreachable_attempts,
@@ -230,7 +240,7 @@ export class FollowUpsService {
       [f.id, f.organizationId, DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS],
     )) as [{ unreachable_attempts: number; threshold: number }[], number];
     if (row.unreachable_attempts >= row.threshold) {
-      await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id);
+      await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id, correlationId);
     }
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { Role } from '../../auth/permissions';
-import { UserPrincipal } from '../../auth/principal';
+import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { contentHash, SignedContent } from './content-hash';
@@ -85,7 +85,7 @@ export class SessionNoteSigningService {
         .execute();
       const signed = await m.findOneByOrFail(SessionNote, { id });
       await this.support.recordContact(m, signed);
-      await this.support.enqueueCrisis(m, signed);
+      await this.support.enqueueCrisis(m, signed, correlationOf(actor));
       await this.audit.record(m, actor, {
         action: 'session-note.sign',
         clientId: note.clientId,

@@ -74,14 +74,26 @@ export class SessionNoteSupport {
   }
 
   /** Overdose risk or suicidal ideation: the author's supervisors hear at once (queued, same transaction). */
-  async enqueueCrisis(m: EntityManager, note: SessionNote): Promise<void> {
+  async enqueueCrisis(
+    m: EntityManager,
+    note: SessionNote,
+    correlationId: string | null,
+  ): Promise<void> {
     if (!hasCrisisFlag(note.riskFlags)) return;
-    await this.outbox.enqueue(m, [
-      {
-        name: JobName.NoteCrisisFlag,
-        jobId: `note-crisis-${note.id}`,
-        payload: { organizationId: note.organizationId, noteId: note.id, clientId: note.clientId },
-      },
-    ]);
+    await this.outbox.enqueue(
+      m,
+      [
+        {
+          name: JobName.NoteCrisisFlag,
+          jobId: `note-crisis-${note.id}`,
+          payload: {
+            organizationId: note.organizationId,
+            noteId: note.id,
+            clientId: note.clientId,
+          },
+        },
+      ],
+      correlationId,
+    );
   }
 }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
-import { Principal, UserPrincipal } from '../../auth/principal';
+import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, toPage } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
@@ -95,7 +95,7 @@ export class SessionNotesService {
         riskFlags: dto.riskFlags ?? [],
       });
       await this.support.recordContact(m, note);
-      await this.support.enqueueCrisis(m, note);
+      await this.support.enqueueCrisis(m, note, correlationOf(actor));
       await this.audit.record(m, actor, {
         action: 'session-note.create',
         clientId,
@@ -222,7 +222,7 @@ export class SessionNotesService {
         patch,
       );
       const saved = await m.findOneByOrFail(SessionNote, { id });
-      await this.support.enqueueCrisis(m, saved);
+      await this.support.enqueueCrisis(m, saved, correlationOf(actor));
       await this.audit.record(m, actor, {
         action: 'session-note.update',
         clientId: note.clientId,
