@@ -2,12 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Redis from 'ioredis';
-import { Client } from 'pg';
 
 import { BENCH, childEnv, parseOptions } from './lib/config';
 import { notMeasured, ScenarioResult } from './lib/compare';
 import { Child } from './lib/proc';
-import { seedDataset, withDb } from './lib/seed';
+import { cloneSeeded, seedDataset, settle, withAdmin } from './lib/seed';
 import { BenchContext, Scenario, Tokens } from './scenarios/context';
 import { memoryScenario } from './scenarios/memory';
 import { SCENARIOS } from './scenarios';
@@ -27,7 +26,8 @@ async function main(): Promise<void> {
     `${opts.rounds} rounds x ${opts.seconds} s per side, ${opts.connections} connections`);
 
   // The database (created and migrated like a fresh install) and Redis index are the bench's own.
-  process.env.DATABASE_URL = BENCH.databaseUrl;
+  // The seed database is created and migrated like a fresh install, then copied for the run.
+  process.env.DATABASE_URL = BENCH.seedDatabaseUrl;
   process.env.REDIS_URL = BENCH.redisUrl;
   process.env.JWT_SECRET = BENCH.jwtSecret;
   if (process.argv.includes('--reset')) await dropBenchDatabase();
@@ -42,11 +42,8 @@ async function main(): Promise<void> {
   await redis.flushdb();
   redis.disconnect();
   const data = await seedDataset(opts.notes);
-  await withDb(async (db) => {
-    // Left over from an interrupted run: jobs nobody needs, which a worker would relay or reconcile.
-    await db.query(`DELETE FROM outbox WHERE dispatched_at IS NULL`);
-    await db.query(`DELETE FROM follow_up_job`);
-  });
+  await cloneSeeded();
+  process.env.DATABASE_URL = BENCH.databaseUrl;
 
   const children: Child[] = [];
   process.on('exit', () => children.forEach((c) => c.proc.kill('SIGKILL')));
@@ -79,6 +76,7 @@ async function main(): Promise<void> {
       continue;
     }
     try {
+      await settle();
       results.push(await scenario.run(ctx));
     } catch (err) {
       console.log(`  failed: ${(err as Error).stack}`);
@@ -94,17 +92,14 @@ async function main(): Promise<void> {
   console.log(`\n${table(results)}\n\nwrote ${file} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** --reset: start from an empty bench database (after a migration changed under it). */
+/** --reset: seed again from an empty database (after a migration changed under it). */
 async function dropBenchDatabase(): Promise<void> {
-  const admin = new URL(BENCH.databaseUrl);
-  const name = admin.pathname.slice(1);
-  if (!name.includes('bench')) throw new Error(`refusing to drop ${name}`);
-  admin.pathname = '/postgres';
-  const db = new Client({ connectionString: admin.toString() });
-  await db.connect();
-  await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await db.end();
-  console.log(`dropped ${name}`);
+  for (const url of [BENCH.databaseUrl, BENCH.seedDatabaseUrl]) {
+    await withAdmin(url, async (db, name) => {
+      await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      console.log(`dropped ${name}`);
+    });
+  }
 }
 
 function table(results: ScenarioResult[]): string {

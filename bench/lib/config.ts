@@ -37,11 +37,15 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 const user = process.env.PGUSER ?? userInfo().username;
+const databaseUrl =
+  process.env.BENCH_DATABASE_URL ?? `postgres://${user}@127.0.0.1:5432/recovery_bridge_bench`;
 
 /** The bench has its own database, Redis index and ports (3100-3199), never the dev or test ones. */
 export const BENCH = {
-  databaseUrl:
-    process.env.BENCH_DATABASE_URL ?? `postgres://${user}@127.0.0.1:5432/recovery_bridge_bench`,
+  /** What the children use: a fresh copy of the seeded database at every run. */
+  databaseUrl,
+  /** Seeded once (migrated, filled, vacuumed), then only copied: every run starts from it. */
+  seedDatabaseUrl: databaseUrl.replace(/(\/[^/?]+)(\?|$)/, '$1_seed$2'),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
   queuePrefix: 'rbbench',
   servicePort: 3101,

@@ -27,8 +27,8 @@ export interface Dataset {
   followUps: number;
 }
 
-export async function withDb<T>(fn: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: BENCH.databaseUrl });
+export async function withDb<T>(fn: (db: Client) => Promise<T>, url: string = BENCH.databaseUrl): Promise<T> {
+  const db = new Client({ connectionString: url });
   await db.connect();
   try {
     return await fn(db);
@@ -238,6 +238,7 @@ async function seedGoals(db: Client): Promise<number> {
   return GOALS;
 }
 
+/** Seeds the seed database (once for each size) and describes it. */
 export async function seedDataset(notes: number): Promise<Dataset> {
   return withDb(async (db) => {
     await seedCore(db);
@@ -273,5 +274,36 @@ export async function seedDataset(notes: number): Promise<Dataset> {
     for (const c of clients) clientsOf[index.get(c.primary_specialist_id) ?? 0]?.push(c.id);
     const { rows: fu } = await db.query(`SELECT count(*)::int AS n FROM follow_up WHERE organization_id = $1`, [ORG_ID]);
     return { organizationId: ORG_ID, specialists, supervisors, clientsOf, notes: seededNotes, followUps: fu[0].n };
+  }, BENCH.seedDatabaseUrl);
+}
+
+/** A database named in `url`, through the maintenance database. */
+export async function withAdmin<T>(url: string, fn: (db: Client, name: string) => Promise<T>): Promise<T> {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  if (!name.includes('bench')) throw new Error(`refusing to touch ${name}`);
+  admin.pathname = '/postgres';
+  return withDb((db) => fn(db, name), admin.toString());
+}
+
+/**
+ * The run's database, copied from the seeded one (a file copy: seconds). Every run starts from
+ * the same rows and statistics, whatever earlier runs wrote (S1's notes, S4's discharges, and
+ * their dead tuples: this machine's Postgres runs without autovacuum).
+ */
+export async function cloneSeeded(): Promise<void> {
+  const seed = new URL(BENCH.seedDatabaseUrl).pathname.slice(1);
+  await withAdmin(BENCH.databaseUrl, async (db, name) => {
+    await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await db.query(`CREATE DATABASE "${name}" TEMPLATE "${decodeURIComponent(seed)}"`);
   });
+}
+
+/**
+ * Between scenarios, what autovacuum would have done by then (it is off on this machine): the
+ * dead tuples of the previous scenario's writes (S1 updates a client row per note) are removed and
+ * the statistics refreshed, so that a scenario is not measured on another's leftovers.
+ */
+export async function settle(): Promise<void> {
+  await withDb((db) => db.query('VACUUM ANALYZE'));
 }
