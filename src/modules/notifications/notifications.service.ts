@@ -31,6 +31,12 @@ export interface NewNotification {
   data?: NotificationData;
 }
 
+// One statement for all recipients (a query builder cost the worker a third of a reminder's CPU).
+const NOTIFY = `INSERT INTO notification (organization_id, recipient_id, kind, resource_type, resource_id,
+    client_id, data, dedupe_key)
+  SELECT $1, r, $3, $4, $5, $6, $7, $8 || '|' || r FROM unnest($2::uuid[]) AS r
+  ON CONFLICT DO NOTHING RETURNING id`;
+
 @Injectable()
 export class NotificationsService {
   constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
@@ -60,25 +66,17 @@ export class NotificationsService {
    */
   async notify(n: NewNotification): Promise<number> {
     if (n.recipientIds.length === 0) return 0;
-    const result = await this.notifications
-      .createQueryBuilder()
-      .insert()
-      .values(
-        n.recipientIds.map((recipientId) => ({
-          organizationId: n.organizationId,
-          recipientId,
-          kind: n.kind,
-          resourceType: n.resourceType ?? null,
-          resourceId: n.resourceId ?? null,
-          clientId: n.clientId ?? null,
-          data: n.data ?? {},
-          dedupeKey: `${n.dedupeKey}|${recipientId}`,
-        })),
-      )
-      .orIgnore()
-      .returning('id')
-      .execute();
-    return result.raw.length;
+    const inserted: unknown[] = await this.notifications.query(NOTIFY, [
+      n.organizationId,
+      n.recipientIds,
+      n.kind,
+      n.resourceType ?? null,
+      n.resourceId ?? null,
+      n.clientId ?? null,
+      JSON.stringify(n.data ?? {}),
+      n.dedupeKey,
+    ]);
+    return inserted.length;
   }
 }
 
