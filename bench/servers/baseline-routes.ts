@@ -2,6 +2,7 @@ import { audit, auditReads, Handler, Route } from './baseline-lib';
 
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from '../../src/modules/caseloads/caseload.queries';
 import { defaultCadence, LEVELS_OF_CARE, LevelOfCare, planFollowUps } from '../../src/modules/discharges/cadence';
+import { INSERT_FOLLOW_UPS } from '../../src/modules/discharges/discharge.queries';
 import { findStigmatizingLanguage } from '../../src/modules/session-notes/recovery-language';
 
 /**
@@ -119,13 +120,11 @@ const caseloadSummary: Handler = async (ctx, req) => {
   return [200, { items, nextCursor: rows.length > 20 ? Buffer.from(JSON.stringify(items[19].specialistId)).toString('base64url') : null }];
 };
 
-const FOLLOW_UP_COLUMNS = `id, client_id, discharge_id, kind, label, status, due_at, window_start, window_end, owner_id,
-  started_at, completed_at, outcome, status_reason, session_note_id, unreachable_attempts, version, created_at, updated_at`;
-
 interface FollowUpRow {
   id: string;
-  due_at: Date;
-  window_end: Date;
+  label: string;
+  dueAt: Date;
+  windowEnd: Date;
   [k: string]: unknown;
 }
 
@@ -173,29 +172,22 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
       [client.organization_id, level],
     );
     const planned = planFollowUps(level, d.discharged_at, cad[0]?.steps ?? defaultCadence(level));
-    const values: unknown[] = [];
-    const tuples = planned.map((p, i) => {
-      values.push(client.organization_id, clientId, d.id, p.kind, p.label, p.dueAt, p.windowStart, p.windowEnd, client.primary_specialist_id);
-      const o = i * 9;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, 'requested', $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9})`;
-    });
-    await c.query(
-      `INSERT INTO follow_up (organization_id, client_id, discharge_id, kind, label, status, due_at, window_start, window_end, owner_id)
-       VALUES ${tuples.join(', ')}`,
-      values,
-    );
-    const tasksOf = `SELECT ${FOLLOW_UP_COLUMNS} FROM follow_up WHERE discharge_id = $1 ORDER BY due_at, label`;
-    const { rows: tasks } = await c.query(tasksOf, [d.id]);
+    const { rows: inserted } = await c.query(INSERT_FOLLOW_UPS, [
+      client.organization_id, clientId, d.id, planned.map((p) => p.kind), planned.map((p) => p.label),
+      planned.map((p) => p.dueAt), planned.map((p) => p.windowStart), planned.map((p) => p.windowEnd),
+      client.primary_specialist_id,
+    ]);
+    const tasks = (inserted as FollowUpRow[]).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.label.localeCompare(b.label));
     const now = Date.now();
     const jobs: { id: string; name: string; followUpId: string; payload: string; runAt: Date }[] = [];
-    for (const f of tasks as FollowUpRow[]) {
+    for (const f of tasks) {
       const payload = { organizationId: client.organization_id, followUpId: f.id };
-      if (f.due_at.getTime() > now) {
-        jobs.push({ id: `followup-reminder.${f.id}.${f.due_at.getTime()}`, name: 'follow-up.reminder', followUpId: f.id,
-          payload: JSON.stringify(payload), runAt: new Date(Math.max(now, f.due_at.getTime() - 60 * 60_000)) });
+      if (f.dueAt.getTime() > now) {
+        jobs.push({ id: `followup-reminder.${f.id}.${f.dueAt.getTime()}`, name: 'follow-up.reminder', followUpId: f.id,
+          payload: JSON.stringify(payload), runAt: new Date(Math.max(now, f.dueAt.getTime() - 60 * 60_000)) });
       }
-      jobs.push({ id: `followup-overdue.${f.id}.${f.window_end.getTime()}`, name: 'follow-up.escalation', followUpId: f.id,
-        payload: JSON.stringify({ ...payload, reason: 'overdue' }), runAt: new Date(f.window_end.getTime() + 60 * 60_000) });
+      jobs.push({ id: `followup-overdue.${f.id}.${f.windowEnd.getTime()}`, name: 'follow-up.escalation', followUpId: f.id,
+        payload: JSON.stringify({ ...payload, reason: 'overdue' }), runAt: new Date(f.windowEnd.getTime() + 60 * 60_000) });
     }
     const jv: unknown[] = [];
     const jt = jobs.map((j, i) => {
@@ -217,7 +209,6 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
     });
     if (ot.length) await c.query(`INSERT INTO outbox (queue, job_name, job_id, payload, run_at) VALUES ${ot.join(', ')}`, ov);
     await audit(c, who, 'discharge.create', clientId, 'Discharge', d.id);
-    const { rows: out } = await c.query(tasksOf, [d.id]);
     return [
       201,
       {
@@ -231,12 +222,12 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
         planned: b.planned,
         source: d.source,
         createdAt: d.created_at.toISOString(),
-        followUps: (out as FollowUpRow[]).map((f) => ({
-          id: f.id, clientId: f.client_id, dischargeId: f.discharge_id, kind: f.kind, label: f.label, status: f.status,
-          dueAt: iso(f.due_at), windowStart: iso(f.window_start), windowEnd: iso(f.window_end), ownerId: f.owner_id,
-          startedAt: iso(f.started_at), completedAt: iso(f.completed_at), outcome: f.outcome, statusReason: f.status_reason,
-          sessionNoteId: f.session_note_id, unreachableAttempts: f.unreachable_attempts, attempts: [], version: f.version,
-          createdAt: iso(f.created_at), updatedAt: iso(f.updated_at),
+        followUps: tasks.map((f) => ({
+          id: f.id, clientId: f.clientId, dischargeId: f.dischargeId, kind: f.kind, label: f.label, status: f.status,
+          dueAt: iso(f.dueAt), windowStart: iso(f.windowStart), windowEnd: iso(f.windowEnd), ownerId: f.ownerId,
+          startedAt: iso(f.startedAt), completedAt: iso(f.completedAt), outcome: f.outcome, statusReason: f.statusReason,
+          sessionNoteId: f.sessionNoteId, unreachableAttempts: f.unreachableAttempts, attempts: [], version: f.version,
+          createdAt: iso(f.createdAt), updatedAt: iso(f.updatedAt),
         })),
       },
     ];

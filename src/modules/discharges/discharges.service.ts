@@ -11,6 +11,7 @@ import { FollowUp } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { toFollowUpResponse } from '../follow-ups/follow-up.mapper';
 import { LevelOfCare, planFollowUps } from './cadence';
+import { INSERT_FOLLOW_UPS } from './discharge.queries';
 import { CadencesService } from './cadences.service';
 import {
   CreateDischargeDto,
@@ -70,14 +71,16 @@ export class DischargesService {
       }
       const inserted = await this.insert(m, actor, client, dto, admittedAt, dischargedAt);
       const discharge = inserted ?? (await this.existing(m, clientId, dto.facility, dischargedAt));
-      if (inserted) await this.createFollowUps(m, client, discharge, correlationOf(actor));
+      const tasks = inserted
+        ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
+        : await this.tasksOf(m, discharge.id);
       await this.audit.record(m, actor, {
         action: inserted ? 'discharge.create' : 'discharge.read',
         clientId,
         resourceType: 'Discharge',
         resourceId: discharge.id,
       });
-      return { created: !!inserted, body: await this.toResponse(m, discharge) };
+      return { created: !!inserted, body: toResponse(discharge, tasks) };
     });
   }
 
@@ -181,48 +184,50 @@ export class DischargesService {
     client: ScopedClient,
     d: DischargeRow,
     correlationId: string | null,
-  ): Promise<void> {
+  ): Promise<FollowUp[]> {
     await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
     const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
     const planned = planFollowUps(d.level_of_care, d.discharged_at, steps);
-    await m.insert(
-      FollowUp,
-      planned.map((p) => ({
-        organizationId: client.organizationId,
-        clientId: client.id,
-        dischargeId: d.id,
-        kind: p.kind,
-        label: p.label,
-        status: 'requested' as const,
-        dueAt: p.dueAt,
-        windowStart: p.windowStart,
-        windowEnd: p.windowEnd,
-        ownerId: client.primarySpecialistId,
-      })),
-    );
-    await this.scheduling.scheduleFor(m, await this.tasksOf(m, d.id), correlationId);
+    // One INSERT ... RETURNING the whole rows: no query builder, no second read of what it wrote.
+    const rows: FollowUp[] = await m.query(INSERT_FOLLOW_UPS, [
+      client.organizationId,
+      client.id,
+      d.id,
+      planned.map((p) => p.kind),
+      planned.map((p) => p.label),
+      planned.map((p) => p.dueAt),
+      planned.map((p) => p.windowStart),
+      planned.map((p) => p.windowEnd),
+      client.primarySpecialistId,
+    ]);
+    const tasks = rows.map((row) => Object.assign(new FollowUp(), row)).sort(byDueThenLabel);
+    await this.scheduling.scheduleFor(m, tasks, correlationId);
+    return tasks;
   }
 
   private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {
     return m.find(FollowUp, { where: { dischargeId }, order: { dueAt: 'ASC', label: 'ASC' } });
   }
+}
 
-  private async toResponse(m: EntityManager, d: DischargeRow): Promise<DischargeResponse> {
-    const tasks = await this.tasksOf(m, d.id);
-    return {
-      id: d.id,
-      clientId: d.client_id,
-      facility: d.facility,
-      levelOfCare: d.level_of_care,
-      admittedAt: d.admitted_at.toISOString(),
-      dischargedAt: d.discharged_at.toISOString(),
-      disposition: d.disposition,
-      planned: d.planned,
-      source: d.source,
-      createdAt: d.created_at.toISOString(),
-      followUps: tasks.map((f) => toFollowUpResponse(f)),
-    };
-  }
+/** The order of `tasksOf`: due time, then label. */
+const byDueThenLabel = (a: FollowUp, b: FollowUp): number =>
+  a.dueAt.getTime() - b.dueAt.getTime() || a.label.localeCompare(b.label);
+
+function toResponse(d: DischargeRow, tasks: FollowUp[]): DischargeResponse {
+  return {
+    id: d.id,
+    clientId: d.client_id,
+    facility: d.facility,
+    levelOfCare: d.level_of_care,
+    admittedAt: d.admitted_at.toISOString(),
+    dischargedAt: d.discharged_at.toISOString(),
+    disposition: d.disposition,
+    planned: d.planned,
+    source: d.source,
+    createdAt: d.created_at.toISOString(),
+    followUps: tasks.map((f) => toFollowUpResponse(f)),
+  };
 }
 
 function assertPeriod(admittedAt: Date, dischargedAt: Date): void {
