@@ -27,10 +27,10 @@ async function main(): Promise<void> {
 
   // The database (created and migrated like a fresh install) and Redis index are the bench's own.
   // The seed database is created and migrated like a fresh install, then copied for the run.
-  process.env.DATABASE_URL = BENCH.seedDatabaseUrl;
+  process.env.DATABASE_URL = BENCH.seedDatabaseUrl(opts.notes);
   process.env.REDIS_URL = BENCH.redisUrl;
   process.env.JWT_SECRET = BENCH.jwtSecret;
-  if (process.argv.includes('--reset')) await dropBenchDatabase();
+  if (process.argv.includes('--reset')) await dropBenchDatabase(opts.notes);
   if (process.argv.includes('--cpu-prof')) {
     // Diagnosis, not measurement: every child profiles itself, which costs it some throughput.
     process.env.BENCH_CPU_PROF = join(process.cwd(), 'bench', 'results', 'profiles');
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await redis.flushdb();
   redis.disconnect();
   const data = await seedDataset(opts.notes);
-  await cloneSeeded();
+  await cloneSeeded(opts.notes);
   process.env.DATABASE_URL = BENCH.databaseUrl;
 
   const children: Child[] = [];
@@ -93,8 +93,8 @@ async function main(): Promise<void> {
 }
 
 /** --reset: seed again from an empty database (after a migration changed under it). */
-async function dropBenchDatabase(): Promise<void> {
-  for (const url of [BENCH.databaseUrl, BENCH.seedDatabaseUrl]) {
+async function dropBenchDatabase(notes: number): Promise<void> {
+  for (const url of [BENCH.databaseUrl, BENCH.seedDatabaseUrl(notes)]) {
     await withAdmin(url, async (db, name) => {
       await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       console.log(`dropped ${name}`);

@@ -44,8 +44,11 @@ const databaseUrl =
 export const BENCH = {
   /** What the children use: a fresh copy of the seeded database at every run. */
   databaseUrl,
-  /** Seeded once (migrated, filled, vacuumed), then only copied: every run starts from it. */
-  seedDatabaseUrl: databaseUrl.replace(/(\/[^/?]+)(\?|$)/, '$1_seed$2'),
+  /**
+   * Seeded once for each size (migrated, filled, vacuumed), then only copied: every run starts
+   * from it. `recovery_bridge_bench_seed_100000` for the quick mode, `..._1000000` for the full.
+   */
+  seedDatabaseUrl: (notes: number): string => databaseUrl.replace(/(\/[^/?]+)(\?|$)/, `$1_seed_${notes}$2`),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
   queuePrefix: 'rbbench',
   servicePort: 3101,

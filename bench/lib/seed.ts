@@ -274,7 +274,7 @@ export async function seedDataset(notes: number): Promise<Dataset> {
     for (const c of clients) clientsOf[index.get(c.primary_specialist_id) ?? 0]?.push(c.id);
     const { rows: fu } = await db.query(`SELECT count(*)::int AS n FROM follow_up WHERE organization_id = $1`, [ORG_ID]);
     return { organizationId: ORG_ID, specialists, supervisors, clientsOf, notes: seededNotes, followUps: fu[0].n };
-  }, BENCH.seedDatabaseUrl);
+  }, BENCH.seedDatabaseUrl(notes));
 }
 
 /** A database named in `url`, through the maintenance database. */
@@ -291,8 +291,8 @@ export async function withAdmin<T>(url: string, fn: (db: Client, name: string) =
  * the same rows and statistics, whatever earlier runs wrote (S1's notes, S4's discharges, and
  * their dead tuples: this machine's Postgres runs without autovacuum).
  */
-export async function cloneSeeded(): Promise<void> {
-  const seed = new URL(BENCH.seedDatabaseUrl).pathname.slice(1);
+export async function cloneSeeded(notes: number): Promise<void> {
+  const seed = new URL(BENCH.seedDatabaseUrl(notes)).pathname.slice(1);
   await withAdmin(BENCH.databaseUrl, async (db, name) => {
     await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await db.query(`CREATE DATABASE "${name}" TEMPLATE "${decodeURIComponent(seed)}"`);
