@@ -17,12 +17,10 @@ import { createValidationPipe } from './validation';
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Echo a well-formed X-Correlation-Id, or mint one. Stashed on the raw request for the logger. */
+/** Echo a well-formed X-Correlation-Id, or mint one: the request's id (`request.id`). */
 function genReqId(req: IncomingMessage): string {
   const header = req.headers['x-correlation-id'];
-  const id = typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
-  (req as IncomingMessage & { correlationId?: string }).correlationId = id;
-  return id;
+  return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
 }
 
 const HELMET: HelmetOptions = {

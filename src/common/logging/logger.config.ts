@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Params } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -37,8 +35,6 @@ export function loggerParams(config: Config): Params {
     forRoutes: [],
     pinoHttp: {
       level: config.app.logLevel,
-      genReqId: (req: IncomingMessage) =>
-        (req as IncomingMessage & { correlationId?: string }).correlationId ?? '',
       redact: { paths: REDACT, censor: '[redacted]' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
