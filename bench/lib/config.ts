@@ -29,7 +29,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     notes: num('notes', quick ? 100_000 : 1_000_000),
     rounds: num('rounds', quick ? 3 : 5),
     seconds: num('seconds', quick ? 5 : 10),
-    warmupSeconds: num('warmup', quick ? 1 : 2),
+    warmupSeconds: num('warmup', 2),
     connections: num('connections', 50),
     memorySeconds: num('memory', quick ? 60 : 300),
     only: only ? only.split(',').map((s) => s.trim().toUpperCase()) : undefined,
