@@ -19,4 +19,5 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# The heap cap of src/config/runtime.ts (API_NODE_FLAGS).
+CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import Redis from 'ioredis';
 
+import { API_NODE_FLAGS } from '../src/config/runtime';
 import { BENCH, childEnv, parseOptions } from './lib/config';
 import { notMeasured, ScenarioResult } from './lib/compare';
 import { Child } from './lib/proc';
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
 
   const children: Child[] = [];
   process.on('exit', () => children.forEach((c) => c.proc.kill('SIGKILL')));
-  const service = await Child.start('service', 'service.js', childEnv({ PORT: String(BENCH.servicePort) }));
+  // The API runs with the flags it is deployed with (the heap cap).
+  const service = await Child.start('service', 'service.js', childEnv({ PORT: String(BENCH.servicePort) }), API_NODE_FLAGS);
   children.push(service);
   const baseline = await Child.start('baseline', 'baseline.js', childEnv({ PORT: String(BENCH.baselinePort) }));
   children.push(baseline);

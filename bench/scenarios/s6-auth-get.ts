@@ -1,3 +1,4 @@
+import { API_NODE_FLAGS } from '../../src/config/runtime';
 import { BENCH, childEnv } from '../lib/config';
 import { compare, fromSummary, summarize } from '../lib/compare';
 import { Child } from '../lib/proc';
@@ -18,7 +19,12 @@ export const s6AuthGet: Scenario = {
   },
   async run(ctx) {
     await ctx.refreshTokens();
-    const noauth = await Child.start('service-noauth', 'service.js', childEnv({ PORT: String(NOAUTH_PORT), BENCH_NOAUTH: '1' }));
+    const noauth = await Child.start(
+      'service-noauth',
+      'service.js',
+      childEnv({ PORT: String(NOAUTH_PORT), BENCH_NOAUTH: '1' }),
+      API_NODE_FLAGS,
+    );
     try {
       const c = await compare(ctx.opts, ctx.service, { label: 'no-auth', port: NOAUTH_PORT, child: noauth }, this.request!(ctx));
       const s = summarize(c);

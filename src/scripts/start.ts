@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
 import { loadConfig } from '../config/configuration';
+import { API_NODE_FLAGS } from '../config/runtime';
 import { setupDatabase } from './db-setup';
 import { seedDemoDatabase } from './seed-demo';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     console.log('demo data ready (see README for the demo logins)');
   }
   const children: ChildProcess[] = [
-    fork(join(__dirname, '..', 'main.js')),
+    fork(join(__dirname, '..', 'main.js'), [], { execArgv: API_NODE_FLAGS }),
     fork(join(__dirname, '..', 'worker.js')),
   ];
   let stopping = false;
