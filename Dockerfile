@@ -1,5 +1,5 @@
 # One image for the API, the worker and the one-shot migration.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # argon2 is compiled from source (see .npmrc): it needs a toolchain.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -11,7 +11,7 @@ COPY migrations ./migrations
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
