@@ -1,9 +1,8 @@
 # One image for the API, the worker and the one-shot migration.
 FROM node:24-bookworm-slim AS build
-# argon2 is compiled from source (see .npmrc): it needs a toolchain.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# argon2 and msgpackr-extract load their N-API prebuilt binaries: no toolchain needed.
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src

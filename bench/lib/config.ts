@@ -75,6 +75,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     // A benchmark logs in thousands of times from one address: lift the per-IP limit only.
     LOGIN_IP_MAX_PER_MINUTE: '100000000',
     ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
+    ...(process.env.BENCH_ALS ? { BENCH_ALS: process.env.BENCH_ALS } : {}),
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...extra,
   };

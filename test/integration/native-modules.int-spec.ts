@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
 
-// npm 11 runs only approved install scripts (package.json allowScripts): argon2 is compiled from
-// source (its shipped glibc prebuild segfaults here), msgpackr-extract loads its platform package.
+// npm 11 runs only approved install scripts (package.json allowScripts). argon2 and msgpackr-extract
+// load their N-API prebuilt binaries, which do not depend on the Node ABI. argon2's glibc prebuild
+// segfaults under Debian's own Node 20 build but loads on the Node 24 that npm ci installs.
 describe('native modules', () => {
+  it('should load them on the pinned Node.js major', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24');
+    const script =
+      "require('argon2').hash('x').then((h) => require('argon2').verify(h, 'x'))" +
+      ".then((ok) => { require('msgpackr-extract'); process.stdout.write(process.versions.node + ' ' + ok); })";
+    expect(execFileSync(process.execPath, ['-e', script]).toString()).toMatch(/^24\.\d+\.\d+ true$/);
+  });
+
   it('should hash and verify with argon2', async () => {
     const argon2 = await import('argon2');
     const hash = await argon2.hash('x', { type: argon2.argon2id });
