@@ -1,3 +1,4 @@
+import './config/node-guard';
 import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';

@@ -4,7 +4,6 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
-import { assertSupportedNode } from './runtime';
 
 /** The login role of the API and the worker, created and granted by the migrations. */
 export const APP_ROLE = 'recovery_bridge_app';
@@ -92,7 +91,6 @@ let cached: Config | undefined;
 /** The validated configuration; the only reader of process.env. Throws EnvironmentError. */
 export function loadConfig(): Config {
   if (cached) return cached;
-  assertSupportedNode();
   const env = validateEnvironment(process.env);
   cached = {
     app: {

@@ -1,22 +1,19 @@
-import { EnvironmentError } from './env.validation';
-
 /**
  * The Node.js major this service runs on (an active LTS line). `npm ci` installs it as the
  * `node` dev dependency, and npm runs every script with `node_modules/.bin/node`; the Docker image
- * is built on the same major. Every process refuses to start on another one (`loadConfig`), so
- * nothing silently runs on an unsupported Node.
+ * is built on the same major. Every entry point imports `./node-guard` first, so no process
+ * silently runs on another major.
  */
 export const NODE_MAJOR = 24;
 
-export function assertSupportedNode(version: string = process.versions.node): void {
-  const major = Number(version.split('.')[0]);
-  if (major !== NODE_MAJOR) {
-    throw new EnvironmentError(
-      `Node.js ${version} is not supported: Recovery Bridge runs on Node.js ${NODE_MAJOR} LTS. ` +
-        `Run it through npm (npm start, npm test), which uses the Node ${NODE_MAJOR} that npm ci ` +
-        `installs into node_modules/.bin, or install Node.js ${NODE_MAJOR}.`,
-    );
-  }
+/** Why this Node.js cannot run the service, or null when it can. */
+export function unsupportedNode(version: string = process.versions.node): string | null {
+  if (Number(version.split('.')[0]) === NODE_MAJOR) return null;
+  return (
+    `Node.js ${version} is not supported: Recovery Bridge runs on Node.js ${NODE_MAJOR} LTS. ` +
+    `Run it through npm (npm start, npm test, npm exec -- node ...), which uses the Node ${NODE_MAJOR} ` +
+    `that npm ci installs into node_modules/.bin, or install Node.js ${NODE_MAJOR}.`
+  );
 }
 
 /**

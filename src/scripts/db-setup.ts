@@ -1,3 +1,5 @@
+import '../config/node-guard';
+
 import { Client, escapeLiteral } from 'pg';
 
 import { APP_ROLE, loadConfig } from '../config/configuration';

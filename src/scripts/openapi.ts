@@ -1,3 +1,5 @@
+import '../config/node-guard';
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

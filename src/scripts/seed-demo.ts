@@ -1,3 +1,5 @@
+import '../config/node-guard';
+
 import { DataSource, EntityManager } from 'typeorm';
 
 import { hashPassword } from '../auth/password';

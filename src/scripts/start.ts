@@ -1,3 +1,5 @@
+import '../config/node-guard';
+
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 

@@ -1,3 +1,5 @@
+import '../config/node-guard';
+
 import { readFileSync } from 'node:fs';
 
 import { loadConfig } from '../config/configuration';

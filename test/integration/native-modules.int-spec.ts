@@ -22,6 +22,24 @@ describe('native modules', () => {
     expect(() => execFileSync(process.execPath, ['-e', "require('msgpackr-extract')"])).not.toThrow();
   });
 
+  it('should refuse to start on the system Node.js 20 before loading anything native', () => {
+    // The machines this project runs on have Debian's Node 20 as the system node; argon2's
+    // prebuild crashes it (SIGSEGV) at require time, so the guard must run first.
+    const systemNode = '/usr/bin/node';
+    expect(execFileSync(systemNode, ['--version']).toString()).toMatch(/^v20\./);
+    for (const entry of ['src/main.ts', 'src/worker.ts', 'src/scripts/start.ts']) {
+      let failure: { status: number | null; signal: string | null; stderr: Buffer } | undefined;
+      try {
+        execFileSync(systemNode, ['-r', 'ts-node/register/transpile-only', entry], { stdio: 'pipe' });
+      } catch (err) {
+        failure = err as typeof failure;
+      }
+      expect(failure?.signal).toBeNull();
+      expect(failure?.status).toBe(1);
+      expect(failure?.stderr.toString()).toContain('is not supported: Recovery Bridge runs on Node.js 24 LTS');
+    }
+  });
+
   it('should exit 1 with a clear message when the configuration is invalid', () => {
     let output = '';
     try {
