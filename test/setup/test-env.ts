@@ -8,7 +8,9 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: Buffer.from('test-secret-that-is-long-enough-for-hs256-0123456789').toString('base64'),
   SESSION_CHECK_TTL_MS: '300',
   OUTBOX_POLL_MS: '50',
-  TRUST_PROXY: 'true',
+  // supertest connects from 127.0.0.1: one trusted hop makes the right-most X-Forwarded-For entry
+  // the client (what a load balancer in front of the API appends).
+  TRUST_PROXY: '1',
 };
 
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;
