@@ -24,7 +24,11 @@ export function ipBucket(ip: string): string {
 function expandIPv6(address: string): number[] {
   const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
   const parse = (part: string | undefined): number[] =>
-    part ? part.split(':').flatMap((group) => (group.includes('.') ? ipv4Groups(group) : [parseInt(group, 16)])) : [];
+    part
+      ? part
+          .split(':')
+          .flatMap((group) => (group.includes('.') ? ipv4Groups(group) : [parseInt(group, 16)]))
+      : [];
   const left = parse(head);
   const right = parse(tail);
   return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];

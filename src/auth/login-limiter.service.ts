@@ -76,10 +76,7 @@ export class LoginLimiterService {
   private readonly auth: AuthConfig;
   private readonly commands: LimiterCommands;
 
-  constructor(
-    @Inject(REDIS) redis: Redis,
-    @Inject(CONFIG) config: Config,
-  ) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(CONFIG) config: Config) {
     this.auth = config.auth;
     redis.defineCommand('loginReserve', { numberOfKeys: 3, lua: RESERVE });
     redis.defineCommand('loginRelease', { numberOfKeys: 1, lua: RELEASE });

@@ -20,11 +20,15 @@ describe('validateEnvironment', () => {
   });
 
   it('should refuse access tokens longer than 15 minutes', () => {
-    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS/,
+    );
   });
 
   it('should refuse to start in production without JWT_SECRET', () => {
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: required in production/,
+    );
   });
 
   describe('TRUST_PROXY', () => {
@@ -45,13 +49,22 @@ describe('validateEnvironment', () => {
       expect(parseTrustProxy(validateEnvironment({}).TRUST_PROXY)).toBe(false);
     });
 
-    it.each(['banana', 'yes', '-1', '11', '10.0.0.0/33', '10.0.0.0/8,', '0.0.0.0/0', '::/0', '10.0.0/8', 'fe80::1%eth0', '1.2.3.4/8/9'])(
-      'should refuse %s, naming the variable',
-      (value) => {
-        expect(() => validateEnvironment({ TRUST_PROXY: value })).toThrow(
-          /TRUST_PROXY: must be false, a hop count/,
-        );
-      },
-    );
+    it.each([
+      'banana',
+      'yes',
+      '-1',
+      '11',
+      '10.0.0.0/33',
+      '10.0.0.0/8,',
+      '0.0.0.0/0',
+      '::/0',
+      '10.0.0/8',
+      'fe80::1%eth0',
+      '1.2.3.4/8/9',
+    ])('should refuse %s, naming the variable', (value) => {
+      expect(() => validateEnvironment({ TRUST_PROXY: value })).toThrow(
+        /TRUST_PROXY: must be false, a hop count/,
+      );
+    });
   });
 });

@@ -33,7 +33,9 @@ function isProxyEntry(entry: string): boolean {
   if (family === 0 || address.includes('%') || rest.length > 0) return false;
   if (prefix === undefined) return true;
   // A /0 would trust every address: the hole this setting exists to close.
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) > 0 && Number(prefix) <= (family === 4 ? 32 : 128);
+  return (
+    /^\d{1,3}$/.test(prefix) && Number(prefix) > 0 && Number(prefix) <= (family === 4 ? 32 : 128)
+  );
 }
 
 @ValidatorConstraint({ name: 'trustProxy' })

@@ -57,14 +57,19 @@ describe('login brute-force limits (e2e)', () => {
     const org = await createOrganization(t.dataSource);
     const peer = await createUser(t.app, org, Role.PeerSpecialist);
     const attempt = (password: string) =>
-      http().post('/api/v1/auth/login').set('X-Forwarded-For', '198.51.100.120').send({ email: peer.email, password });
+      http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', '198.51.100.120')
+        .send({ email: peer.email, password });
     for (let i = 0; i < 9; i++) await attempt('wrong-password').expect(401);
     // The right password is let in (and gives back its own attempt) but clears nothing...
     await attempt(TEST_PASSWORD).expect(200);
     // ...so one more failure is the 10th of the window, and the account is locked.
     await attempt('wrong-password').expect(401);
     const res = await attempt(TEST_PASSWORD).expect(429);
-    expect(res.body).toEqual(problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'));
+    expect(res.body).toEqual(
+      problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'),
+    );
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(800);
   });
 
@@ -165,7 +170,9 @@ describe('login brute-force limits (e2e)', () => {
       });
 
       it('should share one bucket among the IPv6 addresses of a /64, and not with the next /64', async () => {
-        await expectLimitedAfter((i) => `2001:db8:7:1:${i.toString(16)}:${randomUUID().slice(0, 4)}::${i + 1}`);
+        await expectLimitedAfter(
+          (i) => `2001:db8:7:1:${i.toString(16)}:${randomUUID().slice(0, 4)}::${i + 1}`,
+        );
         await attempt('2001:db8:7:2::1').expect(401);
       });
 
@@ -208,14 +215,20 @@ describe('login brute-force limits (e2e)', () => {
   });
 
   it('should refuse to start, naming the variable, when TRUST_PROXY is not a setting it understands', async () => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      env: { ...process.env, TRUST_PROXY: 'banana' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        env: { ...process.env, TRUST_PROXY: 'banana' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Invalid environment configuration:\n\s+TRUST_PROXY: must be false, a hop count/);
+    expect(stderr).toMatch(
+      /Invalid environment configuration:\n\s+TRUST_PROXY: must be false, a hop count/,
+    );
   }, 60_000);
 });

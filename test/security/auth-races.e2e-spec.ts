@@ -3,12 +3,21 @@ import request from 'supertest';
 import * as password from '../../src/auth/password';
 import { Role } from '../../src/auth/permissions';
 import { createTestApp, TestApp } from '../setup/create-test-app';
-import { createOrganization, createUser, TEST_PASSWORD, TestUser } from '../factories/people.factory';
+import {
+  createOrganization,
+  createUser,
+  TEST_PASSWORD,
+  TestUser,
+} from '../factories/people.factory';
 import { problem } from '../helpers/problem';
+import { TEST_ENV } from '../setup/test-env';
 
 /** How many responses had each status: `{ 401: 10, 429: 40 }`. */
 const histogram = (responses: request.Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((h, r) => ({ ...h, [r.status]: (h[r.status] ?? 0) + 1 }), {});
+  responses.reduce<Record<number, number>>(
+    (h, r) => ({ ...h, [r.status]: (h[r.status] ?? 0) + 1 }),
+    {},
+  );
 
 /**
  * Parallel bursts against the sign-in limits and the refresh-token rotation: every "at most N"
@@ -20,7 +29,8 @@ describe('auth races (e2e)', () => {
   const http = () => request(t.app.getHttpServer());
   const login = (email: string, pass: string, ip: string) =>
     http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password: pass });
-  const refresh = (refreshToken: string) => http().post('/api/v1/auth/refresh').send({ refreshToken });
+  const refresh = (refreshToken: string) =>
+    http().post('/api/v1/auth/refresh').send({ refreshToken });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -39,12 +49,16 @@ describe('auth races (e2e)', () => {
 
     it('should check exactly 10 passwords when 50 wrong guesses arrive at once, and refuse 40 with 429', async () => {
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => login(peer.email, `wrong-password-${i}`, '198.18.1.1')),
+        Array.from({ length: 50 }, (_, i) =>
+          login(peer.email, `wrong-password-${i}`, '198.18.1.1'),
+        ),
       );
       expect(histogram(responses)).toEqual({ 401: 10, 429: 40 });
       expect(verifications).toHaveBeenCalledTimes(10);
       for (const res of responses.filter((r) => r.status === 429)) {
-        expect(res.body).toEqual(problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'));
+        expect(res.body).toEqual(
+          problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'),
+        );
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(800);
         expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
       }
@@ -55,7 +69,10 @@ describe('auth races (e2e)', () => {
         [peer.id],
       );
       expect(failures).toBe(10);
-      const jobs = await t.dataSource.query(`SELECT job_name FROM outbox WHERE payload->>'userId' = $1`, [peer.id]);
+      const jobs = await t.dataSource.query(
+        `SELECT job_name FROM outbox WHERE payload->>'userId' = $1`,
+        [peer.id],
+      );
       expect(jobs).toEqual([{ job_name: 'security.account-locked' }]);
     });
 
@@ -66,7 +83,9 @@ describe('auth races (e2e)', () => {
         ),
       );
       expect(responses[35].status).toBe(429);
-      expect(responses[35].body).toEqual(problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'));
+      expect(responses[35].body).toEqual(
+        problem(429, 'RATE_LIMITED', 'Too many login attempts; try again later.'),
+      );
       expect(histogram(responses)).toEqual({ 401: 10, 429: 30 });
       expect(verifications).toHaveBeenCalledTimes(10);
       // No sign-in happened: the burst bought no refresh token.
@@ -85,7 +104,9 @@ describe('auth races (e2e)', () => {
       expect(histogram(responses)).toEqual({ 200: 8 });
       // Each success gave its reservation back: ten wrong guesses still get checked after them.
       const wrong = await Promise.all(
-        Array.from({ length: 11 }, (_, i) => login(peer.email, `wrong-password-${i}`, '198.18.1.4')),
+        Array.from({ length: 11 }, (_, i) =>
+          login(peer.email, `wrong-password-${i}`, '198.18.1.4'),
+        ),
       );
       expect(histogram(wrong)).toEqual({ 401: 10, 429: 1 });
     });
@@ -97,7 +118,9 @@ describe('auth races (e2e)', () => {
       const intoMinute = Date.now() % 60_000;
       if (intoMinute > 45_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
       const responses = await Promise.all(
-        Array.from({ length: 110 }, (_, i) => login(`nobody-${i}@example.test`, 'wrong-password', '198.18.2.1')),
+        Array.from({ length: 110 }, (_, i) =>
+          login(`nobody-${i}@example.test`, 'wrong-password', '198.18.2.1'),
+        ),
       );
       expect(histogram(responses)).toEqual({ 401: 100, 429: 10 });
     }, 90_000);
@@ -113,7 +136,9 @@ describe('auth races (e2e)', () => {
         [peer.id],
       );
 
-      const responses = await Promise.all(Array.from({ length: 50 }, () => refresh(tokens.refreshToken)));
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => refresh(tokens.refreshToken)),
+      );
 
       expect(histogram(responses)).toEqual({ 200: 1, 401: 49 });
       for (const res of responses.filter((r) => r.status === 401)) {
@@ -137,6 +162,34 @@ describe('auth races (e2e)', () => {
       await refresh(winner.refreshToken).expect(401);
       await http().get('/api/v1/me').auth(winner.accessToken, { type: 'bearer' }).expect(401);
       await http().get('/api/v1/me').auth(tokens.accessToken, { type: 'bearer' }).expect(401);
+    });
+
+    it('should leave nothing usable when refreshes and logouts of one token race', async () => {
+      const peer = await createUser(t.app, org, Role.PeerSpecialist);
+      const tokens = (await login(peer.email, TEST_PASSWORD, '198.18.3.2').expect(200)).body;
+
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          i % 2
+            ? refresh(tokens.refreshToken)
+            : http().post('/api/v1/auth/logout').send({ refreshToken: tokens.refreshToken }),
+        ),
+      );
+
+      const refreshed = responses.filter((r, i) => i % 2 && r.status === 200).map((r) => r.body);
+      expect(refreshed.length).toBeLessThanOrEqual(1);
+      expect(responses.every((r) => [200, 204, 401].includes(r.status))).toBe(true);
+      await new Promise((r) => setTimeout(r, Number(TEST_ENV.SESSION_CHECK_TTL_MS) + 50));
+      for (const pair of [tokens, ...refreshed]) {
+        await refresh(pair.refreshToken).expect(401);
+        await http().get('/api/v1/me').auth(pair.accessToken, { type: 'bearer' }).expect(401);
+      }
+      const open = await t.dataSource.query(
+        `SELECT s.id FROM auth_session s JOIN refresh_token r ON r.session_id = s.id
+          WHERE s.user_id = $1 AND s.revoked_at IS NULL`,
+        [peer.id],
+      );
+      expect(open).toEqual([]);
     });
   });
 });
