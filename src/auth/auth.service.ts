@@ -13,7 +13,7 @@ import { User } from '../modules/users/user.entity';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/jobs';
 import { LoginDto, MeResponse, TokenResponse } from './dto/auth.dto';
-import { LoginLimiterService } from './login-limiter.service';
+import { LoginAttempt, LoginLimiterService } from './login-limiter.service';
 import { dummyHash, verifyPassword } from './password';
 import { Principal, UserPrincipal } from './principal';
 import { SessionCheckService } from './session-check.service';
@@ -46,14 +46,14 @@ export class AuthService {
   ) {}
 
   async login(dto: LoginDto, ip: string, correlationId: string): Promise<TokenResponse> {
-    await this.limiter.check(ip, dto.email);
-    const user = await this.users.findForLogin(dto.email);
-    const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), dto.password);
+    // Counted before argon2 runs: a burst gets no more password checks than the limit.
+    const attempt = await this.limiter.reserve(ip, dto.email);
+    const { user, valid } = await this.checkPassword(dto, attempt);
     if (!user || !valid || !user.active) {
-      await this.loginFailed(dto.email, user, correlationId);
+      await this.loginFailed(user, attempt?.locksAccount ?? false, correlationId);
       throw invalidCredentials();
     }
-    await this.limiter.reset(dto.email);
+    await this.limiter.release(attempt);
     return this.dataSource.transaction(async (m) => {
       const [{ id: sessionId }] = await m.query(
         `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
@@ -168,12 +168,26 @@ export class AuthService {
     this.sessions.forget(sessionId);
   }
 
+  private async checkPassword(
+    dto: LoginDto,
+    attempt: LoginAttempt | undefined,
+  ): Promise<{ user: User | null; valid: boolean }> {
+    try {
+      const user = await this.users.findForLogin(dto.email);
+      const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), dto.password);
+      return { user, valid };
+    } catch (err) {
+      // The database failed before an answer: no guess was judged, so none is counted.
+      await this.limiter.release(attempt);
+      throw err;
+    }
+  }
+
   private async loginFailed(
-    email: string,
     user: User | null,
+    locked: boolean,
     correlationId: string,
   ): Promise<void> {
-    const locked = await this.limiter.recordFailure(email);
     await this.dataSource.transaction(async (m) => {
       const actor = user
         ? {

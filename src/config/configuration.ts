@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 /** The login role of the API and the worker, created and granted by the migrations. */
 export const APP_ROLE = 'recovery_bridge_app';
@@ -15,7 +16,8 @@ export interface AppConfig {
   demoPassword: string;
   outboxPollMs: number;
   queuePrefix: string;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: which X-Forwarded-For entries to believe (see trust-proxy.ts). */
+  trustProxy: TrustProxy;
 }
 
 export interface DatabaseConfig {
@@ -100,7 +102,7 @@ export function loadConfig(): Config {
       demoPassword: env.DEMO_PASSWORD,
       outboxPollMs: env.OUTBOX_POLL_MS,
       queuePrefix: env.QUEUE_PREFIX,
-      trustProxy: env.TRUST_PROXY === 'true',
+      trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     },
     db: {
       url: withDefaultUser(env.DATABASE_URL, env.PGUSER),

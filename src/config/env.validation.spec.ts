@@ -1,4 +1,5 @@
 import { validateEnvironment } from './env.validation';
+import { parseTrustProxy } from './trust-proxy';
 
 describe('validateEnvironment', () => {
   it('should apply the documented defaults', () => {
@@ -19,10 +20,51 @@ describe('validateEnvironment', () => {
   });
 
   it('should refuse access tokens longer than 15 minutes', () => {
-    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS/,
+    );
   });
 
   it('should refuse to start in production without JWT_SECRET', () => {
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: required in production/,
+    );
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each([
+      ['false', false],
+      ['0', false],
+      ['1', 1],
+      ['2', 2],
+      ['true', 1],
+      ['10.0.0.0/8,192.168.0.0/16', ['10.0.0.0/8', '192.168.0.0/16']],
+      ['10.0.0.7, 2001:db8::/32 , loopback', ['10.0.0.7', '2001:db8::/32', 'loopback']],
+    ])('should accept %s as Fastify trustProxy %p', (value, expected) => {
+      const env = validateEnvironment({ TRUST_PROXY: value });
+      expect(parseTrustProxy(env.TRUST_PROXY)).toEqual(expected);
+    });
+
+    it('should default to trusting no proxy', () => {
+      expect(parseTrustProxy(validateEnvironment({}).TRUST_PROXY)).toBe(false);
+    });
+
+    it.each([
+      'banana',
+      'yes',
+      '-1',
+      '11',
+      '10.0.0.0/33',
+      '10.0.0.0/8,',
+      '0.0.0.0/0',
+      '::/0',
+      '10.0.0/8',
+      'fe80::1%eth0',
+      '1.2.3.4/8/9',
+    ])('should refuse %s, naming the variable', (value) => {
+      expect(() => validateEnvironment({ TRUST_PROXY: value })).toThrow(
+        /TRUST_PROXY: must be false, a hop count/,
+      );
+    });
   });
 });

@@ -10,8 +10,11 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   validateSync,
 } from 'class-validator';
+
+import { TrustProxySetting } from './trust-proxy';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -115,8 +118,13 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Trust X-Forwarded-For from a load balancer (per-IP limits, logs). Only behind one. */
-  @IsIn(['true', 'false'])
+  /**
+   * Which proxies' X-Forwarded-For entries to believe (per-IP login limits, logs): `false`, a hop
+   * count (`1`: the load balancer in front; `true` means 1), or a comma-separated list of proxy
+   * addresses and CIDRs (`10.0.0.0/8,192.168.0.0/16`; `loopback`, `linklocal`, `uniquelocal`).
+   * The client's address is the right-most entry no trusted proxy added.
+   */
+  @Validate(TrustProxySetting)
   TRUST_PROXY = 'false';
 
   /** Poll interval of the outbox relay (worker). */

@@ -5,10 +5,14 @@ export const TEST_ENV: Record<string, string> = {
   REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
   QUEUE_PREFIX: 'rbtest',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-  JWT_SECRET: Buffer.from('test-secret-that-is-long-enough-for-hs256-0123456789').toString('base64'),
+  JWT_SECRET: Buffer.from('test-secret-that-is-long-enough-for-hs256-0123456789').toString(
+    'base64',
+  ),
   SESSION_CHECK_TTL_MS: '300',
   OUTBOX_POLL_MS: '50',
-  TRUST_PROXY: 'true',
+  // supertest connects from 127.0.0.1: one trusted hop makes the right-most X-Forwarded-For entry
+  // the client (what a load balancer in front of the API appends).
+  TRUST_PROXY: '1',
 };
 
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;

@@ -53,6 +53,8 @@ export function createFastifyAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId,
     logger: false,
+    // A hop count or the proxies' CIDRs, never `true`: request.ip is the right-most
+    // X-Forwarded-For entry no trusted proxy added, not the left-most one the client writes.
     trustProxy: loadConfig().app.trustProxy,
   });
 }
