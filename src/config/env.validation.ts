@@ -169,6 +169,18 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
+
+  /**
+   * The deployment's operators: user ids (UUIDs, comma-separated) who may open the queue
+   * dashboard (/admin/queues), which shows every organization's jobs. Set at deployment, not an
+   * organization role (ids, not emails: an organization admin cannot rename an account into the
+   * list). Empty: nobody may open it.
+   */
+  @IsOptional()
+  @Matches(/^\s*[0-9a-fA-F-]{36}\s*(,\s*[0-9a-fA-F-]{36}\s*)*$/, {
+    message: 'must be comma-separated user ids (UUIDs)',
+  })
+  QUEUE_DASHBOARD_OPERATORS?: string;
 }
 
 export class EnvironmentError extends Error {}
