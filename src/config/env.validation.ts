@@ -177,9 +177,12 @@ export class EnvironmentVariables {
    * list). Empty: nobody may open it.
    */
   @IsOptional()
-  @Matches(/^\s*[0-9a-fA-F-]{36}\s*(,\s*[0-9a-fA-F-]{36}\s*)*$/, {
-    message: 'must be comma-separated user ids (UUIDs)',
-  })
+  @Matches(
+    /^\s*[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\s*(,\s*[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\s*)*$/i,
+    {
+      message: 'must be comma-separated user ids (UUIDs)',
+    },
+  )
   QUEUE_DASHBOARD_OPERATORS?: string;
 }
 
