@@ -173,8 +173,8 @@ export class EnvironmentVariables {
   /**
    * The deployment's operators: user ids (UUIDs, comma-separated) who may open the queue
    * dashboard (/admin/queues), which shows every organization's jobs. Set at deployment, not an
-   * organization role (ids, not emails: an organization admin cannot rename an account into the
-   * list). Empty: nobody may open it.
+   * organization role. Ids, not emails: an organization admin could give an account of theirs a
+   * listed email that is free again. Empty: nobody may open it.
    */
   @IsOptional()
   @Matches(

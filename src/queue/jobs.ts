@@ -21,11 +21,7 @@ export enum JobName {
 export interface JobPayloads {
   [JobName.AccountLocked]: { organizationId: string; userId: string; windowStartedAt: string };
   [JobName.FollowUpReminder]: { organizationId: string; followUpId: string };
-  [JobName.FollowUpEscalation]: {
-    organizationId: string;
-    followUpId: string;
-    reason: 'overdue' | 'unreachable';
-  };
+  [JobName.FollowUpEscalation]: { organizationId: string; followUpId: string; reason: 'overdue' | 'unreachable' };
   [JobName.NoteCrisisFlag]: { organizationId: string; noteId: string; clientId: string };
   // Periodic scans (BullMQ job schedulers) cover every organization and carry nothing.
   [JobName.ScanCertificationExpiry]: Record<string, never>;
