@@ -10,6 +10,8 @@ import { Config } from '../config/configuration';
 import { DomainError, UnauthenticatedError } from '../common/errors/domain-error';
 import { ERROR_STATUS } from '../common/errors/error-codes';
 import { toProblem } from '../common/errors/problem';
+import { sendProblem } from '../common/errors/problem.filter';
+import { toDomainError } from '../common/errors/to-domain-error';
 import { QueueName } from './jobs';
 import {
   dashboardCookie,
@@ -61,6 +63,7 @@ export class QueueDashboardService implements OnModuleDestroy {
     this.setQueues = setQueues;
     await fastify.register((scope) => this.registerSignIn(scope));
     await fastify.register(async (scope) => {
+      scope.setErrorHandler((err, request, reply) => sendProblem(request, reply, err, this.logger));
       scope.addHook('onRequest', (request, reply) => this.authorize(request, reply));
       await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
     });
@@ -72,10 +75,13 @@ export class QueueDashboardService implements OnModuleDestroy {
 
   /** The browser's way in: public pages, and two form posts that carry no dashboard rights. */
   private async registerSignIn(scope: FastifyInstance): Promise<void> {
+    // Outside Nest's routes, so outside its exception filter: the same problem+json by hand.
+    scope.setErrorHandler((err, request, reply) => sendProblem(request, reply, err, this.logger));
+    // The form's encoding only: the pages post nothing else.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
+      { parseAs: 'string' },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     scope.get(SIGN_IN_PATH, (_request, reply) => html(reply, 200, signInPage()));
@@ -103,11 +109,12 @@ export class QueueDashboardService implements OnModuleDestroy {
         .header('Location', QUEUE_DASHBOARD_PATH)
         .send();
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const retryAfter = err.extra.retryAfterSeconds;
+      const error = toDomainError(err);
+      if (!error) throw err;
+      const retryAfter = error.extra.retryAfterSeconds;
       if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
-      const message = SIGN_IN_MESSAGES[err.code] ?? err.message;
-      return html(reply, ERROR_STATUS[err.code], signInPage(message));
+      const message = SIGN_IN_MESSAGES[error.code] ?? error.message;
+      return html(reply, ERROR_STATUS[error.code], signInPage(message));
     }
   }
 

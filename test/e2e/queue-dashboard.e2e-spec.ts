@@ -183,7 +183,12 @@ describe('queue dashboard /admin/queues (e2e)', () => {
     const limited = await signIn(org.supervisorB.email).expect(429);
     expect(limited.text).toContain('Too many login attempts; try again later.');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await http().post(SIGN_IN).send({ email: operator.email, password: TEST_PASSWORD }).expect(415);
+    const json = await http()
+      .post(SIGN_IN)
+      .send({ email: operator.email, password: TEST_PASSWORD })
+      .expect(415);
+    expect(json.headers['content-type']).toContain('application/problem+json');
+    expect(json.body).toEqual(problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type.'));
   });
 
   it("should refuse a sign-in or sign-out posted from another site's page", async () => {
