@@ -15,5 +15,7 @@ import { JwtStrategy } from './strategies/jwt.strategy';
   controllers: [AuthController, OAuthController],
   // The passport strategy is registered by the API only: the worker authenticates no one.
   providers: [AuthService, OAuthService, LoginLimiterService, JwtStrategy],
+  // The queue dashboard's browser sign-in reuses the login (its limits and audit).
+  exports: [AuthService],
 })
 export class AuthModule {}

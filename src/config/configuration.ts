@@ -58,6 +58,8 @@ export interface Config {
   db: DatabaseConfig;
   redis: { url: string };
   auth: AuthConfig;
+  /** The deployment operators' user ids (lowercase), who may open the queue dashboard. */
+  queueDashboard: { operatorIds: ReadonlySet<string> };
 }
 
 // In development a key is generated once and kept on disk, so that tokens survive a restart and
@@ -133,6 +135,14 @@ export function loadConfig(): Config {
       loginAccountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
       loginAccountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
       loginIpMaxPerMinute: env.LOGIN_IP_MAX_PER_MINUTE,
+    },
+    queueDashboard: {
+      operatorIds: new Set(
+        (env.QUEUE_DASHBOARD_OPERATORS ?? '')
+          .split(',')
+          .map((id) => id.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     },
   };
   return cached;

@@ -177,6 +177,21 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
+
+  /**
+   * The deployment's operators: user ids (UUIDs, comma-separated) who may open the queue
+   * dashboard (/admin/queues), which shows every organization's jobs. Set at deployment, not an
+   * organization role. Ids, not emails: an organization admin could give an account of theirs a
+   * listed email that is free again. Empty: nobody may open it.
+   */
+  @IsOptional()
+  @Matches(
+    /^\s*[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\s*(,\s*[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\s*)*$/i,
+    {
+      message: 'must be comma-separated user ids (UUIDs)',
+    },
+  )
+  QUEUE_DASHBOARD_OPERATORS?: string;
 }
 
 export class EnvironmentError extends Error {}

@@ -9,6 +9,7 @@ import { Permission } from '../../src/auth/permissions';
 import { registeredRoutes as serverRoutes } from '../../src/common/http/http-setup';
 import { QUEUE_DASHBOARD_PATH } from '../../src/queue/queue-dashboard.service';
 import { createTestOrg } from '../factories/people.factory';
+import { configureQueueOperator, createQueueOperator } from '../helpers/queue-dashboard';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 interface Route {
@@ -59,8 +60,11 @@ function registeredRoutes(t: TestApp): Route[] {
   return routes;
 }
 
+const DASHBOARD_SIGN_IN = `${QUEUE_DASHBOARD_PATH}/auth/`;
+
 describe('route access declarations (deny by default)', () => {
   let t: TestApp;
+  const operatorId = configureQueueOperator();
   beforeAll(async () => (t = await createTestApp()));
   afterAll(() => t.close());
 
@@ -101,7 +105,7 @@ describe('route access declarations (deny by default)', () => {
     );
   });
 
-  it('should serve nothing beside the controllers but the public API docs and the admin-only queue dashboard', () => {
+  it('should serve nothing beside the controllers but the public API docs and the operators-only queue dashboard', () => {
     const outsideDashboard = directRoutes(t)
       .filter((r) => !r.url.startsWith(QUEUE_DASHBOARD_PATH))
       .map((r) => `${r.method} ${r.url}`)
@@ -121,9 +125,27 @@ describe('route access declarations (deny by default)', () => {
     );
   });
 
-  it('should refuse every queue dashboard route without a token (401), to non-admins (403), and any change to an admin (405)', async () => {
+  it("should keep the queue dashboard's public routes to its sign-in and sign-out pages", () => {
+    const signIn = directRoutes(t)
+      .filter((r) => r.url.startsWith(DASHBOARD_SIGN_IN))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(signIn).toEqual(
+      [
+        'GET /admin/queues/auth/sign-in',
+        'POST /admin/queues/auth/sign-in',
+        'GET /admin/queues/auth/sign-out',
+        'POST /admin/queues/auth/sign-out',
+      ].sort(),
+    );
+  });
+
+  it('should refuse every other queue dashboard route without a token (401), to every organization role (403), and any change to an operator (405)', async () => {
     const org = await createTestOrg(t.app);
-    const dashboard = directRoutes(t).filter((r) => r.url.startsWith(QUEUE_DASHBOARD_PATH));
+    const operator = await createQueueOperator(t.app, operatorId);
+    const dashboard = directRoutes(t).filter(
+      (r) => r.url.startsWith(QUEUE_DASHBOARD_PATH) && !r.url.startsWith(DASHBOARD_SIGN_IN),
+    );
     expect(dashboard.length).toBeGreaterThan(10);
     const http = () => request(t.app.getHttpServer());
     const call = (method: string, url: string) =>
@@ -131,17 +153,14 @@ describe('route access declarations (deny by default)', () => {
     for (const { method, url } of dashboard) {
       const path = url.replace(':queueName', 'follow-ups').replace(/:[A-Za-z]+/g, 'x');
       const anonymous = await call(method, path);
-      const peer = await call(method, path).auth(org.peerA1.token, { type: 'bearer' });
-      const supervisor = await call(method, path).auth(org.supervisorA.token, { type: 'bearer' });
-      expect([`${method} ${url}`, anonymous.status, peer.status, supervisor.status]).toEqual([
-        `${method} ${url}`,
-        401,
-        403,
-        403,
-      ]);
+      const statuses = [anonymous.status];
+      for (const user of [org.peerA1, org.supervisorA, org.admin]) {
+        statuses.push((await call(method, path).auth(user.token, { type: 'bearer' })).status);
+      }
+      expect([`${method} ${url}`, ...statuses]).toEqual([`${method} ${url}`, 401, 403, 403, 403]);
       if (method !== 'GET') {
-        const admin = await call(method, path).auth(org.admin.token, { type: 'bearer' }).send({});
-        expect([`${method} ${url}`, admin.status, admin.body.code]).toEqual([
+        const change = await call(method, path).auth(operator.token, { type: 'bearer' }).send({});
+        expect([`${method} ${url}`, change.status, change.body.code]).toEqual([
           `${method} ${url}`,
           405,
           'METHOD_NOT_ALLOWED',
