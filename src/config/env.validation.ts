@@ -169,6 +169,22 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
+
+  /** HMAC key that signs list cursors, base64, at least 32 bytes. Default: derived from the JWT key. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'must be base64 of at least 32 bytes' })
+  CURSOR_SECRET?: string;
+
+  /** Duplicate-client matches (409s) one user may hit per window; then client creates answer 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CLIENT_DUPLICATE_PROBE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS = 3600;
 }
 
 export class EnvironmentError extends Error {}

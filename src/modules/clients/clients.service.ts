@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
@@ -134,6 +134,7 @@ export class ClientsService {
   }
 
   async list(actor: UserPrincipal, query: ListClientsQuery): Promise<Page<ClientResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'clients' });
     if (query.specialistId) {
       await requireFilterableSpecialist(this.dataSource.manager, actor, query.specialistId);
     }
@@ -175,13 +176,13 @@ export class ClientsService {
         needsReassignment: query.needsReassignment,
       });
     }
-    const rows = await pageNewestFirst(qb, 'c', query).getRawMany();
+    const rows = await pageNewestFirst(qb, 'c', pager).getRawMany();
     await this.audit.recordReads(
       actor,
       { action: 'client.list', resourceType: 'Client' },
       rows.slice(0, query.limit).map((r: { id: string }) => r.id),
     );
-    return toPage(rows, query.limit, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
+    return pager.page(rows, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
   }
 
   private async insert(
