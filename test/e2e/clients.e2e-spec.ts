@@ -768,6 +768,37 @@ describe('clients (e2e)', () => {
       await filtered(o.peerA1.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`).expect(200);
     });
 
+    it('should answer 400 INVALID_CURSOR, never 500 nor a page, for a cursor it did not issue to the caller', async () => {
+      const unsigned = (key: string, id: string) =>
+        Buffer.from(JSON.stringify([key, id])).toString('base64url');
+      // A real cursor of peerA1's list, and one of another organization's client.
+      const mine = await http()
+        .get('/api/v1/clients?limit=1')
+        .auth(o.peerA1.token, bearer)
+        .expect(200);
+      const foreign = await createClient(t.dataSource, { organizationId: other.id });
+      const [payload, mac] = (mine.body.nextCursor as string).split('.');
+      for (const [token, cursor] of [
+        [o.peerA1.token, 'random-text'],
+        [o.peerA1.token, unsigned('x', 'not-a-uuid')],
+        [o.peerA1.token, unsigned(new Date().toISOString(), foreign)],
+        [o.peerA1.token, `${unsigned(new Date().toISOString(), foreign)}.${mac}`],
+        [o.peerA1.token, `${payload}.${mac.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A'))}`],
+        [o.supervisorA.token, mine.body.nextCursor],
+      ]) {
+        const res = await http().get('/api/v1/clients').query({ cursor }).auth(token, bearer);
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: problem(
+            400,
+            'INVALID_CURSOR',
+            'The cursor is not valid; request the first page again.',
+            [{ field: 'cursor', message: 'cursor is not valid' }],
+          ),
+        });
+      }
+    });
+
     it('should page newest first with a cursor, without gaps or repeats', async () => {
       const seen: string[] = [];
       let cursor: string | null = null;

@@ -20,7 +20,7 @@ export function pageNewestFirst<T extends ObjectLiteral>(
     // milliseconds, so a key carried in the cursor could skip rows of the same millisecond.
     // The row is one this list showed this caller (the cursor is signed), so the unscoped
     // look-up reveals nothing.
-    const table = qb.expressionMap.mainAlias?.metadata.tableName;
+    const table = tableOf(qb);
     qb.andWhere(
       `(${alias}.${column}, ${alias}.id) < (SELECT k.${column}, k.id FROM ${table} k WHERE k.id = :afterId::uuid)`,
       { afterId: after.id },
@@ -30,4 +30,12 @@ export function pageNewestFirst<T extends ObjectLiteral>(
     .orderBy(`${alias}.${column}`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC')
     .limit(pager.limit + 1);
+}
+
+// An entity's table, or the table named in `.from('table', alias)` (which has no metadata).
+function tableOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): string {
+  const main = qb.expressionMap.mainAlias;
+  const table = main?.hasMetadata ? main.metadata.tableName : main?.tablePath;
+  if (!table) throw new Error('keyset paging needs a query with a main table');
+  return table;
 }
