@@ -175,7 +175,10 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'must be base64 of at least 32 bytes' })
   CURSOR_SECRET?: string;
 
-  /** Duplicate-client matches (409s) one user may hit per window; then client creates answer 429. */
+  /**
+   * Duplicate-client matches outside their scope one user may hit per window; past it, that
+   * user's client writes answer 429 until the window ends.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)

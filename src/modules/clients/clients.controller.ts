@@ -27,7 +27,7 @@ const DUPLICATE =
   'DUPLICATE_CLIENT: the same identifier, or name and date of birth, as an existing client. ' +
   'existingClientId is given only when the caller may read that client; otherwise a supervisor can assign it.';
 const PROBE_LIMIT =
-  'RATE_LIMITED (Retry-After): the caller hit too many duplicate matches in the window (CLIENT_DUPLICATE_PROBE_LIMIT per CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS)';
+  'RATE_LIMITED (Retry-After): the caller hit too many duplicate matches outside their scope in the window (CLIENT_DUPLICATE_PROBE_LIMIT per CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS)';
 
 @ApiTags('clients')
 @Controller('api/v1/clients')

@@ -59,13 +59,16 @@ describe('DuplicateProbeService', () => {
   it('should reveal the id only when the caller may read the match, auditing either way', async () => {
     const seen = build({
       replies: [
-        [null, 1],
+        [null, 5],
         [null, 1],
         [null, 60_000],
       ],
       inScope: true,
     });
     await expect(seen.sut.answer(actor, match)).rejects.toEqual(new DuplicateClientError(match));
+    // A match the caller may read reveals nothing: it is not counted towards the limit.
+    expect(seen.multi.incr).not.toHaveBeenCalled();
+    expect(seen.audit.recordNow).toHaveBeenCalledTimes(1);
     const hidden = build({
       replies: [
         [null, 2],

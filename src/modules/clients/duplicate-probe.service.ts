@@ -19,9 +19,10 @@ import {
 /**
  * The duplicate check tells whether a person is a client, which is itself Part 2 protected. So a
  * match is: audited (`client.duplicate-probe`, ids only, outside the write's rolled-back
- * transaction); answered with the existing id only to a caller who may read that client; and
- * counted per user in Redis: past the limit in a window, client writes answer 429 until it ends,
- * matching or not (a 429 only on a match would still say there is one).
+ * transaction); answered with the existing id only to a caller who may read that client; and,
+ * when outside the caller's scope, counted per user in Redis: past the limit in a window, the
+ * user's client writes answer 429 until it ends, matching or not (a 429 only on a match would
+ * still say there is one).
  * If Redis is away the count fails open (logged): the audit trail still records every match.
  */
 @Injectable()
@@ -54,9 +55,14 @@ export class DuplicateProbeService {
     });
   }
 
-  /** Answers a match (never returns): 409 with or without the id, or 429 past the limit. */
+  /**
+   * Answers a match (never returns): 409 with the id when the caller may read the client, else a
+   * 409 naming nothing, or 429 past the limit. Only matches outside the caller's scope count
+   * towards it: one inside tells them nothing they may not read (a resubmitted intake form).
+   */
   async answer(actor: UserPrincipal, existingClientId: string | undefined): Promise<never> {
-    const { count, ttlMs } = await this.count(actor);
+    const visible = existingClientId !== undefined && (await this.mayRead(actor, existingClientId));
+    const { count, ttlMs } = visible ? { count: 0, ttlMs: -1 } : await this.count(actor);
     const limited = count > this.limit;
     await this.audit.recordNow(actor, {
       action: 'client.duplicate-probe',
@@ -66,9 +72,7 @@ export class DuplicateProbeService {
       resourceId: existingClientId ?? null,
     });
     if (limited) throw new DuplicateProbeLimitError(this.secondsLeft(ttlMs));
-    if (existingClientId && (await this.mayRead(actor, existingClientId))) {
-      throw new DuplicateClientError(existingClientId);
-    }
+    if (visible) throw new DuplicateClientError(existingClientId);
     throw new DuplicateClientOutOfScopeError();
   }
 
