@@ -290,6 +290,19 @@ describe('clients (e2e)', () => {
           .auth(o.peerA2.token, bearer)
           .send(newClient())
           .expect(429);
+        // Setting identifiers is held too; other edits are not.
+        const own = await createClient(t.dataSource, {
+          organizationId: o.id,
+          specialistId: o.peerA2.id,
+        });
+        const edit = (body: object) =>
+          http()
+            .patch(`/api/v1/clients/${own}`)
+            .set('If-Match', '"1"')
+            .auth(o.peerA2.token, bearer)
+            .send(body);
+        await edit({ identifiers: [medicaid()] }).expect(429);
+        await edit({ pronouns: 'she/her' }).expect(200);
         // The limit is per user: a colleague still creates clients.
         await http()
           .post('/api/v1/clients')
