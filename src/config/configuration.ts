@@ -1,4 +1,4 @@
-import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,10 @@ export interface Config {
   scheduledScans: { intervalMs: number };
   db: DatabaseConfig;
   redis: { url: string };
+  /** Signs list cursors (see common/dto/pagination.ts). */
+  paging: { cursorKey: KeyObject };
+  /** Limits on probing for existing clients through the duplicate check. */
+  clients: { duplicateProbeLimit: number; duplicateProbeWindowSeconds: number };
   auth: AuthConfig;
   /** The deployment operators' user ids (lowercase), who may open the queue dashboard. */
   queueDashboard: { operatorIds: ReadonlySet<string> };
@@ -73,6 +77,15 @@ function loadJwtKey(env: EnvironmentVariables): KeyObject {
     writeFileSync(file, randomBytes(48).toString('base64'), { mode: 0o600, flag: 'wx' });
   }
   return createSecretKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+}
+
+// A key of its own when CURSOR_SECRET is set; else one derived from the JWT key, so that a cursor
+// signature can never be replayed as a token signature, nor the reverse.
+function cursorKeyFrom(env: EnvironmentVariables): KeyObject {
+  if (env.CURSOR_SECRET) return createSecretKey(Buffer.from(env.CURSOR_SECRET, 'base64'));
+  return createSecretKey(
+    createHmac('sha256', loadJwtKey(env)).update('recovery-bridge list cursor key v1').digest(),
+  );
 }
 
 // Like libpq: a URL without a user connects as PGUSER, else as the operating-system user.
@@ -114,6 +127,11 @@ export function loadConfig(): Config {
       poolSize: env.DATABASE_POOL_SIZE,
     },
     redis: { url: env.REDIS_URL },
+    paging: { cursorKey: cursorKeyFrom(env) },
+    clients: {
+      duplicateProbeLimit: env.CLIENT_DUPLICATE_PROBE_LIMIT,
+      duplicateProbeWindowSeconds: env.CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS,
+    },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
     worker: {
       heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },

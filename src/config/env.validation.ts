@@ -192,6 +192,25 @@ export class EnvironmentVariables {
     },
   )
   QUEUE_DASHBOARD_OPERATORS?: string;
+
+  /** HMAC key that signs list cursors, base64, at least 32 bytes. Default: derived from the JWT key. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'must be base64 of at least 32 bytes' })
+  CURSOR_SECRET?: string;
+
+  /**
+   * Duplicate-client matches outside their scope one user may hit per window; past it, that
+   * user's client writes answer 429 until the window ends.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CLIENT_DUPLICATE_PROBE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS = 3600;
 }
 
 export class EnvironmentError extends Error {}

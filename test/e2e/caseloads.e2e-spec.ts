@@ -145,7 +145,7 @@ describe('caseloads (e2e)', () => {
         .auth(org.admin.token, bearer)
         .expect(400);
       expect(bad.body).toEqual(
-        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+        problem(400, 'INVALID_CURSOR', 'The cursor is not valid; request the first page again.', [
           { field: 'cursor', message: 'cursor is not valid' },
         ]),
       );

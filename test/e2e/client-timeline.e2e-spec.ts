@@ -106,6 +106,37 @@ describe('GET /api/v1/clients/:id/timeline (e2e)', () => {
     expect(second.body.items[0].occurredAt).toBe(day(55).toISOString());
   });
 
+  it('should answer 400 INVALID_CURSOR, never 500, for a garbled, forged or foreign cursor', async () => {
+    const unsigned = (key: string, id: string) =>
+      Buffer.from(JSON.stringify([key, id])).toString('base64url');
+    const url = `/api/v1/clients/${large}/timeline`;
+    const first = await http()
+      .get(`${url}?limit=2`)
+      .auth(org.peerA1.token, { type: 'bearer' })
+      .expect(200);
+    const [, mac] = (first.body.nextCursor as string).split('.');
+    for (const [token, path, cursor] of [
+      [org.peerA1.token, url, unsigned('not-an-instant', '00000000-0000-0000-0000-000000000000')],
+      [org.peerA1.token, url, unsigned(day(3).toISOString(), 'not-a-uuid')],
+      [org.peerA1.token, url, `${unsigned(day(90).toISOString(), first.body.items[0].id)}.${mac}`],
+      [org.peerA1.token, url, Buffer.from('\u0000\u00ff junk').toString('base64url')],
+      // Another client's timeline, or another caller: the cursor was not issued there.
+      [org.peerA1.token, `/api/v1/clients/${small}/timeline`, first.body.nextCursor],
+      [org.supervisorA.token, url, first.body.nextCursor],
+    ]) {
+      const res = await http().get(path).query({ cursor }).auth(token, { type: 'bearer' });
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 400,
+        body: problem(
+          400,
+          'INVALID_CURSOR',
+          'The cursor is not valid; request the first page again.',
+          [{ field: 'cursor', message: 'cursor is not valid' }],
+        ),
+      });
+    }
+  });
+
   it('should use the same bounded number of statements whatever the history length', async () => {
     await statementsOf(small); // warm the schema probe
     const few = await statementsOf(small);

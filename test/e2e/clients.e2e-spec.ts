@@ -145,40 +145,171 @@ describe('clients (e2e)', () => {
       expect(await auditCount('client.create', org.peerA1.id, res.body.id)).toBe(1);
     });
 
-    it('should answer 409 DUPLICATE_CLIENT with the existing id for the same identifier or name and birth date', async () => {
-      const first = await http()
-        .post('/api/v1/clients')
-        .auth(org.peerA1.token, bearer)
-        .send(newClient())
-        .expect(201);
-      const sameId = newClient({ identifiers: first.body.identifiers });
-      const byId = await http()
-        .post('/api/v1/clients')
-        .auth(org.peerA2.token, bearer)
-        .send(sameId)
-        .expect(409);
-      const detail =
+    describe('a duplicate match (whether someone is a client is Part 2 protected)', () => {
+      const inScope =
         'A client with the same identifier, or the same name and date of birth, already exists.';
-      expect(byId.body).toEqual({
-        ...problem(409, 'DUPLICATE_CLIENT', detail),
-        existingClientId: first.body.id,
+      const outOfScope =
+        'A matching client already exists outside your scope; a supervisor can assign it to you.';
+      const medicaid = () => ({ system: 'urn:test:medicaid', value: `MCD-${randomUUID()}` });
+      const probes = async (actorId: string, clientId: string | null, outcome = 'success') => {
+        const rows = await t.dataSource.query(
+          `SELECT client_id, resource_type, resource_id, actor_role FROM audit_event
+            WHERE action = 'client.duplicate-probe' AND actor_id = $1 AND outcome = $2
+              AND client_id IS NOT DISTINCT FROM $3`,
+          [actorId, outcome, clientId],
+        );
+        return rows as { client_id: string; resource_type: string; resource_id: string }[];
+      };
+      const clientsNamed = async (lastName: string) => {
+        const [row] = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM client WHERE last_name = $1`,
+          [lastName],
+        );
+        return row.n as number;
+      };
+
+      it('should answer 409 without the id to a peer outside the match, by identifier or by name and birth date, and audit each probe', async () => {
+        const o = await createTestOrg(t.app);
+        const first = await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA1.token, bearer)
+          .send(newClient({ identifiers: [medicaid()] }))
+          .expect(201);
+        const byId = await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA2.token, bearer)
+          .send(newClient({ identifiers: first.body.identifiers }))
+          .expect(409);
+        expect(byId.body).toEqual(problem(409, 'DUPLICATE_CLIENT', outOfScope));
+        const sameName = newClient({
+          firstName: 'ALEX',
+          lastName: first.body.lastName.toLowerCase(),
+        });
+        const byName = await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA2.token, bearer)
+          .send(sameName)
+          .expect(409);
+        expect(byName.body).toEqual(problem(409, 'DUPLICATE_CLIENT', outOfScope));
+        expect(JSON.stringify([byId.body, byName.body])).not.toContain(first.body.id);
+        // The write rolled back; its audit event did not: the probe is on record, ids only.
+        expect(await probes(o.peerA2.id, first.body.id)).toEqual([
+          ...Array(2).fill({
+            client_id: first.body.id,
+            resource_type: 'Client',
+            resource_id: first.body.id,
+            actor_role: 'peer_specialist',
+          }),
+        ]);
+        expect(await clientsNamed(first.body.lastName)).toBe(1);
+        expect(await auditCount('client.create', o.peerA2.id)).toBe(0);
       });
-      const sameName = newClient({
-        firstName: 'ALEX',
-        lastName: first.body.lastName.toLowerCase(),
+
+      it('should give the id to those who may read the match: its peer, a covering peer and their supervisor, not another team’s', async () => {
+        const o = await createTestOrg(t.app);
+        const first = await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA1.token, bearer)
+          .send(newClient({ identifiers: [medicaid()] }))
+          .expect(201);
+        const again = newClient({ identifiers: first.body.identifiers });
+        const expected = {
+          ...problem(409, 'DUPLICATE_CLIENT', inScope),
+          existingClientId: first.body.id,
+        };
+        for (const user of [o.peerA1, o.supervisorA]) {
+          const res = await http()
+            .post('/api/v1/clients')
+            .auth(user.token, bearer)
+            .send(again)
+            .expect(409);
+          expect(res.body).toEqual(expected);
+          expect(await probes(user.id, first.body.id)).toHaveLength(1);
+        }
+        await createCoverage(t.dataSource, {
+          clientId: first.body.id,
+          specialistId: o.peerB1.id,
+          endsAt: new Date(Date.now() + 86_400_000),
+        });
+        const covering = await http()
+          .post('/api/v1/clients')
+          .auth(o.peerB1.token, bearer)
+          .send(again)
+          .expect(409);
+        expect(covering.body).toEqual(expected);
+        const otherTeam = await http()
+          .post('/api/v1/clients')
+          .auth(o.supervisorB.token, bearer)
+          .send(again)
+          .expect(409);
+        expect(otherTeam.body).toEqual(problem(409, 'DUPLICATE_CLIENT', outOfScope));
+        expect(await probes(o.supervisorB.id, first.body.id)).toHaveLength(1);
+        // Another organization may hold the same person: no match there.
+        await http()
+          .post('/api/v1/clients')
+          .auth(other.peerA1.token, bearer)
+          .send(again)
+          .expect(201);
       });
-      const byName = await http()
-        .post('/api/v1/clients')
-        .auth(org.peerA2.token, bearer)
-        .send(sameName)
-        .expect(409);
-      expect(byName.body.existingClientId).toBe(first.body.id);
-      // Another organization may hold the same person.
-      await http()
-        .post('/api/v1/clients')
-        .auth(other.peerA1.token, bearer)
-        .send(sameId)
-        .expect(201);
+
+      it('should answer exactly the limit of 50 parallel probes with 409 and the rest 429, create nothing, then hold every create until the window ends', async () => {
+        const o = await createTestOrg(t.app);
+        const target = await createClient(t.dataSource, {
+          organizationId: o.id,
+          specialistId: o.peerA1.id,
+          identifiers: [medicaid()],
+        });
+        const [{ system, value }] = await t.dataSource.query(
+          `SELECT system, value FROM client_identifier WHERE client_id = $1`,
+          [target],
+        );
+        const probe = newClient({ identifiers: [{ system, value }] });
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            http().post('/api/v1/clients').auth(o.peerA2.token, bearer).send(probe),
+          ),
+        );
+        const conflicts = results.filter((r) => r.status === 409);
+        const limited = results.filter((r) => r.status === 429);
+        expect(conflicts).toHaveLength(10);
+        expect(limited).toHaveLength(40);
+        for (const r of conflicts)
+          expect(r.body).toEqual(problem(409, 'DUPLICATE_CLIENT', outOfScope));
+        for (const r of limited) {
+          expect(r.body).toEqual(
+            problem(429, 'RATE_LIMITED', 'Too many duplicate-client matches; try again later.'),
+          );
+          expect(Number(r.headers['retry-after'])).toBeGreaterThan(3500);
+          expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(3600);
+        }
+        expect(await clientsNamed(probe.lastName)).toBe(0);
+        expect(await probes(o.peerA2.id, target)).toHaveLength(10);
+        // A brand-new person is held too: a 429 only on a match would say there is one.
+        await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA2.token, bearer)
+          .send(newClient())
+          .expect(429);
+        // Setting identifiers is held too; other edits are not.
+        const own = await createClient(t.dataSource, {
+          organizationId: o.id,
+          specialistId: o.peerA2.id,
+        });
+        const edit = (body: object) =>
+          http()
+            .patch(`/api/v1/clients/${own}`)
+            .set('If-Match', '"1"')
+            .auth(o.peerA2.token, bearer)
+            .send(body);
+        await edit({ identifiers: [medicaid()] }).expect(429);
+        await edit({ pronouns: 'she/her' }).expect(200);
+        // The limit is per user: a colleague still creates clients.
+        await http()
+          .post('/api/v1/clients')
+          .auth(o.peerA1.token, bearer)
+          .send(newClient())
+          .expect(201);
+      });
     });
 
     it('should let a supervisor create a name-and-birth-date duplicate with allowDuplicate, never an identifier one', async () => {
@@ -487,7 +618,31 @@ describe('clients (e2e)', () => {
         identifiers: [taken],
       });
       const res = await patch(clientId, org.peerA1.token, { identifiers: [taken] }).expect(409);
-      expect(res.body.existingClientId).toBe(holder);
+      // The holder is a colleague's client: the caller learns there is a match, not which.
+      expect(res.body).toEqual(
+        problem(
+          409,
+          'DUPLICATE_CLIENT',
+          'A matching client already exists outside your scope; a supervisor can assign it to you.',
+        ),
+      );
+      const [probe] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_event
+          WHERE action = 'client.duplicate-probe' AND actor_id = $1 AND client_id = $2`,
+        [org.peerA1.id, holder],
+      );
+      expect(probe.n).toBe(1);
+      const own = await createClient(t.dataSource, {
+        organizationId: org.id,
+        specialistId: org.peerA1.id,
+        identifiers: [{ system: 'urn:test:mrn', value: `MRN-${randomUUID()}` }],
+      });
+      const [ownId] = await t.dataSource.query(
+        `SELECT system, value FROM client_identifier WHERE client_id = $1`,
+        [own],
+      );
+      const mine = await patch(clientId, org.peerA1.token, { identifiers: [ownId] }).expect(409);
+      expect(mine.body.existingClientId).toBe(own);
     });
   });
 
@@ -624,6 +779,37 @@ describe('clients (e2e)', () => {
       expect(covered.body.items.map((c: { id: string }) => c.id)).toEqual([ids.recent]);
       await filtered(o.peerA2.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`).expect(200);
       await filtered(o.peerA1.token, `/api/v1/session-notes?authorId=${o.peerA1.id}`).expect(200);
+    });
+
+    it('should answer 400 INVALID_CURSOR, never 500 nor a page, for a cursor it did not issue to the caller', async () => {
+      const unsigned = (key: string, id: string) =>
+        Buffer.from(JSON.stringify([key, id])).toString('base64url');
+      // A real cursor of peerA1's list, and one of another organization's client.
+      const mine = await http()
+        .get('/api/v1/clients?limit=1')
+        .auth(o.peerA1.token, bearer)
+        .expect(200);
+      const foreign = await createClient(t.dataSource, { organizationId: other.id });
+      const [payload, mac] = (mine.body.nextCursor as string).split('.');
+      for (const [token, cursor] of [
+        [o.peerA1.token, 'random-text'],
+        [o.peerA1.token, unsigned('x', 'not-a-uuid')],
+        [o.peerA1.token, unsigned(new Date().toISOString(), foreign)],
+        [o.peerA1.token, `${unsigned(new Date().toISOString(), foreign)}.${mac}`],
+        [o.peerA1.token, `${payload}.${mac.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A'))}`],
+        [o.supervisorA.token, mine.body.nextCursor],
+      ]) {
+        const res = await http().get('/api/v1/clients').query({ cursor }).auth(token, bearer);
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: problem(
+            400,
+            'INVALID_CURSOR',
+            'The cursor is not valid; request the first page again.',
+            [{ field: 'cursor', message: 'cursor is not valid' }],
+          ),
+        });
+      }
     });
 
     it('should page newest first with a cursor, without gaps or repeats', async () => {

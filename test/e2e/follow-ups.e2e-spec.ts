@@ -137,6 +137,38 @@ describe('follow-ups (e2e)', () => {
       expect(page2.body.items[0].label).toBe('day-14');
     });
 
+    it('should answer 400 INVALID_CURSOR, never 500, for a garbled, forged or foreign cursor', async () => {
+      const unsigned = (key: string, id: string) =>
+        Buffer.from(JSON.stringify([key, id])).toString('base64url');
+      const page1 = await http()
+        .get(`/api/v1/follow-ups?clientId=${clientA1}&limit=1`)
+        .auth(org.peerA1.token, bearer)
+        .expect(200);
+      const [payload, mac] = (page1.body.nextCursor as string).split('.');
+      for (const [token, cursor] of [
+        [org.peerA1.token, 'garbage'],
+        [org.peerA1.token, unsigned('yesterday', randomUUID())],
+        [org.peerA1.token, unsigned(new Date().toISOString(), 'x')],
+        [org.peerA1.token, `${unsigned('2000-01-01T00:00:00.000Z', randomUUID())}.${mac}`],
+        [org.peerA1.token, `${payload}x.${mac}`],
+        [org.supervisorA.token, page1.body.nextCursor],
+      ]) {
+        const res = await http()
+          .get(`/api/v1/follow-ups?clientId=${clientA1}`)
+          .query({ cursor })
+          .auth(token, bearer);
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: problem(
+            400,
+            'INVALID_CURSOR',
+            'The cursor is not valid; request the first page again.',
+            [{ field: 'cursor', message: 'cursor is not valid' }],
+          ),
+        });
+      }
+    });
+
     it('should serve the mine, needs-assignment, due-today and overdue views', async () => {
       const unassigned = await createClient(t.dataSource, { organizationId: org.id });
       const orphanTasks = await discharge(unassigned, org.supervisorA.token, {

@@ -198,7 +198,7 @@ describe('group sessions (e2e)', () => {
         .auth(org.peerA1.token, { type: 'bearer' })
         .expect(400);
       expect(res.body).toEqual(
-        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+        problem(400, 'INVALID_CURSOR', 'The cursor is not valid; request the first page again.', [
           { field: 'cursor', message: 'cursor is not valid' },
         ]),
       );

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+import { MAX_CURSOR_LENGTH } from './pagination';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -14,9 +16,14 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   readonly limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
+  // Checked by the list's Pager (signature, shape, length), so that anything wrong with a cursor
+  // answers the one code INVALID_CURSOR: it is opaque, and the fix is always the first page.
+  @ApiPropertyOptional({
+    description:
+      'Opaque cursor from a previous page of the same list, valid for the caller it was issued to; anything else answers 400 INVALID_CURSOR',
+    maxLength: MAX_CURSOR_LENGTH,
+  })
   @IsOptional()
-  @MaxLength(512)
-  @IsString()
+  @Allow()
   readonly cursor?: string;
 }

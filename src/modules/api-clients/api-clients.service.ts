@@ -9,7 +9,7 @@ import { sha256 } from '../../auth/token.service';
 import { SessionCheckService } from '../../auth/session-check.service';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
@@ -55,9 +55,10 @@ export class ApiClientsService {
   }
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<ApiClientResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'api-clients' });
     const qb = this.clients.createQueryBuilder('c').where('c.organization_id = :org', { org: actor.organizationId });
-    const rows = await pageNewestFirst(qb, 'c', query).getMany();
-    return toPage(rows, query.limit, (c) => ({ key: c.createdAt.toISOString(), id: c.id }), toResponse);
+    const rows = await pageNewestFirst(qb, 'c', pager).getMany();
+    return pager.page(rows, (c) => ({ key: c.createdAt.toISOString(), id: c.id }), toResponse);
   }
 
   async update(actor: UserPrincipal, id: string, expectedVersion: number, dto: UpdateApiClientDto): Promise<ApiClientResponse> {

@@ -6,7 +6,7 @@ import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { Assessment } from './assessment.entity';
@@ -71,6 +71,7 @@ export class AssessmentsService {
     clientId: string,
     query: PageQuery,
   ): Promise<Page<AssessmentResponse>> {
+    const pager = new Pager(query, { principal: principal, list: `assessments:${clientId}` });
     await this.access.requireClient(principal, clientId);
     const qb = this.dataSource
       .getRepository(Assessment)
@@ -79,15 +80,14 @@ export class AssessmentsService {
         clientId,
         org: principal.organizationId,
       });
-    const rows = await pageNewestFirst(qb, 'a', query, 'administered_at').getMany();
+    const rows = await pageNewestFirst(qb, 'a', pager, 'administered_at').getMany();
     await this.audit.recordNow(principal, {
       action: 'assessment.list',
       clientId,
       resourceType: 'Assessment',
     });
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (a) => ({ key: a.administeredAt.toISOString(), id: a.id }),
       toAssessmentResponse,
     );

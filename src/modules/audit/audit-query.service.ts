@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditSealerService } from './audit-sealer.service';
 import {
@@ -55,6 +55,7 @@ export class AuditQueryService {
 
   /** Admins read the organization; supervisors the events of their teams' members and their own. */
   async list(actor: UserPrincipal, query: AuditQuery): Promise<Page<AuditEventResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'audit-events' });
     const qb = this.dataSource
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
@@ -72,13 +73,8 @@ export class AuditQueryService {
     if (query.outcome) qb.andWhere('e.outcome = :outcome', { outcome: query.outcome });
     if (query.from) qb.andWhere('e.occurred_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('e.occurred_at < :to', { to: query.to });
-    const rows = await pageNewestFirst(qb, 'e', query, 'occurred_at').getMany();
-    return toPage(
-      rows,
-      query.limit,
-      (e) => ({ key: e.occurredAt.toISOString(), id: e.id }),
-      toResponse,
-    );
+    const rows = await pageNewestFirst(qb, 'e', pager, 'occurred_at').getMany();
+    return pager.page(rows, (e) => ({ key: e.occurredAt.toISOString(), id: e.id }), toResponse);
   }
 
   /** Seals what is pending first, so every committed event is checked. */

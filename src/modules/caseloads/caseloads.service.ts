@@ -7,8 +7,8 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
-import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
-import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
+import { NotFoundError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
 import {
@@ -70,7 +70,9 @@ export class CaseloadsService {
   ) {}
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<CaseloadSummaryResponse>> {
-    const after = this.afterName(query.cursor);
+    // The key is the specialist's names, checked here; the pager checks the signature.
+    const pager = new Pager(query, { principal: actor, list: 'caseloads', key: 'text' });
+    const after = this.afterName(pager);
     const rows = await this.prepared<SummaryRow>('caseload-summary', CASELOAD_SUMMARY, [
       actor.organizationId,
       this.supervisorOf(actor),
@@ -80,9 +82,8 @@ export class CaseloadsService {
       query.limit + 1,
     ]);
     await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (r) => ({ key: JSON.stringify([r.lastName, r.firstName]), id: r.specialistId }),
       toSummary,
     );
@@ -122,12 +123,10 @@ export class CaseloadsService {
     return actor.role === Role.Admin ? null : actor.id;
   }
 
-  private afterName(
-    cursor: string | undefined,
-  ): { lastName: string; firstName: string; id: string } | undefined {
-    const position = decodeCursor(cursor);
+  private afterName(pager: Pager): { lastName: string; firstName: string; id: string } | undefined {
+    const position = pager.after;
     if (!position) return undefined;
-    const invalid = new ValidationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+    const invalid = new InvalidCursorError();
     let names: unknown;
     try {
       names = JSON.parse(position.key);

@@ -6,7 +6,7 @@ import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -137,24 +137,20 @@ export class ClientAssignmentsService {
     clientId: string,
     query: PageQuery,
   ): Promise<Page<AssignmentResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `assignments:${clientId}` });
     await this.access.requireClient(actor, clientId);
     const qb = this.dataSource.manager
       .createQueryBuilder()
       .select(assignmentColumns('a.'))
       .from('client_assignment', 'a')
       .where('a.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'a', query, 'started_at').getRawMany<AssignmentRow>();
+    const rows = await pageNewestFirst(qb, 'a', pager, 'started_at').getRawMany<AssignmentRow>();
     await this.audit.recordNow(actor, {
       action: 'client.assignment.list',
       clientId,
       resourceType: 'ClientAssignment',
     });
-    return toPage(
-      rows,
-      query.limit,
-      (r) => ({ key: r.startedAtKey, id: r.id }),
-      toAssignmentResponse,
-    );
+    return pager.page(rows, (r) => ({ key: r.startedAtKey, id: r.id }), toAssignmentResponse);
   }
 
   async cover(
@@ -192,19 +188,20 @@ export class ClientAssignmentsService {
     clientId: string,
     query: PageQuery,
   ): Promise<Page<CoverageResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `coverage:${clientId}` });
     await this.access.requireClient(actor, clientId);
     const qb = this.dataSource.manager
       .createQueryBuilder()
       .select(coverageColumns('v.'))
       .from('client_coverage', 'v')
       .where('v.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'v', query, 'starts_at').getRawMany<CoverageRow>();
+    const rows = await pageNewestFirst(qb, 'v', pager, 'starts_at').getRawMany<CoverageRow>();
     await this.audit.recordNow(actor, {
       action: 'client.coverage.list',
       clientId,
       resourceType: 'ClientCoverage',
     });
-    return toPage(rows, query.limit, (r) => ({ key: r.startsAtKey, id: r.id }), toCoverageResponse);
+    return pager.page(rows, (r) => ({ key: r.startsAtKey, id: r.id }), toCoverageResponse);
   }
 
   /** Ends a coverage now (the colleague is back early): access stops with it. 409 once ended. */

@@ -1,6 +1,15 @@
 import { EntityManager } from 'typeorm';
 
-import { DuplicateClientError } from './clients.errors';
+/**
+ * The candidate matches an existing client. Thrown inside the write's transaction (which it rolls
+ * back) and answered outside it by DuplicateProbeService: never sent as is.
+ */
+export class ClientMatchFound extends Error {
+  constructor(readonly existingClientId: string | undefined) {
+    super('client matches an existing one');
+    this.name = 'ClientMatchFound';
+  }
+}
 
 export interface DedupeCandidate {
   organizationId: string;
@@ -49,7 +58,7 @@ export async function assertNoDuplicate(
   const key = `client-dedupe:${c.organizationId}:${c.firstName.toLowerCase()}:${c.lastName.toLowerCase()}:${c.dateOfBirth}`;
   await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
   const byIdentifier = await findByIdentifiers(m, c);
-  if (byIdentifier) throw new DuplicateClientError(byIdentifier);
+  if (byIdentifier) throw new ClientMatchFound(byIdentifier);
   if (allowNameMatch) return;
   const [byName] = await m.query(BY_DEMOGRAPHICS, [
     c.organizationId,
@@ -57,5 +66,5 @@ export async function assertNoDuplicate(
     c.lastName,
     c.dateOfBirth,
   ]);
-  if (byName) throw new DuplicateClientError(byName.id);
+  if (byName) throw new ClientMatchFound(byName.id);
 }

@@ -5,6 +5,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 
@@ -22,6 +23,12 @@ import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQuery } from './dto/list-clients.query';
 import { UpdateClientDto } from './dto/update-client.dto';
 
+const DUPLICATE =
+  'DUPLICATE_CLIENT: the same identifier, or name and date of birth, as an existing client. ' +
+  'existingClientId is given only when the caller may read that client; otherwise a supervisor can assign it.';
+const PROBE_LIMIT =
+  'RATE_LIMITED (Retry-After): the caller hit too many duplicate matches outside their scope in the window (CLIENT_DUPLICATE_PROBE_LIMIT per CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS)';
+
 @ApiTags('clients')
 @Controller('api/v1/clients')
 export class ClientsController {
@@ -34,9 +41,10 @@ export class ClientsController {
   @ApiOperation({ summary: 'Create a client (a peer’s joins their caseload)' })
   @ApiCreatedResponse({ type: ClientResponse })
   @ApiConflictResponse({
-    description: 'DUPLICATE_CLIENT, with existingClientId',
+    description: DUPLICATE,
     type: ProblemResponse,
   })
+  @ApiTooManyRequestsResponse({ description: PROBE_LIMIT, type: ProblemResponse })
   @ApiUnprocessableEntityResponse({
     description: 'CASELOAD_CAP_EXCEEDED or SPECIALIST_NOT_ASSIGNABLE',
     type: ProblemResponse,
@@ -71,6 +79,8 @@ export class ClientsController {
   @RequirePermission(Permission.ClientUpdate)
   @ApiOperation({ summary: 'Update a client (If-Match)' })
   @ApiOkResponse({ type: ClientResponse })
+  @ApiConflictResponse({ description: DUPLICATE, type: ProblemResponse })
+  @ApiTooManyRequestsResponse({ description: PROBE_LIMIT, type: ProblemResponse })
   update(
     @CurrentUser() actor: UserPrincipal,
     @Param() { id }: UuidParam,

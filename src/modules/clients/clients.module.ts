@@ -8,11 +8,12 @@ import { ClientAssignmentsService } from './client-assignments.service';
 import { Client } from './client.entity';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
+import { DuplicateProbeService } from './duplicate-probe.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Client]), SpecialistsModule, FollowUpsModule],
   controllers: [ClientsController, ClientAssignmentsController],
-  providers: [ClientsService, ClientAssignmentsService],
+  providers: [ClientsService, ClientAssignmentsService, DuplicateProbeService],
   exports: [ClientsService],
 })
 export class ClientsModule {}

@@ -5,14 +5,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
-import { assertNoDuplicate, findByIdentifiers } from './client-dedupe';
+import { assertNoDuplicate, ClientMatchFound, findByIdentifiers } from './client-dedupe';
 import { Client } from './client.entity';
 import { toClientResponse } from './client.mapper';
 import {
@@ -22,7 +22,8 @@ import {
   uniqueIdentifiers,
 } from './client.queries';
 import { requireFilterableSpecialist } from '../specialists/specialist-access';
-import { DuplicateClientError, SupervisorOnlyFieldError } from './clients.errors';
+import { SupervisorOnlyFieldError } from './clients.errors';
+import { DuplicateProbeService } from './duplicate-probe.service';
 import { ClientResponse } from './dto/client.response';
 import { ClientIdentifierDto, CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQuery } from './dto/list-clients.query';
@@ -38,6 +39,7 @@ export class ClientsService {
     private readonly audit: AuditService,
     private readonly rules: CaseloadRulesService,
     private readonly followUps: FollowUpsService,
+    private readonly probes: DuplicateProbeService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateClientDto): Promise<ClientResponse> {
@@ -51,7 +53,8 @@ export class ClientsService {
     // A peer's new client joins their own caseload; a supervisor's joins the chosen one or the queue.
     const specialistId = isSupervisor ? (dto.primarySpecialistId ?? null) : actor.id;
     const identifiers = uniqueIdentifiers(dto.identifiers ?? []);
-    return this.mapIdentifierConflict({ organizationId: actor.organizationId, identifiers }, () =>
+    await this.probes.assertNotLimited(actor);
+    return this.answerMatches(actor, { organizationId: actor.organizationId, identifiers }, () =>
       this.dataSource.transaction(async (m) => {
         await assertNoDuplicate(
           m,
@@ -97,7 +100,10 @@ export class ClientsService {
     const { identifiers, overrideCaseloadCap, ...fields } = dto;
     if (overrideCaseloadCap && actor.role !== Role.Supervisor) throw new SupervisorOnlyFieldError();
     const unique = identifiers ? uniqueIdentifiers(identifiers) : undefined;
-    return this.mapIdentifierConflict(
+    // Setting identifiers can match another client, like creating one: the same limit holds.
+    if (unique) await this.probes.assertNotLimited(actor);
+    return this.answerMatches(
+      actor,
       { organizationId: actor.organizationId, identifiers: unique ?? [], clientId: id },
       () =>
         this.dataSource.transaction(async (m) => {
@@ -134,6 +140,7 @@ export class ClientsService {
   }
 
   async list(actor: UserPrincipal, query: ListClientsQuery): Promise<Page<ClientResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'clients' });
     if (query.specialistId) {
       await requireFilterableSpecialist(this.dataSource.manager, actor, query.specialistId);
     }
@@ -175,13 +182,13 @@ export class ClientsService {
         needsReassignment: query.needsReassignment,
       });
     }
-    const rows = await pageNewestFirst(qb, 'c', query).getRawMany();
+    const rows = await pageNewestFirst(qb, 'c', pager).getRawMany();
     await this.audit.recordReads(
       actor,
       { action: 'client.list', resourceType: 'Client' },
       rows.slice(0, query.limit).map((r: { id: string }) => r.id),
     );
-    return toPage(rows, query.limit, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
+    return pager.page(rows, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
   }
 
   private async insert(
@@ -219,21 +226,27 @@ export class ClientsService {
     return id;
   }
 
-  /** Two writers racing on one identifier: the loser answers 409 with the winner's id. */
-  private async mapIdentifierConflict<T>(
+  /**
+   * Runs a client write; a match with an existing client (found by the dedupe check, or by the
+   * identifier's unique key when two writers race) is answered after the write rolled back, by
+   * DuplicateProbeService: audited, counted, and with the id only for a caller who may read it.
+   */
+  private async answerMatches<T>(
+    actor: UserPrincipal,
     target: { organizationId: string; identifiers: ClientIdentifierDto[]; clientId?: string },
     work: () => Promise<T>,
   ): Promise<T> {
     try {
       return await work();
     } catch (err) {
+      if (err instanceof ClientMatchFound) return this.probes.answer(actor, err.existingClientId);
       if (!isUniqueViolation(err, 'client_identifier_org_uq')) throw err;
       const existing = await findByIdentifiers(
         this.dataSource.manager,
         target,
         target.clientId ?? null,
       );
-      throw new DuplicateClientError(existing ?? 'unknown');
+      return this.probes.answer(actor, existing);
     }
   }
 }

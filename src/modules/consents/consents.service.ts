@@ -6,7 +6,7 @@ import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { ConsentResponse, CreateConsentDto } from './dto/consent.dto';
@@ -146,19 +146,20 @@ export class ConsentsService {
     clientId: string,
     query: PageQuery,
   ): Promise<Page<ConsentResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `consents:${clientId}` });
     await this.access.requireClient(actor, clientId);
     const qb = this.dataSource.manager
       .createQueryBuilder()
       .select(consentColumns('k.'))
       .from('consent', 'k')
       .where('k.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'k', query).getRawMany<ConsentRow>();
+    const rows = await pageNewestFirst(qb, 'k', pager).getRawMany<ConsentRow>();
     await this.audit.recordNow(actor, {
       action: 'consent.list',
       clientId,
       resourceType: 'Consent',
     });
-    return toPage(rows, query.limit, (r) => ({ key: r.createdAtKey, id: r.id }), toConsentResponse);
+    return pager.page(rows, (r) => ({ key: r.createdAtKey, id: r.id }), toConsentResponse);
   }
 
   /** Revokes now; disclosures under it stop. 409 when already revoked or expired. */

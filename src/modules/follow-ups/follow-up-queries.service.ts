@@ -4,7 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
-import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpQuery, FollowUpResponse } from './dto/follow-up.dto';
@@ -25,11 +25,12 @@ export class FollowUpQueriesService {
   ) {}
 
   async list(actor: UserPrincipal, query: FollowUpQuery): Promise<Page<FollowUpResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'follow-ups' });
     // Filtering on a client outside the caller's scope is a 404, as reading it would be.
     if (query.clientId) await this.access.requireClient(actor, query.clientId);
     const qb = this.scoped(this.dataSource.manager, actor);
     this.applyFilters(qb, actor, query);
-    const after = decodeCursor(query.cursor);
+    const after = pager.after;
     if (after) {
       qb.andWhere('(f.due_at, f.id) > (:afterKey::timestamptz, :afterId::uuid)', {
         afterKey: after.key,
@@ -50,9 +51,8 @@ export class FollowUpQueriesService {
       { action: 'follow-up.list', resourceType: 'FollowUp' },
       rows.slice(0, query.limit).map((f) => f.clientId),
     );
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (f) => ({ key: f.dueAt.toISOString(), id: f.id }),
       (f) => toFollowUpResponse(f, attempts.get(f.id)),
     );

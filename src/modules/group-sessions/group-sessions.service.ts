@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal, UserPrincipal } from '../../auth/principal';
-import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { CreateGroupSessionDto, ParticipationQuery } from './dto/group-session.dto';
@@ -113,8 +113,9 @@ export class GroupSessionsService {
     clientId: string,
     query: ParticipationQuery,
   ): Promise<Page<GroupParticipationResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `group-participation:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const after = decodeCursor(query.cursor);
+    const after = pager.after;
     const qb = this.dataSource
       .getRepository(GroupSessionAttendee)
       .createQueryBuilder('ga')
@@ -139,9 +140,8 @@ export class GroupSessionsService {
       clientId,
       resourceType: 'GroupSession',
     });
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (r) => ({ key: r.sessionStartedAt.toISOString(), id: r.groupSessionId }),
       (r) => toParticipationResponse(r.session, r),
     );

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 
 import { Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { NotificationQuery, NotificationResponse } from './dto/notification.dto';
 import { Notification, NotificationData } from './notification.entity';
@@ -42,10 +42,11 @@ export class NotificationsService {
   constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
 
   async list(actor: Principal, query: NotificationQuery): Promise<Page<NotificationResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'notifications' });
     const qb = this.notifications.createQueryBuilder('n').where('n.recipient_id = :me', { me: actor.id });
     if (query.unread) qb.andWhere('n.read_at IS NULL');
-    const rows = await pageNewestFirst(qb, 'n', query).getMany();
-    return toPage(rows, query.limit, (n) => ({ key: n.createdAt.toISOString(), id: n.id }), toResponse);
+    const rows = await pageNewestFirst(qb, 'n', pager).getMany();
+    return pager.page(rows, (n) => ({ key: n.createdAt.toISOString(), id: n.id }), toResponse);
   }
 
   async markRead(actor: Principal, id: string): Promise<NotificationResponse> {

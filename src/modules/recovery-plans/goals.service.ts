@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
@@ -63,6 +63,7 @@ export class GoalsService {
   }
 
   async list(principal: Principal, planId: string, query: PageQuery): Promise<Page<GoalResponse>> {
+    const pager = new Pager(query, { principal: principal, list: `goals:${planId}` });
     const plan = await this.plans.requirePlan(principal, planId);
     const qb = this.dataSource
       .getRepository(Goal)
@@ -71,19 +72,14 @@ export class GoalsService {
         planId,
         org: plan.organizationId,
       });
-    const rows = await pageNewestFirst(qb, 'g', query).getMany();
+    const rows = await pageNewestFirst(qb, 'g', pager).getMany();
     await this.audit.recordNow(principal, {
       action: 'goal.list',
       clientId: plan.clientId,
       resourceType: 'RecoveryPlan',
       resourceId: plan.id,
     });
-    return toPage(
-      rows,
-      query.limit,
-      (g) => ({ key: g.createdAt.toISOString(), id: g.id }),
-      toGoalResponse,
-    );
+    return pager.page(rows, (g) => ({ key: g.createdAt.toISOString(), id: g.id }), toGoalResponse);
   }
 
   async get(principal: Principal, id: string): Promise<GoalResponse> {

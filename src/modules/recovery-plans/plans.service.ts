@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
@@ -77,6 +77,7 @@ export class PlansService {
     clientId: string,
     query: ListPlansQuery,
   ): Promise<Page<PlanResponse>> {
+    const pager = new Pager(query, { principal: principal, list: `recovery-plans:${clientId}` });
     await this.access.requireClient(principal, clientId);
     const qb = this.dataSource
       .getRepository(RecoveryPlan)
@@ -86,18 +87,13 @@ export class PlansService {
         org: principal.organizationId,
       });
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
-    const rows = await pageNewestFirst(qb, 'p', query).getMany();
+    const rows = await pageNewestFirst(qb, 'p', pager).getMany();
     await this.audit.recordNow(principal, {
       action: 'recovery-plan.list',
       clientId,
       resourceType: 'RecoveryPlan',
     });
-    return toPage(
-      rows,
-      query.limit,
-      (p) => ({ key: p.createdAt.toISOString(), id: p.id }),
-      toPlanResponse,
-    );
+    return pager.page(rows, (p) => ({ key: p.createdAt.toISOString(), id: p.id }), toPlanResponse);
   }
 
   async get(principal: Principal, id: string): Promise<PlanResponse> {

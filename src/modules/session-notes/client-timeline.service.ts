@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
-import { decodeCursor, Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { AuditService } from '../audit/audit.service';
 import { TimelineItemResponse } from './dto/session-note.response';
 
@@ -45,8 +45,9 @@ export class ClientTimelineService {
     clientId: string,
     query: PageQuery,
   ): Promise<Page<TimelineItemResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `timeline:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const after = decodeCursor(query.cursor);
+    const after = pager.after;
     const keyset = after ? `WHERE (t.occurred_at, t.id) < ($2::timestamptz, $3::uuid)` : '';
     const limit = query.limit + 1;
     const branches = SOURCES.map(
@@ -63,9 +64,8 @@ export class ClientTimelineService {
       resourceType: 'Client',
       resourceId: clientId,
     });
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (r) => ({ key: r.occurred_at.toISOString(), id: r.id }),
       (r) => ({
         type: r.type,

@@ -6,7 +6,7 @@ import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
@@ -149,23 +149,25 @@ export class SessionNotesService {
     clientId: string,
     query: ClientNotesQuery,
   ): Promise<Page<SessionNoteResponse>> {
+    const pager = new Pager(query, { principal: actor, list: `session-notes:${clientId}` });
     await this.access.requireClient(actor, clientId);
     const qb = this.dataSource
       .getRepository(SessionNote)
       .createQueryBuilder('n')
       .where('n.client_id = :clientId', { clientId });
     if (query.status) qb.andWhere('n.status = :status', { status: query.status });
-    const rows = await pageNewestFirst(qb, 'n', query, 'started_at').getMany();
+    const rows = await pageNewestFirst(qb, 'n', pager, 'started_at').getMany();
     await this.audit.recordNow(actor, {
       action: 'session-note.list',
       clientId,
       resourceType: 'SessionNote',
     });
-    return this.toNotePage(rows, query.limit);
+    return this.toNotePage(rows, pager);
   }
 
   /** Notes across the caller's scope: drafts to finish, or a supervisor's review queue. */
   async search(actor: UserPrincipal, query: NoteSearchQuery): Promise<Page<SessionNoteResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'session-notes' });
     if (query.authorId) {
       await requireFilterableSpecialist(this.dataSource.manager, actor, query.authorId);
     }
@@ -182,9 +184,9 @@ export class SessionNotesService {
       // A supervisor reviews the notes of their own teams' specialists only.
       if (actor.role === Role.Supervisor) qb.andWhere(AUTHOR_SUPERVISED, { me: actor.id });
     }
-    const rows = await pageNewestFirst(qb, 'n', query, 'started_at').getMany();
+    const rows = await pageNewestFirst(qb, 'n', pager, 'started_at').getMany();
     await this.auditReads(actor, rows, query.limit);
-    return this.toNotePage(rows, query.limit);
+    return this.toNotePage(rows, pager);
   }
 
   async get(actor: Principal, id: string): Promise<SessionNoteResponse> {
@@ -263,10 +265,9 @@ export class SessionNotesService {
     );
   }
 
-  private toNotePage(rows: SessionNote[], limit: number): Page<SessionNoteResponse> {
-    return toPage(
+  private toNotePage(rows: SessionNote[], pager: Pager): Page<SessionNoteResponse> {
+    return pager.page(
       rows,
-      limit,
       (n) => ({ key: n.startedAt.toISOString(), id: n.id }),
       toSessionNoteResponse,
     );

@@ -8,7 +8,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { SessionCheckService } from '../../auth/session-check.service';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
-import { Page, toPage } from '../../common/dto/pagination';
+import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
@@ -56,12 +56,12 @@ export class UsersService {
   }
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<UserResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'users' });
     const qb = this.users.createQueryBuilder('u').where('u.organization_id = :org', { org: actor.organizationId });
-    const rows = await pageNewestFirst(qb, 'u', query).getMany();
+    const rows = await pageNewestFirst(qb, 'u', pager).getMany();
     const teams = await this.teamIdsOf(rows.map((u) => u.id));
-    return toPage(
+    return pager.page(
       rows,
-      query.limit,
       (u) => ({ key: u.createdAt.toISOString(), id: u.id }),
       (u) => toUserResponse(u, teams.get(u.id) ?? []),
     );

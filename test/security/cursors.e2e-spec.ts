@@ -1,0 +1,324 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import request from 'supertest';
+
+import { PageQuery } from '../../src/common/dto/page.query';
+import { CursorKeyKind, encodeCursor } from '../../src/common/dto/pagination';
+import { createClient, createCoverage, createFollowUp } from '../factories/client.factory';
+import { createTestOrg, TestOrg, TestUser } from '../factories/people.factory';
+import { createPlan } from '../factories/recovery-plan.factory';
+import { createNote } from '../factories/session-note.factory';
+import { problem } from '../helpers/problem';
+import { createTestApp, TestApp } from '../setup/create-test-app';
+
+/**
+ * Finding 6: cursors were trusted. A garbled one reached a Postgres cast (500), and its row was
+ * looked up without scope. Every list that takes `cursor` must answer any cursor it did not issue
+ * to this caller 400 INVALID_CURSOR, before any SQL sees it.
+ */
+describe('list cursors (security e2e)', () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let other: TestOrg;
+  let clientId: string;
+  let planId: string;
+  let foreignClient: string;
+  const http = () => request(t.app.getHttpServer());
+
+  interface ListEndpoint {
+    path: () => string;
+    list: () => string;
+    user: () => TestUser;
+    /** Another caller who may read the same list. */
+    peer: () => TestUser;
+    key?: CursorKeyKind;
+  }
+
+  const endpoints: Record<string, ListEndpoint> = {
+    'GET /api/v1/clients': {
+      path: () => '/api/v1/clients',
+      list: () => 'clients',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/timeline': {
+      path: () => `/api/v1/clients/${clientId}/timeline`,
+      list: () => `timeline:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/follow-ups': {
+      path: () => '/api/v1/follow-ups',
+      list: () => 'follow-ups',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/session-notes': {
+      path: () => `/api/v1/clients/${clientId}/session-notes`,
+      list: () => `session-notes:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/session-notes': {
+      path: () => '/api/v1/session-notes',
+      list: () => 'session-notes',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/assessments': {
+      path: () => `/api/v1/clients/${clientId}/assessments`,
+      list: () => `assessments:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/assignments': {
+      path: () => `/api/v1/clients/${clientId}/assignments`,
+      list: () => `assignments:${clientId}`,
+      user: () => org.supervisorA,
+      peer: () => org.peerA1,
+    },
+    'GET /api/v1/clients/:id/coverage': {
+      path: () => `/api/v1/clients/${clientId}/coverage`,
+      list: () => `coverage:${clientId}`,
+      user: () => org.supervisorA,
+      peer: () => org.peerA1,
+    },
+    'GET /api/v1/clients/:id/consents': {
+      path: () => `/api/v1/clients/${clientId}/consents`,
+      list: () => `consents:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/group-participation': {
+      path: () => `/api/v1/clients/${clientId}/group-participation`,
+      list: () => `group-participation:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/clients/:id/recovery-plans': {
+      path: () => `/api/v1/clients/${clientId}/recovery-plans`,
+      list: () => `recovery-plans:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/recovery-plans/:id/goals': {
+      path: () => `/api/v1/recovery-plans/${planId}/goals`,
+      list: () => `goals:${planId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/audit-events': {
+      path: () => '/api/v1/audit-events',
+      list: () => 'audit-events',
+      user: () => org.admin,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/notifications': {
+      path: () => '/api/v1/notifications',
+      list: () => 'notifications',
+      user: () => org.peerA1,
+      peer: () => org.peerA2,
+    },
+    'GET /api/v1/caseloads': {
+      path: () => '/api/v1/caseloads',
+      list: () => 'caseloads',
+      user: () => org.supervisorA,
+      peer: () => org.admin,
+      key: 'text',
+    },
+    'GET /api/v1/users': {
+      path: () => '/api/v1/users',
+      list: () => 'users',
+      user: () => org.admin,
+      peer: () => other.admin,
+    },
+    'GET /api/v1/api-clients': {
+      path: () => '/api/v1/api-clients',
+      list: () => 'api-clients',
+      user: () => org.admin,
+      peer: () => other.admin,
+    },
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await createTestOrg(t.app);
+    other = await createTestOrg(t.app);
+    clientId = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA1.id,
+    });
+    planId = (await createPlan(t.dataSource, { id: clientId, organizationId: org.id })).id;
+    await createNote(t.dataSource, {
+      organizationId: org.id,
+      clientId,
+      authorId: org.peerA1.id,
+      startedAt: new Date(Date.now() - 86_400_000),
+    });
+    await createFollowUp(t.dataSource, {
+      organizationId: org.id,
+      clientId,
+      ownerId: org.peerA1.id,
+      dueAt: new Date(Date.now() + 86_400_000),
+    });
+    // A client the caller may not see: a forged cursor naming it must not page around it.
+    foreignClient = await createClient(t.dataSource, {
+      organizationId: other.id,
+      specialistId: other.peerA1.id,
+    });
+  });
+  afterAll(() => t.close());
+
+  const instantKey = () => new Date().toISOString();
+  const mint = (e: ListEndpoint, principal: TestUser, id = randomUUID(), list = e.list()) =>
+    encodeCursor(
+      { key: e.key === 'text' ? JSON.stringify(['Zed', 'Zed']) : instantKey(), id },
+      { principal, list, key: e.key },
+    );
+  const unsigned = (key: string, id: string) =>
+    Buffer.from(JSON.stringify([key, id])).toString('base64url');
+  const invalid = problem(
+    400,
+    'INVALID_CURSOR',
+    'The cursor is not valid; request the first page again.',
+    [{ field: 'cursor', message: 'cursor is not valid' }],
+  );
+
+  /** Every garbled cursor a client could send: none may reach SQL. */
+  const garbled = (e: ListEndpoint): Record<string, string> => {
+    const valid = mint(e, e.user());
+    const [payload, mac] = valid.split('.');
+    return {
+      'random text': 'not-a-cursor',
+      'url junk': '%%%',
+      'base64 of random bytes': randomBytes(48).toString('base64url'),
+      'base64 of junk JSON': unsigned('x', 'y'),
+      'base64 of a JSON object': Buffer.from('{"id":1}').toString('base64url'),
+      'an unsigned cursor naming a row outside scope': unsigned(instantKey(), foreignClient),
+      'a valid cursor with its id swapped': `${unsigned(instantKey(), foreignClient)}.${mac}`,
+      'a valid cursor with its signature cut': `${payload}.${mac.slice(0, -2)}`,
+      'a valid cursor with an extra part': `${valid}.${mac}`,
+      'another caller’s valid cursor of this list': mint(e, e.peer()),
+      'a valid cursor of another list': mint(e, e.user(), randomUUID(), 'elsewhere'),
+      'an over-long cursor': `${valid}${'A'.repeat(1100)}`,
+    };
+  };
+
+  describe.each(Object.entries(endpoints))('%s', (_route, e) => {
+    it('should answer 400 INVALID_CURSOR, never 500, for every cursor it did not issue to the caller', async () => {
+      const results: Record<string, unknown> = {};
+      for (const [name, cursor] of Object.entries(garbled(e))) {
+        const res = await http()
+          .get(e.path())
+          .query({ cursor })
+          .auth(e.user().token, { type: 'bearer' });
+        results[name] = { status: res.status, body: res.body };
+      }
+      const expected = Object.fromEntries(
+        Object.keys(results).map((name) => [name, { status: 400, body: invalid }]),
+      );
+      expect(results).toEqual(expected);
+    });
+
+    it('should answer 400 INVALID_CURSOR for a repeated cursor parameter', async () => {
+      const res = await http()
+        .get(`${e.path()}?cursor=a&cursor=b`)
+        .auth(e.user().token, { type: 'bearer' })
+        .expect(400);
+      expect(res.body).toEqual(invalid);
+    });
+
+    it('should accept a cursor issued to the caller for this list', async () => {
+      const res = await http()
+        .get(e.path())
+        .query({ cursor: mint(e, e.user()) })
+        .auth(e.user().token, { type: 'bearer' })
+        .expect(200);
+      expect(res.body).toEqual({ items: expect.any(Array), nextCursor: null });
+    });
+  });
+
+  // These lists select from a table without an entity: their second page used to answer 500.
+  it('should page assignments, coverage and consents through the cursors the server issues', async () => {
+    const c = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA1.id,
+    });
+    await t.dataSource.query(
+      `INSERT INTO client_assignment (client_id, specialist_id, started_at, ended_at)
+       VALUES ($1, $2, now() - interval '2 days', now() - interval '1 day')`,
+      [c, org.peerA2.id],
+    );
+    for (const days of [1, 2]) {
+      await createCoverage(t.dataSource, {
+        clientId: c,
+        specialistId: org.peerA2.id,
+        startsAt: new Date(Date.now() - days * 86_400_000),
+        endsAt: new Date(Date.now() + 86_400_000),
+      });
+    }
+    const [recipient] = await t.dataSource.query(
+      `INSERT INTO api_client (organization_id, name, client_id, secret_hash, scopes)
+       VALUES ($1, 'EHR', $2, '\\x00', '{}') RETURNING id`,
+      [org.id, `ehr-${randomUUID()}`],
+    );
+    for (let i = 0; i < 2; i++) {
+      await t.dataSource.query(
+        `INSERT INTO consent (organization_id, client_id, recipient_id, purposes, categories, effective_at,
+           expires_at, signed_at, signature_method)
+         VALUES ($1, $2, $3, '{treatment}', '{demographics}', now(), now() + interval '1 year', now(), 'written')`,
+        [org.id, c, recipient.id],
+      );
+    }
+    for (const [list, user] of [
+      ['assignments', org.supervisorA],
+      ['coverage', org.supervisorA],
+      ['consents', org.peerA1],
+    ] as const) {
+      const url = `/api/v1/clients/${c}/${list}`;
+      const first = await http()
+        .get(`${url}?limit=1`)
+        .auth(user.token, { type: 'bearer' })
+        .expect(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await http()
+        .get(url)
+        .query({ limit: 1, cursor: first.body.nextCursor })
+        .auth(user.token, { type: 'bearer' })
+        .expect(200);
+      expect(second.body.items).toHaveLength(1);
+      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+      expect(second.body.nextCursor).toBeNull();
+    }
+  });
+
+  it('should cover every list endpoint that takes a cursor', () => {
+    const routes: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const wrapper of module.controllers.values()) {
+        const controller = wrapper.metatype as new (...args: unknown[]) => unknown;
+        const base = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
+        const proto = controller.prototype as Record<string, unknown>;
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const handler = proto[name];
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+          const params: unknown[] = Reflect.getMetadata('design:paramtypes', proto, name) ?? [];
+          const paged = params.some(
+            (p) => typeof p === 'function' && (p === PageQuery || p.prototype instanceof PageQuery),
+          );
+          if (!paged) continue;
+          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+          const path = `/${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`
+            .replace(/\/+/g, '/')
+            .replace(/\/$/, '');
+          routes.push(`${method} ${path}`);
+        }
+      }
+    }
+    expect(routes.sort()).toEqual(Object.keys(endpoints).sort());
+  });
+});
