@@ -1,5 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 import { Role } from '../../../auth/permissions';
 
@@ -18,7 +28,11 @@ export class UpdateUserDto {
   @IsString()
   readonly lastName?: string;
 
-  @ApiPropertyOptional({ enum: Role })
+  @ApiPropertyOptional({
+    enum: Role,
+    description:
+      'A change ends the user’s sessions (their tokens stop working within seconds) and replaces their teams with teamIds, which must then be sent too',
+  })
   @IsOptional()
   @IsEnum(Role)
   readonly role?: Role;
@@ -28,7 +42,12 @@ export class UpdateUserDto {
   @IsBoolean()
   readonly active?: boolean;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description:
+      'Replaces the user’s teams: supervised teams for a supervisor, member teams for a peer specialist (at least one when the role changes to peer_specialist); an admin is on none',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
