@@ -412,10 +412,14 @@ describe('users (e2e)', () => {
     it('should no longer list a demoted supervisor as the team’s supervisor', async () => {
       const fresh = await createTestOrg(t.app);
       expect((await teamOf(fresh, fresh.teamA)).supervisorIds).toEqual([fresh.supervisorA.id]);
-      await patchUser(fresh, fresh.supervisorA, {
-        role: 'peer_specialist',
-        teamIds: [fresh.teamA],
-      }).expect(200);
+      // Without teamIds, the supervised team becomes the peer specialist's member team.
+      const res = await patchUser(fresh, fresh.supervisorA, { role: 'peer_specialist' }).expect(
+        200,
+      );
+      expect(res.body).toMatchObject({ role: 'peer_specialist', teamIds: [fresh.teamA] });
+      expect(await membershipsOf(fresh.supervisorA.id)).toEqual([
+        { team_id: fresh.teamA, membership: 'member' },
+      ]);
       const teamA = await teamOf(fresh, fresh.teamA);
       expect(teamA.supervisorIds).toEqual([]);
       expect(teamA.memberIds).toEqual(
@@ -433,7 +437,8 @@ describe('users (e2e)', () => {
     it('should turn a promoted peer’s member row into supervision, so they never supervise themself', async () => {
       const fresh = await createTestOrg(t.app);
       const peer = fresh.peerA1;
-      await patchUser(fresh, peer, { role: 'supervisor', teamIds: [fresh.teamA] }).expect(200);
+      // Without teamIds, the member team becomes a supervised one.
+      await patchUser(fresh, peer, { role: 'supervisor' }).expect(200);
       expect(await membershipsOf(peer.id)).toEqual([
         { team_id: fresh.teamA, membership: 'supervisor' },
       ]);
@@ -479,14 +484,14 @@ describe('users (e2e)', () => {
       ]);
     });
 
-    it('should require the teams with a role change, and a team for a peer specialist, changing nothing otherwise', async () => {
+    it('should refuse a peer specialist without a team, or an admin on one, changing nothing', async () => {
       const fresh = await createTestOrg(t.app);
+      const idle = await createUser(t.app, fresh.id, Role.Supervisor);
       const cases: [TestUser, object, string][] = [
-        [fresh.peerA1, { role: 'supervisor' }, 'teamIds is required when the role changes'],
         [
-          fresh.supervisorA,
+          idle,
           { role: 'peer_specialist' },
-          'teamIds is required when the role changes',
+          'a peer specialist must be a member of at least one team',
         ],
         [
           fresh.supervisorA,
@@ -508,14 +513,15 @@ describe('users (e2e)', () => {
         );
       }
       const rows = await t.dataSource.query(
-        `SELECT u.id, u.role, u.version, array_agg(tm.membership) AS memberships FROM app_user u
-         JOIN team_member tm ON tm.user_id = u.id WHERE u.id = ANY($1) GROUP BY u.id ORDER BY u.id`,
-        [[fresh.peerA1.id, fresh.supervisorA.id]],
+        `SELECT u.id, u.role, u.version, array_remove(array_agg(tm.membership), NULL) AS memberships FROM app_user u
+         LEFT JOIN team_member tm ON tm.user_id = u.id WHERE u.id = ANY($1) GROUP BY u.id ORDER BY u.id`,
+        [[fresh.peerA1.id, fresh.supervisorA.id, idle.id]],
       );
       expect(rows).toEqual(
         [
           { id: fresh.peerA1.id, role: 'peer_specialist', version: 1, memberships: ['member'] },
           { id: fresh.supervisorA.id, role: 'supervisor', version: 1, memberships: ['supervisor'] },
+          { id: idle.id, role: 'supervisor', version: 1, memberships: [] },
         ].sort((a, b) => a.id.localeCompare(b.id)),
       );
       await http().get('/api/v1/caseloads').auth(fresh.supervisorA.token, bearer).expect(200);

@@ -19,13 +19,6 @@ export class AdminTeamError extends ValidationError {
   }
 }
 
-/** A role change rewrites the user's teams, so the new ones must be stated with it. */
-export class TeamsRequiredError extends ValidationError {
-  constructor() {
-    super([{ field: 'teamIds', message: 'teamIds is required when the role changes' }]);
-  }
-}
-
 export class PeerWithoutTeamError extends ValidationError {
   constructor() {
     super([

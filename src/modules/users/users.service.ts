@@ -24,7 +24,6 @@ import {
   AdminTeamError,
   EmailTakenError,
   PeerWithoutTeamError,
-  TeamsRequiredError,
   UnknownTeamError,
 } from './users.errors';
 
@@ -116,7 +115,13 @@ export class UsersService {
           ? {}
           : { active, deactivatedAt: deactivating ? () => 'now()' : null }),
       });
-      if (teams) await this.setTeams(m, id, newRole, teams);
+      // Read under the user's row lock: a team update naming the user has committed by now.
+      const after = teams ?? (roleChanged ? await this.currentTeamIds(m, id) : undefined);
+      // A peer specialist's notes' crisis flags go to the supervisors of their teams.
+      if (roleChanged && newRole === Role.PeerSpecialist && after?.length === 0) {
+        throw new PeerWithoutTeamError();
+      }
+      if (after) await this.setTeams(m, id, newRole, after);
       if (deactivating || roleChanged) {
         await this.revokeSessions(m, id, deactivating ? 'user_deactivated' : 'role_changed');
       }
@@ -173,6 +178,14 @@ export class UsersService {
     return user;
   }
 
+  private async currentTeamIds(m: EntityManager, userId: string): Promise<string[]> {
+    const rows: { team_id: string }[] = await m.query(
+      `SELECT DISTINCT team_id FROM team_member WHERE user_id = $1 ORDER BY team_id`,
+      [userId],
+    );
+    return rows.map((r) => r.team_id);
+  }
+
   /**
    * The teams must be active teams of the organization; FOR SHARE keeps them so until commit (a
    * team being deactivated waits, then sees these memberships and refuses).
@@ -218,10 +231,9 @@ export class UsersService {
 }
 
 /**
- * The user's teams after a write, or undefined to keep them. An admin is on no team. A role
- * change needs its teams stated (a supervisor's become supervised teams, a peer's member teams),
- * and a peer specialist made so needs one at least: their notes' crisis flags go to the
- * supervisors of their teams.
+ * The user's teams after a write, or undefined to keep them. An admin is on no team, so a change
+ * to admin leaves every team; any other role change without `teamIds` keeps the user's teams,
+ * each becoming the new role's kind of membership (supervised teams <-> member teams).
  */
 function teamsFor(
   role: Role,
@@ -229,12 +241,7 @@ function teamsFor(
   teamIds: string[] | undefined,
 ): string[] | undefined {
   const unique = teamIds && [...new Set(teamIds)];
-  if (role === Role.Admin) {
-    if (unique && unique.length > 0) throw new AdminTeamError();
-    return roleChanged ? [] : unique;
-  }
-  if (!roleChanged) return unique;
-  if (!unique) throw new TeamsRequiredError();
-  if (role === Role.PeerSpecialist && unique.length === 0) throw new PeerWithoutTeamError();
-  return unique;
+  if (role !== Role.Admin) return unique;
+  if (unique && unique.length > 0) throw new AdminTeamError();
+  return roleChanged ? [] : unique;
 }

@@ -31,7 +31,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional({
     enum: Role,
     description:
-      'A change ends the user’s sessions (their tokens stop working within seconds) and replaces their teams with teamIds, which must then be sent too',
+      'A change ends the user’s sessions (their tokens stop working within seconds) and rewrites their team memberships in the same transaction: to teamIds when sent, otherwise their current teams carry over (a supervisor’s supervised teams become member teams, a peer specialist’s member teams become supervised ones); a change to admin leaves every team',
   })
   @IsOptional()
   @IsEnum(Role)
@@ -46,7 +46,7 @@ export class UpdateUserDto {
     type: [String],
     format: 'uuid',
     description:
-      'Replaces the user’s teams: supervised teams for a supervisor, member teams for a peer specialist (at least one when the role changes to peer_specialist); an admin is on none',
+      'Replaces the user’s teams: supervised teams for a supervisor, member teams for a peer specialist (at least one after a change to peer_specialist); an admin is on none',
   })
   @IsOptional()
   @IsArray()
