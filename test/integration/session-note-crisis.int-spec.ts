@@ -163,7 +163,7 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
       .patch(`/api/v1/users/${fresh.supervisorA.id}`)
       .set('If-Match', '"1"')
       .auth(fresh.admin.token, { type: 'bearer' })
-      .send({ role: 'peer_specialist', teamIds: [fresh.teamA] })
+      .send({ role: 'peer_specialist' })
       .expect(200);
     await http()
       .patch(`/api/v1/users/${fresh.peerA2.id}`)
