@@ -98,7 +98,7 @@ export class UsersService {
     dto: UpdateUserDto,
   ): Promise<UserResponse> {
     const where = { id, organizationId: actor.organizationId };
-    await this.dataSource.transaction(async (m) => {
+    const revoked = await this.dataSource.transaction(async (m) => {
       const { teamIds, active, role, ...names } = dto;
       const current = await m.findOneBy(User, where);
       if (!current) throw new NotFoundError('User');
@@ -122,9 +122,10 @@ export class UsersService {
         throw new PeerWithoutTeamError();
       }
       if (after) await this.setTeams(m, id, newRole, after);
-      if (deactivating || roleChanged) {
-        await this.revokeSessions(m, id, deactivating ? 'user_deactivated' : 'role_changed');
-      }
+      const sessionIds =
+        deactivating || roleChanged
+          ? await this.revokeSessions(m, id, deactivating ? 'user_deactivated' : 'role_changed')
+          : [];
       // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4);
       // so do those of one made admin, who may hold no caseload.
       if (deactivating || (roleChanged && newRole === Role.Admin)) {
@@ -142,7 +143,10 @@ export class UsersService {
         resourceType: 'User',
         resourceId: id,
       });
+      return sessionIds;
     });
+    // After the commit: forgotten earlier, a request in between could cache the session as live.
+    for (const sessionId of revoked) this.sessions.forget(sessionId);
     return this.get(actor, id);
   }
 
@@ -219,14 +223,18 @@ export class UsersService {
       );
   }
 
-  private async revokeSessions(m: EntityManager, userId: string, reason: string): Promise<void> {
+  private async revokeSessions(
+    m: EntityManager,
+    userId: string,
+    reason: string,
+  ): Promise<string[]> {
     // TypeORM answers an UPDATE with [rows, rowCount].
     const [rows]: [{ id: string }[], number] = await m.query(
       `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2
        WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId, reason],
     );
-    for (const row of rows) this.sessions.forget(row.id);
+    return rows.map((row) => row.id);
   }
 }
 
