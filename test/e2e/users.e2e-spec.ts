@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
+import { Client } from 'pg';
 import request from 'supertest';
 
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { CONFIG } from '../../src/config/config.module';
+import { loadConfig } from '../../src/config/configuration';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient } from '../factories/client.factory';
 import {
@@ -621,6 +623,60 @@ describe('users (e2e)', () => {
         [peers.map((p) => p.id)],
       );
       expect(promoted).toEqual([{ team_id: fresh.teamB, membership: 'supervisor' }]);
+    });
+
+    it('should keep the membership fitting when a team update validated the user before a promotion committed', async () => {
+      const fresh = await createTestOrg(t.app);
+      const peers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          createUser(t.app, fresh.id, Role.PeerSpecialist, [fresh.teamB]),
+        ),
+      );
+      const [{ version }] = await t.dataSource.query(`SELECT version FROM team WHERE id = $1`, [
+        fresh.teamA,
+      ]);
+      // Hold the team_member table so that every write below stops at its first membership change,
+      // the team update first: it has validated the peers' roles by then.
+      const blocker = new Client({ connectionString: loadConfig().db.url });
+      await blocker.connect();
+      const waiting = async (n: number) => {
+        for (let i = 0; i < 200; i++) {
+          const [{ count }] = (
+            await blocker.query(
+              `SELECT count(*)::int AS count FROM pg_stat_activity
+               WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock'`,
+            )
+          ).rows;
+          if (count >= n) return;
+          await sleep(25);
+        }
+        throw new Error(`fewer than ${n} writes waiting`);
+      };
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE team_member IN SHARE MODE');
+        const team = http()
+          .patch(`/api/v1/teams/${fresh.teamA}`)
+          .set('If-Match', `"${version}"`)
+          .auth(fresh.admin.token, bearer)
+          .send({ memberIds: peers.map((p) => p.id) })
+          .then((r) => r);
+        await waiting(1);
+        const promotions = peers.map((p) =>
+          patchUser(fresh, p, { role: 'supervisor', teamIds: [fresh.teamB] }).then((r) => r),
+        );
+        await waiting(1 + peers.length);
+        await blocker.query('COMMIT');
+        expect((await team).status).toBe(200);
+        expect((await Promise.all(promotions)).map((r) => r.status)).toEqual(peers.map(() => 200));
+      } finally {
+        await blocker.end();
+      }
+      const rows = await t.dataSource.query(
+        `SELECT DISTINCT team_id, membership FROM team_member WHERE user_id = ANY($1)`,
+        [peers.map((p) => p.id)],
+      );
+      expect(rows).toEqual([{ team_id: fresh.teamB, membership: 'supervisor' }]);
     });
   });
 });
