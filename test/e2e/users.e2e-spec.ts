@@ -643,8 +643,9 @@ describe('users (e2e)', () => {
         for (let i = 0; i < 200; i++) {
           const [{ count }] = (
             await blocker.query(
-              `SELECT count(*)::int AS count FROM pg_stat_activity
-               WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock'`,
+              `SELECT count(DISTINCT l.pid)::int AS count FROM pg_locks l
+               JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE NOT l.granted AND a.datname = current_database()`,
             )
           ).rows;
           if (count >= n) return;
