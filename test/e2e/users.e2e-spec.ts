@@ -639,19 +639,19 @@ describe('users (e2e)', () => {
       // the team update first: it has validated the peers' roles by then.
       const blocker = new Client({ connectionString: loadConfig().db.url });
       await blocker.connect();
-      const waiting = async (n: number) => {
-        for (let i = 0; i < 200; i++) {
-          const [{ count }] = (
-            await blocker.query(
-              `SELECT count(DISTINCT l.pid)::int AS count FROM pg_locks l
-               JOIN pg_stat_activity a ON a.pid = l.pid
-               WHERE NOT l.granted AND a.datname = current_database()`,
-            )
-          ).rows;
-          if (count >= n) return;
-          await sleep(25);
+      // How many of this database's sessions wait for a lock, polled until `n` do (or `ms` passed).
+      const waiting = async (n: number, ms: number) => {
+        let count = 0;
+        for (const until = Date.now() + ms; Date.now() < until; await sleep(25)) {
+          const { rows } = await blocker.query(
+            `SELECT count(DISTINCT l.pid)::int AS count FROM pg_locks l
+             JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE NOT l.granted AND a.datname = current_database()`,
+          );
+          count = rows[0].count;
+          if (count >= n) break;
         }
-        throw new Error(`fewer than ${n} writes waiting`);
+        return count;
       };
       try {
         await blocker.query('BEGIN');
@@ -662,11 +662,13 @@ describe('users (e2e)', () => {
           .auth(fresh.admin.token, bearer)
           .send({ memberIds: peers.map((p) => p.id) })
           .then((r) => r);
-        await waiting(1);
+        expect(await waiting(1, 5000)).toBe(1);
         const promotions = peers.map((p) =>
           patchUser(fresh, p, { role: 'supervisor', teamIds: [fresh.teamB] }).then((r) => r),
         );
-        await waiting(1 + peers.length);
+        // The team update and at least one promotion are both stopped mid-transaction (usually all
+        // of them: a request may still be on its way).
+        expect(await waiting(1 + peers.length, 2000)).toBeGreaterThanOrEqual(2);
         await blocker.query('COMMIT');
         expect((await team).status).toBe(200);
         expect((await Promise.all(promotions)).map((r) => r.status)).toEqual(peers.map(() => 200));
