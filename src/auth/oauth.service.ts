@@ -44,6 +44,7 @@ export class OAuthService {
       id: client.id,
       organizationId: client.organizationId,
       scopes: requested,
+      generation: client.tokenGeneration,
       context: { correlationId },
     };
     await this.audit.recordNow(principal, {

@@ -16,6 +16,8 @@ export interface ApiClientPrincipal {
   id: string;
   organizationId: string;
   scopes: string[];
+  /** The client's token generation when the token was issued: deactivation bumps it. */
+  generation: number;
   context?: RequestContext;
 }
 

@@ -4,22 +4,39 @@ import { DataSource } from 'typeorm';
 
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
-import { Principal } from './principal';
+import { ApiClientPrincipal, Principal, UserPrincipal } from './principal';
 
 const MAX_ENTRIES = 50_000;
 
 const SESSION_ACTIVE = `SELECT 1 FROM auth_session s JOIN app_user u ON u.id = s.user_id
   WHERE s.id = $1 AND u.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
-const CLIENT_ACTIVE = `SELECT 1 FROM api_client WHERE id = $1 AND active`;
+const CLIENT_GRANT = `SELECT active, token_generation AS generation, scopes FROM api_client WHERE id = $1`;
+
+interface SessionState {
+  kind: 'session';
+  active: boolean;
+  until: number;
+}
+
+/** What an API client is granted now: its tokens must claim no more. */
+interface ClientGrant {
+  kind: 'client';
+  active: boolean;
+  generation: number;
+  scopes: ReadonlySet<string>;
+  until: number;
+}
 
 /**
- * Is the session (or API client) behind a valid token still active? Logout and deactivation
- * revoke in Postgres; each API process trusts its answer for SESSION_CHECK_TTL_MS at most, so a
- * revoked token stops working within seconds without a query on every request.
+ * Is the session (or API client) behind a valid token still active? Logout, deactivation and a
+ * role change revoke the session in Postgres; deactivating an API client bumps its token
+ * generation, and narrowing its scopes voids the tokens that claim a removed one. Each API process
+ * trusts what it read for SESSION_CHECK_TTL_MS at most, so such a token stops working (401)
+ * within that window, with one query per session or client per window, not one per request.
  */
 @Injectable()
 export class SessionCheckService {
-  private readonly cache = new Map<string, { active: boolean; until: number }>();
+  private readonly cache = new Map<string, SessionState | ClientGrant>();
   private readonly ttlMs: number;
 
   constructor(
@@ -29,22 +46,61 @@ export class SessionCheckService {
     this.ttlMs = config.auth.sessionCheckTtlMs;
   }
 
-  async isActive(principal: Principal): Promise<boolean> {
-    const key = principal.kind === 'user' ? principal.sessionId : principal.id;
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.active;
-    const rows: unknown[] =
-      principal.kind === 'user'
-        ? await this.dataSource.query(SESSION_ACTIVE, [principal.sessionId, principal.id])
-        : await this.dataSource.query(CLIENT_ACTIVE, [principal.id]);
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(key, { active: rows.length > 0, until: now + this.ttlMs });
-    return rows.length > 0;
+  isActive(principal: Principal): Promise<boolean> {
+    return principal.kind === 'user' ? this.sessionActive(principal) : this.clientValid(principal);
   }
 
   /** Forget what this process knows at once (the revoking process need not wait). */
   forget(key: string): void {
     this.cache.delete(key);
+  }
+
+  private async sessionActive(principal: UserPrincipal): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.cache.get(principal.sessionId);
+    if (hit?.kind === 'session' && hit.until > now) return hit.active;
+    const rows: unknown[] = await this.dataSource.query(SESSION_ACTIVE, [
+      principal.sessionId,
+      principal.id,
+    ]);
+    this.remember(principal.sessionId, {
+      kind: 'session',
+      active: rows.length > 0,
+      until: now + this.ttlMs,
+    });
+    return rows.length > 0;
+  }
+
+  private async clientValid(principal: ApiClientPrincipal): Promise<boolean> {
+    const hit = this.cache.get(principal.id);
+    let grant = hit?.kind === 'client' && hit.until > Date.now() ? hit : undefined;
+    // A token of a newer generation than this process knows: the grant changed since it looked.
+    if (!grant || principal.generation > grant.generation)
+      grant = await this.loadGrant(principal.id);
+    return (
+      grant.active &&
+      grant.generation === principal.generation &&
+      principal.scopes.every((scope) => grant.scopes.has(scope))
+    );
+  }
+
+  private async loadGrant(clientId: string): Promise<ClientGrant> {
+    const now = Date.now();
+    const [row]: { active: boolean; generation: number; scopes: string[] }[] =
+      await this.dataSource.query(CLIENT_GRANT, [clientId]);
+    const grant: ClientGrant = {
+      kind: 'client',
+      active: row?.active ?? false,
+      generation: row?.generation ?? -1,
+      scopes: new Set(row?.scopes ?? []),
+      until: now + this.ttlMs,
+    };
+    this.remember(clientId, grant);
+    return grant;
+  }
+
+  private remember(key: string, state: SessionState | ClientGrant): void {
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    this.cache.set(key, state);
   }
 }

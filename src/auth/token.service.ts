@@ -18,6 +18,8 @@ interface AccessClaims {
   role?: Role;
   sid?: string;
   scope?: string;
+  /** API clients: the client's token generation (absent in tokens signed before it existed). */
+  gen?: number;
 }
 
 /** Signs and verifies access tokens. The key is a KeyObject: ~50x cheaper to verify than a string. */
@@ -37,7 +39,7 @@ export class TokenService {
     const claims: AccessClaims =
       principal.kind === 'user'
         ? { sub: principal.id, org: principal.organizationId, typ: 'user', role: principal.role, sid: principal.sessionId }
-        : { sub: principal.id, org: principal.organizationId, typ: 'client', scope: principal.scopes.join(' ') };
+        : { sub: principal.id, org: principal.organizationId, typ: 'client', scope: principal.scopes.join(' '), gen: principal.generation };
     return sign(claims, this.auth.jwtKey, {
       algorithm: ALGORITHM,
       expiresIn: this.auth.accessTtlSeconds,
@@ -86,7 +88,9 @@ function toPrincipal(c: AccessClaims): Principal {
     return { kind: 'user', id: c.sub, organizationId: c.org, role: c.role, sessionId: c.sid };
   }
   if (ok && c.typ === 'client' && typeof c.scope === 'string') {
-    return { kind: 'api_client', id: c.sub, organizationId: c.org, scopes: c.scope.split(' ').filter(Boolean) };
+    const generation = c.gen ?? 0;
+    if (!Number.isSafeInteger(generation)) throw new UnauthenticatedError();
+    return { kind: 'api_client', id: c.sub, organizationId: c.org, scopes: c.scope.split(' ').filter(Boolean), generation };
   }
   throw new UnauthenticatedError();
 }

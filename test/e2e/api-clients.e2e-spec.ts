@@ -1,8 +1,16 @@
+import { randomUUID } from 'node:crypto';
+
 import request from 'supertest';
 
+import { SessionCheckService } from '../../src/auth/session-check.service';
+import { TokenService } from '../../src/auth/token.service';
+import { CONFIG } from '../../src/config/config.module';
 import { createTestApp, TestApp } from '../setup/create-test-app';
+import { TEST_ENV } from '../setup/test-env';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { problem } from '../helpers/problem';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('API clients and OAuth client credentials (e2e)', () => {
   let t: TestApp;
@@ -181,5 +189,106 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .type('form')
       .send({ grant_type: 'client_credentials' })
       .expect(401);
+  });
+
+  describe('tokens already issued when the grant changes', () => {
+    const bearer = { type: 'bearer' } as const;
+    const unauthenticated = problem(401, 'UNAUTHENTICATED', 'A valid access token is required.');
+    const forbidden = problem(403, 'FORBIDDEN', 'Your role may not perform this action.');
+    const register = async (scopes: string[]) =>
+      (
+        await http()
+          .post('/api/v1/api-clients')
+          .auth(org.admin.token, bearer)
+          .send({ name: 'Treatment EHR', scopes })
+          .expect(201)
+      ).body as { id: string; clientId: string; clientSecret: string };
+    const tokenOf = async (client: { clientId: string; clientSecret: string }, scope?: string) =>
+      (
+        await http()
+          .post('/oauth/token')
+          .auth(client.clientId, client.clientSecret)
+          .type('form')
+          .send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) })
+          .expect(200)
+      ).body.access_token as string;
+    const patch = (id: string, version: number, body: object) =>
+      http()
+        .patch(`/api/v1/api-clients/${id}`)
+        .set('If-Match', `"${version}"`)
+        .auth(org.admin.token, bearer)
+        .send(body)
+        .expect(200);
+    // No route maps a scope to a permission yet (the FHIR and integration routes come later), so
+    // every route answers a valid client token 403 and a voided one 401: GET /api/v1/me shows which.
+    const probe = (token: string) => http().get('/api/v1/me').auth(token, bearer);
+    const window = () => sleep(Number(TEST_ENV.SESSION_CHECK_TTL_MS) + 50);
+
+    it('should void a token issued before deactivation, even once the client is reactivated', async () => {
+      const client = await register(['discharges:write']);
+      const token = await tokenOf(client);
+      expect((await probe(token).expect(403)).body).toEqual(forbidden);
+      await patch(client.id, 1, { active: false });
+      await patch(client.id, 2, { active: true });
+      const [row] = await t.dataSource.query(
+        `SELECT active, token_generation, version FROM api_client WHERE id = $1`,
+        [client.id],
+      );
+      expect(row).toEqual({ active: true, token_generation: 1, version: 3 });
+      await window();
+      expect((await probe(token).expect(401)).body).toEqual(unauthenticated);
+      const fresh = await tokenOf(client);
+      expect((await probe(fresh).expect(403)).body).toEqual(forbidden);
+      const claims = JSON.parse(Buffer.from(fresh.split('.')[1], 'base64url').toString('utf8'));
+      expect(claims).toMatchObject({ typ: 'client', gen: 1, scope: 'discharges:write' });
+    });
+
+    it('should void a token claiming a scope that was removed, within the session-check window, and keep the others', async () => {
+      const client = await register(['system/Patient.read', 'discharges:write']);
+      const both = await tokenOf(client);
+      const kept = await tokenOf(client, 'discharges:write');
+      await probe(both).expect(403);
+      await probe(kept).expect(403);
+      // Another API process that checked the token just before the change trusts it for one window.
+      const otherProcess = new SessionCheckService(t.dataSource, t.app.get(CONFIG));
+      const principal = t.app.get(TokenService).verifyAccess(both);
+      expect(await otherProcess.isActive(principal)).toBe(true);
+
+      const res = await patch(client.id, 1, { scopes: ['discharges:write'] });
+      expect(res.body).toMatchObject({ scopes: ['discharges:write'], active: true, version: 2 });
+      const [row] = await t.dataSource.query(
+        `SELECT scopes, token_generation FROM api_client WHERE id = $1`,
+        [client.id],
+      );
+      expect(row).toEqual({ scopes: ['discharges:write'], token_generation: 0 });
+
+      await window();
+      expect(await otherProcess.isActive(principal)).toBe(false);
+      expect((await probe(both).expect(401)).body).toEqual(unauthenticated);
+      expect((await probe(kept).expect(403)).body).toEqual(forbidden);
+      await http()
+        .post('/oauth/token')
+        .auth(client.clientId, client.clientSecret)
+        .type('form')
+        .send({ grant_type: 'client_credentials', scope: 'system/Patient.read' })
+        .expect(400);
+    });
+
+    it('should refuse a token of a client that no longer exists or of a generation never issued', async () => {
+      const client = await register(['referrals:write']);
+      const tokens = t.app.get(TokenService);
+      const forged = (over: object) =>
+        tokens.signAccess({
+          kind: 'api_client',
+          id: client.id,
+          organizationId: org.id,
+          scopes: ['referrals:write'],
+          generation: 0,
+          ...over,
+        });
+      await probe(forged({})).expect(403);
+      await probe(forged({ generation: 7 })).expect(401);
+      await probe(forged({ id: randomUUID() })).expect(401);
+    });
   });
 });

@@ -190,6 +190,25 @@ describe('scheduled scans (integration)', () => {
         byId([org.peerB1.id, org.supervisorB.id]),
       );
     });
+    it('should not remind a supervisor demoted before the scan, only the team’s current supervisors', async () => {
+      const fresh = await createTestOrg(t.app);
+      const second = await createUser(t.app, fresh.id, Role.Supervisor, [fresh.teamA]);
+      await request(t.app.getHttpServer())
+        .patch(`/api/v1/users/${fresh.supervisorA.id}`)
+        .set('If-Match', '"1"')
+        .auth(fresh.admin.token, { type: 'bearer' })
+        .send({ role: 'peer_specialist' })
+        .expect(200);
+      const cert = await createCertification(t.dataSource, {
+        organizationId: fresh.id,
+        userId: fresh.peerA1.id,
+        expiresOn: day(7),
+      });
+      await sut.certificationExpiry(now);
+      expect(await recipientsOf(cert, 'certification.expiring')).toEqual(
+        byId([fresh.peerA1.id, second.id]),
+      );
+    });
   });
 
   describe('recovery plan review due', () => {

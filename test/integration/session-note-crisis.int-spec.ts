@@ -151,4 +151,38 @@ describe('crisis flags notify the author’s supervisors (integration)', () => {
       teamA.filter((id: string) => id !== org.supervisorA.id),
     );
   });
+
+  it('should not alert a supervisor demoted before the crisis is raised, nor supervise through a promoted peer', async () => {
+    const fresh = await createTestOrg(t.app);
+    const second = await createUser(t.app, fresh.id, Role.Supervisor, [fresh.teamA]);
+    const client = await createClient(t.dataSource, {
+      organizationId: fresh.id,
+      specialistId: fresh.peerA1.id,
+    });
+    await http()
+      .patch(`/api/v1/users/${fresh.supervisorA.id}`)
+      .set('If-Match', '"1"')
+      .auth(fresh.admin.token, { type: 'bearer' })
+      .send({ role: 'peer_specialist' })
+      .expect(200);
+    await http()
+      .patch(`/api/v1/users/${fresh.peerA2.id}`)
+      .set('If-Match', '"1"')
+      .auth(fresh.admin.token, { type: 'bearer' })
+      .send({ role: 'supervisor', teamIds: [fresh.teamB] })
+      .expect(200);
+    const res = await http()
+      .post(`/api/v1/clients/${client}/session-notes`)
+      .auth(fresh.peerA1.token, { type: 'bearer' })
+      .send(note(['overdose_risk']))
+      .expect(201);
+    await worker
+      .get(SessionNoteAlertsService)
+      .crisisFlag({ organizationId: fresh.id, noteId: res.body.id, clientId: client });
+    const rows = await t.dataSource.query(
+      `SELECT recipient_id FROM notification WHERE resource_id = $1 ORDER BY recipient_id`,
+      [res.body.id],
+    );
+    expect(rows).toEqual([{ recipient_id: second.id }]);
+  });
 });

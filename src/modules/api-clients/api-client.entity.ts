@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** An EHR or treatment system; each stands for one external organization (42 CFR Part 2). */
 @Entity('api_client')
@@ -23,6 +29,10 @@ export class ApiClient {
 
   @Column('boolean', { default: true })
   active: boolean;
+
+  /** Bumped (by a trigger) when the client is deactivated; its tokens carry it (claim `gen`). */
+  @Column('integer', { default: 0 })
+  tokenGeneration: number;
 
   @Column('integer', { default: 1 })
   version: number;

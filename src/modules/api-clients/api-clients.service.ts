@@ -14,7 +14,12 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { ApiClient } from './api-client.entity';
-import { ApiClientResponse, CreateApiClientDto, CreatedApiClientResponse, UpdateApiClientDto } from './dto/api-client.dto';
+import {
+  ApiClientResponse,
+  CreateApiClientDto,
+  CreatedApiClientResponse,
+  UpdateApiClientDto,
+} from './dto/api-client.dto';
 
 const toResponse = (c: ApiClient): ApiClientResponse => ({
   id: c.id,
@@ -48,7 +53,11 @@ export class ApiClientsService {
           scopes: dto.scopes,
         }),
       );
-      await this.audit.record(m, actor, { action: 'api-client.create', resourceType: 'ApiClient', resourceId: saved.id });
+      await this.audit.record(m, actor, {
+        action: 'api-client.create',
+        resourceType: 'ApiClient',
+        resourceId: saved.id,
+      });
       return saved;
     });
     return { ...toResponse(client), clientSecret };
@@ -56,16 +65,27 @@ export class ApiClientsService {
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<ApiClientResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'api-clients' });
-    const qb = this.clients.createQueryBuilder('c').where('c.organization_id = :org', { org: actor.organizationId });
+    const qb = this.clients
+      .createQueryBuilder('c')
+      .where('c.organization_id = :org', { org: actor.organizationId });
     const rows = await pageNewestFirst(qb, 'c', pager).getMany();
     return pager.page(rows, (c) => ({ key: c.createdAt.toISOString(), id: c.id }), toResponse);
   }
 
-  async update(actor: UserPrincipal, id: string, expectedVersion: number, dto: UpdateApiClientDto): Promise<ApiClientResponse> {
+  async update(
+    actor: UserPrincipal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateApiClientDto,
+  ): Promise<ApiClientResponse> {
     const where = { id, organizationId: actor.organizationId };
     await this.dataSource.transaction(async (m) => {
       await updateVersioned(m, ApiClient, where, expectedVersion, { ...dto });
-      await this.audit.record(m, actor, { action: 'api-client.update', resourceType: 'ApiClient', resourceId: id });
+      await this.audit.record(m, actor, {
+        action: 'api-client.update',
+        resourceType: 'ApiClient',
+        resourceId: id,
+      });
     });
     this.sessions.forget(id);
     const client = await this.clients.findOneBy(where);

@@ -31,12 +31,18 @@ export const NotificationKind = {
 // Dates are days in UTC: organizations have no time zone setting yet.
 const TODAY = `($1::timestamptz AT TIME ZONE 'UTC')::date`;
 
-// The active supervisors of every team the user is a member of (never the user themself).
+// The active supervisors of every team the user is a member of (never the user themself), by
+// their current role: a supervisor since demoted is told nothing.
 const TEAM_SUPERVISORS = (userCol: string, orgCol: string) => `
   SELECT DISTINCT s.user_id FROM team_member m
   JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor' AND s.user_id <> m.user_id
-  JOIN app_user su ON su.id = s.user_id AND su.active AND su.organization_id = ${orgCol}
+  JOIN app_user su ON su.id = s.user_id AND su.active AND su.role = 'supervisor'
+    AND su.organization_id = ${orgCol}
   WHERE m.user_id = ${userCol} AND m.membership = 'member'`;
+
+// A primary specialist who can still work the client: active, and not since made admin (who
+// holds no caseload).
+const CASELOAD_HOLDER = `sp.active AND sp.role <> 'admin'`;
 
 // The client's primary specialist when active; otherwise (unassigned, or the specialist was
 // deactivated) the organization's active supervisors, whose queue "needs assignment" is.
@@ -126,7 +132,7 @@ export class ScheduledScansService {
             (p.review_due_at - ${TODAY}) AS days_until_due
           FROM recovery_plan p
           JOIN client c ON c.id = p.client_id AND c.deleted_at IS NULL AND c.status <> 'closed'
-          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND sp.active
+          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND ${CASELOAD_HOLDER}
           WHERE p.status = 'active' AND p.review_due_at <= ${TODAY} + $2::int
         ),
         candidates AS (
@@ -160,7 +166,7 @@ export class ScheduledScansService {
             jsonb_build_object('milestone', m.code) AS data,
             'client-milestone|' || c.id || '|' || m.code || '|' || to_char(c.recovery_start_date, 'YYYY-MM-DD') AS dedupe_key
           FROM client c
-          JOIN app_user sp ON sp.id = c.primary_specialist_id AND sp.active
+          JOIN app_user sp ON sp.id = c.primary_specialist_id AND ${CASELOAD_HOLDER}
           CROSS JOIN milestone m
           WHERE c.deleted_at IS NULL AND c.status = 'active'
             AND (c.recovery_start_date + m.span)::date BETWEEN ${TODAY} - ($4::int - 1) AND ${TODAY}
@@ -188,7 +194,7 @@ export class ScheduledScansService {
           SELECT c.id, c.organization_id, sp.id AS specialist_id, c.last_contact_at IS NULL AS never_contacted,
             ((coalesce(c.last_contact_at, c.created_at) + make_interval(days => $2::int)) AT TIME ZONE 'UTC')::date AS lapsed_on
           FROM client c
-          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND sp.active
+          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND ${CASELOAD_HOLDER}
           WHERE c.deleted_at IS NULL AND c.status = 'active'
             AND coalesce(c.last_contact_at, c.created_at) <= $1::timestamptz - make_interval(days => $2::int)
         ),
@@ -220,7 +226,7 @@ export class ScheduledScansService {
             ceil(extract(epoch FROM k.expires_at - $1::timestamptz) / 86400)::int AS days_left
           FROM consent k
           JOIN client c ON c.id = k.client_id AND c.deleted_at IS NULL AND c.status <> 'closed'
-          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND sp.active
+          LEFT JOIN app_user sp ON sp.id = c.primary_specialist_id AND ${CASELOAD_HOLDER}
           WHERE k.revoked_at IS NULL AND k.expires_at > $1::timestamptz
             AND k.expires_at <= $1::timestamptz + make_interval(days => $3::int)
         ),

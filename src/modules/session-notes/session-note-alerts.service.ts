@@ -24,11 +24,13 @@ export class SessionNoteAlertsService {
     if (!note || note.flags.length === 0) return 0;
     // The supervisors of the author's teams and of the client's primary specialist's teams: a
     // covering peer of another team, or a supervisor writing the note, must not leave the
-    // client's own supervisors uninformed.
+    // client's own supervisors uninformed. Recipients by their current role and status, not by
+    // membership alone: a supervisor since demoted or deactivated is told nothing.
     const supervisors: { id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT u.id FROM team_member a
        JOIN team_member s ON s.team_id = a.team_id AND s.membership = 'supervisor'
-       JOIN app_user u ON u.id = s.user_id AND u.active
+       JOIN app_user u ON u.id = s.user_id AND u.active AND u.role = 'supervisor'
+         AND u.organization_id = $3
        WHERE a.membership = 'member' AND u.id <> $1
          AND a.user_id IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))`,
       [note.author_id, payload.clientId, payload.organizationId],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { Role } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
@@ -99,51 +100,65 @@ export class TeamsService {
     }
   }
 
+  /**
+   * Every named user is checked and locked (FOR SHARE) before any row is replaced, in the lock
+   * order of a role change (team, users, memberships): a concurrent role change either commits
+   * first and is seen here, or waits and then rewrites what this wrote.
+   */
   private async setMembers(
     m: EntityManager,
     organizationId: string,
     teamId: string,
     dto: UpdateTeamDto,
   ): Promise<void> {
-    await this.replace(
-      m,
-      organizationId,
-      teamId,
-      'supervisor',
-      dto.supervisorIds,
-      'supervisorIds',
-      ['supervisor'],
-    );
-    await this.replace(m, organizationId, teamId, 'member', dto.memberIds, 'memberIds', [
-      'peer_specialist',
-    ]);
+    const lists: MemberList[] = [
+      {
+        membership: 'supervisor',
+        ids: dto.supervisorIds,
+        field: 'supervisorIds',
+        role: Role.Supervisor,
+      },
+      { membership: 'member', ids: dto.memberIds, field: 'memberIds', role: Role.PeerSpecialist },
+    ];
+    for (const list of lists) await this.lockUsers(m, organizationId, list);
+    for (const list of lists) await this.replace(m, teamId, list);
   }
 
-  private async replace(
+  private async lockUsers(
     m: EntityManager,
     organizationId: string,
-    teamId: string,
-    membership: Membership,
-    userIds: string[] | undefined,
-    field: string,
-    roles: string[],
+    list: MemberList,
   ): Promise<void> {
-    if (userIds === undefined) return;
-    const unique = [...new Set(userIds)];
-    const [{ n }] = await m.query(
-      `SELECT count(*)::int AS n FROM app_user WHERE organization_id = $1 AND id = ANY($2) AND role = ANY($3)`,
-      [organizationId, unique, roles],
+    if (list.ids === undefined || list.ids.length === 0) return;
+    const unique = [...new Set(list.ids)];
+    const found: unknown[] = await m.query(
+      `SELECT id FROM app_user WHERE organization_id = $1 AND id = ANY($2) AND role = $3 ORDER BY id FOR SHARE`,
+      [organizationId, unique, list.role],
     );
-    if (n !== unique.length) {
+    if (found.length !== unique.length) {
       throw new ValidationError([
-        { field, message: `each id must be a ${roles[0]} of your organization` },
+        { field: list.field, message: `each id must be a ${list.role} of your organization` },
       ]);
     }
+  }
+
+  private async replace(m: EntityManager, teamId: string, list: MemberList): Promise<void> {
+    if (list.ids === undefined) return;
+    const { membership } = list;
     await m.delete(TeamMember, { teamId, membership });
+    const unique = [...new Set(list.ids)];
     if (unique.length > 0)
       await m.insert(
         TeamMember,
         unique.map((userId) => ({ teamId, userId, membership })),
       );
   }
+}
+
+interface MemberList {
+  membership: Membership;
+  ids: string[] | undefined;
+  field: 'supervisorIds' | 'memberIds';
+  /** Supervisors supervise, peer specialists are members; an admin is on no team (SPEC 2). */
+  role: Role;
 }

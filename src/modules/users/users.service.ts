@@ -20,7 +20,12 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserResponse } from './dto/user.response';
 import { toUserResponse } from './user.mapper';
 import { User } from './user.entity';
-import { EmailTakenError, UnknownTeamError } from './users.errors';
+import {
+  AdminTeamError,
+  EmailTakenError,
+  PeerWithoutTeamError,
+  UnknownTeamError,
+} from './users.errors';
 
 @Injectable()
 export class UsersService {
@@ -45,9 +50,15 @@ export class UsersService {
             role: dto.role,
           }),
         );
-        await this.setTeams(m, actor.organizationId, user.id, dto.role, dto.teamIds);
-        await this.audit.record(m, actor, { action: 'user.create', resourceType: 'User', resourceId: user.id });
-        return toUserResponse(user, dto.teamIds);
+        const teamIds = teamsFor(dto.role, false, dto.teamIds) ?? [];
+        await this.lockTeams(m, actor.organizationId, teamIds);
+        await this.setTeams(m, user.id, dto.role, teamIds);
+        await this.audit.record(m, actor, {
+          action: 'user.create',
+          resourceType: 'User',
+          resourceId: user.id,
+        });
+        return toUserResponse(user, teamIds);
       });
     } catch (err) {
       if (isUniqueViolation(err, 'app_user_email_uq')) throw new EmailTakenError();
@@ -57,7 +68,9 @@ export class UsersService {
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<UserResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'users' });
-    const qb = this.users.createQueryBuilder('u').where('u.organization_id = :org', { org: actor.organizationId });
+    const qb = this.users
+      .createQueryBuilder('u')
+      .where('u.organization_id = :org', { org: actor.organizationId });
     const rows = await pageNewestFirst(qb, 'u', pager).getMany();
     const teams = await this.teamIdsOf(rows.map((u) => u.id));
     return pager.page(
@@ -73,26 +86,67 @@ export class UsersService {
     return toUserResponse(user, teams.get(id) ?? []);
   }
 
-  async update(actor: UserPrincipal, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponse> {
+  /**
+   * A role change ends the user's sessions (their tokens carry the old role: they stop working
+   * within SESSION_CHECK_TTL_MS, like a deactivation's) and rewrites their team memberships to fit
+   * the new role, in the transaction of the change and its audit event.
+   */
+  async update(
+    actor: UserPrincipal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateUserDto,
+  ): Promise<UserResponse> {
     const where = { id, organizationId: actor.organizationId };
-    await this.dataSource.transaction(async (m) => {
-      const { teamIds, active, ...names } = dto;
+    const revoked = await this.dataSource.transaction(async (m) => {
+      const { teamIds, active, role, ...names } = dto;
+      const current = await m.findOneBy(User, where);
+      if (!current) throw new NotFoundError('User');
+      const newRole = role ?? current.role;
+      const roleChanged = newRole !== current.role;
       const deactivating = active === false;
+      const teams = teamsFor(newRole, roleChanged, teamIds);
+      // Lock order as in TeamsService.update: teams, then the user, then the memberships.
+      if (teams) await this.lockTeams(m, actor.organizationId, teams);
       await updateVersioned(m, User, where, expectedVersion, {
         ...names,
-        ...(active === undefined ? {} : { active, deactivatedAt: deactivating ? () => 'now()' : null }),
+        ...(roleChanged ? { role: newRole } : {}),
+        ...(active === undefined
+          ? {}
+          : { active, deactivatedAt: deactivating ? () => 'now()' : null }),
       });
-      const user = await m.findOneByOrFail(User, where);
-      if (teamIds) await this.setTeams(m, actor.organizationId, id, user.role, teamIds);
-      if (deactivating) await this.revokeSessions(m, id);
-      // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4).
-      if (deactivating) await releaseCaseload(m, this.audit, actor, id);
+      // Read under the user's row lock: a team update naming the user has committed by now.
+      const after = teams ?? (roleChanged ? await this.currentTeamIds(m, id) : undefined);
+      // A peer specialist's notes' crisis flags go to the supervisors of their teams.
+      if (roleChanged && newRole === Role.PeerSpecialist && after?.length === 0) {
+        throw new PeerWithoutTeamError();
+      }
+      if (after) await this.setTeams(m, id, newRole, after);
+      const sessionIds =
+        deactivating || roleChanged
+          ? await this.revokeSessions(m, id, deactivating ? 'user_deactivated' : 'role_changed')
+          : [];
+      // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4);
+      // so do those of one made admin, who may hold no caseload.
+      if (deactivating || (roleChanged && newRole === Role.Admin)) {
+        await releaseCaseload(m, this.audit, actor, id);
+      }
+      if (roleChanged) {
+        await this.audit.record(m, actor, {
+          action: 'user.role-change',
+          resourceType: 'User',
+          resourceId: id,
+        });
+      }
       await this.audit.record(m, actor, {
         action: deactivating ? 'user.deactivate' : 'user.update',
         resourceType: 'User',
         resourceId: id,
       });
+      return sessionIds;
     });
+    // After the commit: forgotten earlier, a request in between could cache the session as live.
+    for (const sessionId of revoked) this.sessions.forget(sessionId);
     return this.get(actor, id);
   }
 
@@ -128,27 +182,74 @@ export class UsersService {
     return user;
   }
 
-  private async setTeams(m: EntityManager, organizationId: string, userId: string, role: Role, teamIds: string[]): Promise<void> {
-    const unique = [...new Set(teamIds)];
-    if (unique.length > 0) {
-      const found = await m.query(`SELECT count(*)::int AS n FROM team WHERE organization_id = $1 AND id = ANY($2) AND active`, [
-        organizationId,
-        unique,
-      ]);
-      if (found[0].n !== unique.length) throw new UnknownTeamError();
-    }
-    await m.delete(TeamMember, { userId });
-    const membership = role === Role.Supervisor ? 'supervisor' : 'member';
-    if (unique.length > 0) await m.insert(TeamMember, unique.map((teamId) => ({ teamId, userId, membership })));
-  }
-
-  private async revokeSessions(m: EntityManager, userId: string): Promise<void> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [{ id: string }[], number] = await m.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'user_deactivated'
-       WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+  private async currentTeamIds(m: EntityManager, userId: string): Promise<string[]> {
+    const rows: { team_id: string }[] = await m.query(
+      `SELECT DISTINCT team_id FROM team_member WHERE user_id = $1 ORDER BY team_id`,
       [userId],
     );
-    for (const row of rows) this.sessions.forget(row.id);
+    return rows.map((r) => r.team_id);
   }
+
+  /**
+   * The teams must be active teams of the organization; FOR SHARE keeps them so until commit (a
+   * team being deactivated waits, then sees these memberships and refuses).
+   */
+  private async lockTeams(
+    m: EntityManager,
+    organizationId: string,
+    teamIds: string[],
+  ): Promise<void> {
+    if (teamIds.length === 0) return;
+    const found: unknown[] = await m.query(
+      `SELECT id FROM team WHERE organization_id = $1 AND id = ANY($2) AND active ORDER BY id FOR SHARE`,
+      [organizationId, teamIds],
+    );
+    if (found.length !== teamIds.length) throw new UnknownTeamError();
+  }
+
+  /** Replaces every membership of the user by `teamIds`, as the role's kind of membership. */
+  private async setTeams(
+    m: EntityManager,
+    userId: string,
+    role: Role,
+    teamIds: string[],
+  ): Promise<void> {
+    await m.delete(TeamMember, { userId });
+    const membership = role === Role.Supervisor ? 'supervisor' : 'member';
+    if (teamIds.length > 0)
+      await m.insert(
+        TeamMember,
+        teamIds.map((teamId) => ({ teamId, userId, membership })),
+      );
+  }
+
+  private async revokeSessions(
+    m: EntityManager,
+    userId: string,
+    reason: string,
+  ): Promise<string[]> {
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2
+       WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId, reason],
+    );
+    return rows.map((row) => row.id);
+  }
+}
+
+/**
+ * The user's teams after a write, or undefined to keep them. An admin is on no team, so a change
+ * to admin leaves every team; any other role change without `teamIds` keeps the user's teams,
+ * each becoming the new role's kind of membership (supervised teams <-> member teams).
+ */
+function teamsFor(
+  role: Role,
+  roleChanged: boolean,
+  teamIds: string[] | undefined,
+): string[] | undefined {
+  const unique = teamIds && [...new Set(teamIds)];
+  if (role !== Role.Admin) return unique;
+  if (unique && unique.length > 0) throw new AdminTeamError();
+  return roleChanged ? [] : unique;
 }

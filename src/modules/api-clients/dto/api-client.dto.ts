@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 import { API_SCOPES } from '../../../auth/permissions';
 
@@ -19,12 +29,20 @@ export class CreateApiClientDto {
 }
 
 export class UpdateApiClientDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description:
+      'false deactivates: tokens already issued get 401 within seconds, and stay void if the client is reactivated',
+  })
   @IsOptional()
   @IsBoolean()
   readonly active?: boolean;
 
-  @ApiPropertyOptional({ enum: API_SCOPES, isArray: true })
+  @ApiPropertyOptional({
+    enum: API_SCOPES,
+    isArray: true,
+    description:
+      'The new grant: tokens already issued that claim a scope no longer in it get 401 within seconds',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

@@ -1,5 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsEnum, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsEnum,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 import { Role } from '../../../auth/permissions';
 
@@ -31,7 +40,11 @@ export class CreateUserDto {
   @IsEnum(Role)
   readonly role: Role;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Teams joined (supervisors: teams supervised)' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Teams joined (supervisors: teams supervised; an admin is on none)',
+  })
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })

@@ -1,5 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 import { Role } from '../../../auth/permissions';
 
@@ -18,7 +28,11 @@ export class UpdateUserDto {
   @IsString()
   readonly lastName?: string;
 
-  @ApiPropertyOptional({ enum: Role })
+  @ApiPropertyOptional({
+    enum: Role,
+    description:
+      'A change ends the user’s sessions (their tokens stop working within seconds) and rewrites their team memberships in the same transaction: to teamIds when sent, otherwise their current teams carry over (a supervisor’s supervised teams become member teams, a peer specialist’s member teams become supervised ones); a change to admin leaves every team',
+  })
   @IsOptional()
   @IsEnum(Role)
   readonly role?: Role;
@@ -28,7 +42,12 @@ export class UpdateUserDto {
   @IsBoolean()
   readonly active?: boolean;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description:
+      'Replaces the user’s teams: supervised teams for a supervisor, member teams for a peer specialist (at least one after a change to peer_specialist); an admin is on none',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
