@@ -83,12 +83,25 @@ const PROBLEM_RESPONSE = {
   },
 };
 
-/** Every operation can fail with a problem+json body: say so once, for all of them. */
+/**
+ * Every operation can fail with a problem+json body: say so once, for all of them. The error
+ * responses declared with `@ApiXxxResponse({ type: ProblemResponse })` come out as
+ * application/json; ProblemFilter answers application/problem+json, so they are relabelled.
+ */
 function withProblemDefaults(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
-      if (operation && !operation.responses.default) operation.responses.default = PROBLEM_RESPONSE;
+      if (!operation) continue;
+      operation.responses.default ??= PROBLEM_RESPONSE;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const content = (response as { content?: Record<string, unknown> }).content;
+        if (Number(status) >= 400 && content?.['application/json']) {
+          (response as { content: Record<string, unknown> }).content = {
+            'application/problem+json': content['application/json'],
+          };
+        }
+      }
     }
   }
   return document;

@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import request from 'supertest';
+
+import { buildApiWorld, ApiWorld } from '../helpers/api-world';
+import {
+  loadOpenApi,
+  Operation,
+  operationsOf,
+  ResponseContract,
+} from '../helpers/openapi-contract';
+import { badStrings, bodyArbitrary, FuzzIds, queryArbitrary } from '../helpers/openapi-fuzz';
+import { TableSnapshot } from '../helpers/table-snapshot';
+import { createTestApp, TestApp } from '../setup/create-test-app';
+
+// Fixed, so a failure replays: fast-check prints the seed and the path of the failing run.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+// audit_event records denials and failed logins on purpose; everything else must stay unchanged.
+const CHANGES_ON_4XX = ['audit_event'];
+
+type RoleName = 'admin' | 'supervisor' | 'peer' | 'none';
+
+interface FuzzCase {
+  role: RoleName;
+  pathGarbage: string | null;
+  query: Record<string, string>;
+  body: unknown;
+  ifMatch: string | null;
+  idempotencyKey: string | null;
+  form: boolean;
+}
+
+// FUZZ_OPENAPI: another copy of the document (a regenerated one, before it is committed).
+const doc = loadOpenApi(process.env.FUZZ_OPENAPI);
+const operations = operationsOf(doc);
+const contract = new ResponseContract(doc);
+
+/** Keeps failure messages readable when the case holds a 10 000-character string. */
+function clip(text: string | undefined, max = 600): string {
+  const s = (text ?? '').replace(/(.)\1{40,}/g, (run, ch: string) => `${ch}×${run.length}`);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function urlSafe(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return 'not%20a%20uuid';
+  }
+}
+
+/** The real record each path parameter names, so requests reach the handler. */
+function pathId(w: ApiWorld, op: Operation, name: string, userId: string): string {
+  const p = op.path;
+  if (name === 'coverageId') return w.coverageId;
+  if (name === 'consentId') return w.consentId;
+  if (name === 'certificationId') return w.certificationId;
+  if (name === 'specialistId') return w.org.peerA1.id;
+  if (name === 'levelOfCare') return 'inpatient';
+  if (p.startsWith('/api/v1/clients/{id}/assignments') || p.startsWith('/api/v1/clients/{id}/coverage'))
+    return w.spareClientId;
+  if (p.startsWith('/api/v1/clients/')) return w.clientId;
+  if (p.startsWith('/api/v1/users/')) return w.spareUserId;
+  if (p.startsWith('/api/v1/api-clients/')) return w.spareApiClientId;
+  if (p.startsWith('/api/v1/teams/')) return w.spareTeamId;
+  if (p.startsWith('/api/v1/notifications/')) return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];
+  if (p.startsWith('/api/v1/recovery-plans/')) return w.planId;
+  if (p.startsWith('/api/v1/goals/')) return w.goalId;
+  if (p.startsWith('/api/v1/specialists/')) return w.org.peerA1.id;
+  if (p.startsWith('/api/v1/follow-ups/')) return w.followUpId;
+  if (p.startsWith('/api/v1/group-sessions/')) return w.groupSessionId;
+  if (p === '/api/v1/session-notes/{id}/addenda' || p === '/api/v1/session-notes/{id}/review')
+    return w.signedNoteId;
+  if (p.startsWith('/api/v1/session-notes/')) return w.draftNoteId;
+  throw new Error(`No fixture for path parameter ${name} of ${p}`);
+}
+
+const headerValue = fc.oneof(
+  fc.string({ unit: 'grapheme-ascii', maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+  fc.constantFrom('x'.repeat(300), ' ', ''),
+  fc.uuid(),
+);
+
+function caseArbitrary(op: Operation, ids: FuzzIds): fc.Arbitrary<FuzzCase> {
+  const roles: RoleName[] = op.secured ? ['admin', 'supervisor', 'peer'] : ['none'];
+  return fc.record({
+    role: fc.oneof(
+      { arbitrary: fc.constantFrom(...roles), weight: 9 },
+      { arbitrary: fc.constant<RoleName>('none'), weight: op.secured ? 1 : 0 },
+    ),
+    pathGarbage: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 7 },
+      { arbitrary: fc.oneof(badStrings, fc.uuid()), weight: 1 },
+    ),
+    query: queryArbitrary(doc, op.parameters, ids),
+    body: bodyArbitrary(doc, op, ids),
+    ifMatch: fc.oneof(
+      fc.constantFrom(null, '"1"', '"2"', '"3"', '*', 'W/"1"', '"-1"', '"99999999999999999999"'),
+      headerValue,
+    ),
+    idempotencyKey: fc.option(headerValue),
+    form: fc.boolean(),
+  });
+}
+
+describe('fuzzing every operation of openapi.yaml (e2e)', () => {
+  let t: TestApp;
+  let world: ApiWorld;
+  let snapshot: TableSnapshot;
+  let tokens: Record<RoleName, { token: string; id: string } | null>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    world = await buildApiWorld(t.app);
+    snapshot = await TableSnapshot.create(t.dataSource, CHANGES_ON_4XX);
+    const o = world.org;
+    tokens = {
+      admin: { token: o.admin.token, id: o.admin.id },
+      supervisor: { token: o.supervisorA.token, id: o.supervisorA.id },
+      peer: { token: o.peerA1.token, id: o.peerA1.id },
+      none: null,
+    };
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('should walk every operation the document has', () => {
+    expect(operations.length).toBeGreaterThan(60);
+    expect(snapshot.tableCount).toBeGreaterThan(25);
+  });
+
+  async function send(op: Operation, c: FuzzCase) {
+    const caller = tokens[c.role];
+    let url = op.path;
+    for (const p of op.parameters.filter((q) => q.in === 'path')) {
+      const value = c.pathGarbage ?? pathId(world, op, p.name, caller?.id ?? '');
+      url = url.replace(`{${p.name}}`, urlSafe(value));
+    }
+    let req = request(t.app.getHttpServer())[op.method](url).query(c.query);
+    if (caller) req = req.auth(caller.token, { type: 'bearer' });
+    if (c.ifMatch !== null) req = req.set('If-Match', c.ifMatch);
+    if (c.idempotencyKey !== null) req = req.set('Idempotency-Key', c.idempotencyKey);
+    if (op.parameters.some((p) => p.in === 'header' && p.name === 'authorization')) {
+      req = req.set('Authorization', `Basic ${Buffer.from(String(c.ifMatch)).toString('base64')}`);
+    }
+    if (!op.requestSchema) return req;
+    if (c.form && op.requestContentTypes.includes('application/x-www-form-urlencoded')) {
+      const fields = typeof c.body === 'object' && c.body !== null ? c.body : { body: c.body };
+      return req.type('form').send(
+        Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, JSON.stringify(v) ?? ''])),
+      );
+    }
+    return req.set('Content-Type', 'application/json').send(JSON.stringify(c.body) ?? 'null');
+  }
+
+  describe.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path} (${op.operationId})`, op]))(
+    '%s',
+    (_name, op) => {
+      it('should never answer 5xx, change nothing on 4xx, and answer as documented', async () => {
+        const ids: FuzzIds = {
+          uuids: [
+            world.clientId,
+            world.goalId,
+            world.draftNoteId,
+            world.org.peerA1.id,
+            world.org.peerA2.id,
+            world.org.teamA,
+            world.recipientApiClientId,
+          ],
+        };
+        const details = await fc.check(
+          fc.asyncProperty(caseArbitrary(op, ids), async (c) => {
+            const before = await snapshot.take();
+            const res = await send(op, c);
+            const problems = contract.check(op, res);
+            if (res.status >= 500) problems.unshift(`answered ${res.status}`);
+            if (res.status >= 400 && res.status < 500) {
+              const changed = TableSnapshot.changed(before, await snapshot.take());
+              if (changed.length > 0) problems.push(`answered ${res.status} but changed ${changed}`);
+            }
+            if (problems.length > 0) {
+              throw new Error(`as ${c.role}: ${problems.join('; ')}\nresponse: ${clip(res.text)}`);
+            }
+          }),
+          { seed: SEED, numRuns: RUNS, endOnFailure: true },
+        );
+        if (details.failed) {
+          const cause = details.errorInstance instanceof Error ? details.errorInstance.message : '';
+          throw new Error(
+            `${op.method.toUpperCase()} ${op.path} failed (FUZZ_SEED=${details.seed}, path ${details.counterexamplePath}):\n` +
+              `${cause}\ncase: ${clip(JSON.stringify(details.counterexample?.[0]))}`,
+          );
+        }
+      });
+    },
+  );
+});
