@@ -41,6 +41,10 @@ function clip(text: string | undefined, max = 600): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
 function urlSafe(value: string): string {
   try {
     return encodeURIComponent(value);
@@ -151,6 +155,47 @@ describe('fuzzing every operation of openapi.yaml (e2e)', () => {
     }
     return req.set('Content-Type', 'application/json').send(JSON.stringify(c.body) ?? 'null');
   }
+
+  // Every list, every role, the same garbled cursors: a deterministic sweep beside the random runs.
+  const cursorOperations = operations.filter((op) => op.parameters.some((p) => p.name === 'cursor'));
+  const GARBLED_CURSORS = [
+    'not base64!',
+    b64([]),
+    b64({ key: 'x', id: 'y' }),
+    b64([1, 2]),
+    b64(['', '']),
+    b64(['2026-01-01T00:00:00.000Z', 'not-a-uuid']),
+    b64(['not-a-date', '7a3c447e-ffe7-4fff-8b07-f5333c73e752']),
+    b64(['2026-02-30T25:61:00Z', '7a3c447e-ffe7-4fff-8b07-f5333c73e752']),
+    b64(['2026-01-01T00:00:00.000Z', '00000000-0000-0000-0000-000000000000']),
+    b64(['nul\u0000byte', '7a3c447e-ffe7-4fff-8b07-f5333c73e752']),
+    b64(['x'.repeat(300), '7a3c447e-ffe7-4fff-8b07-f5333c73e752']),
+  ];
+
+  it.each(cursorOperations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]))(
+    'should answer a garbled cursor on %s with 4xx or a page, never 5xx, as documented',
+    async (_name, op) => {
+      const failures: string[] = [];
+      for (const role of ['admin', 'supervisor', 'peer'] as const) {
+        for (const cursor of GARBLED_CURSORS) {
+          const c: FuzzCase = {
+            role,
+            pathGarbage: null,
+            query: { cursor },
+            body: {},
+            ifMatch: null,
+            idempotencyKey: null,
+            form: false,
+          };
+          const res = await send(op, c);
+          const problems = contract.check(op, res);
+          if (res.status >= 500) problems.unshift(`answered ${res.status}`);
+          if (problems.length > 0) failures.push(`as ${role}, cursor ${clip(cursor, 80)}: ${problems.join('; ')}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    },
+  );
 
   describe.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path} (${op.operationId})`, op]))(
     '%s',
