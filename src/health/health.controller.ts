@@ -19,7 +19,7 @@ class HealthResponse {
 }
 
 const CHECKS = {
-  type: 'object',
+  type: 'object' as const,
   additionalProperties: { type: 'object', additionalProperties: true },
   example: { postgres: { status: 'up' }, redis: { status: 'up' } },
 };
@@ -68,7 +68,10 @@ export class HealthController {
         () => this.redis.isHealthy('redis'),
       ])
       .catch((err: unknown) => {
-        const checks = err instanceof ServiceUnavailableException ? (err.getResponse() as { details?: unknown }).details : undefined;
+        const checks =
+          err instanceof ServiceUnavailableException
+            ? (err.getResponse() as { details?: unknown }).details
+            : undefined;
         throw new DomainError('SERVICE_UNAVAILABLE', 'A dependency is not ready.', {
           retryAfterSeconds: 5,
           members: { checks },

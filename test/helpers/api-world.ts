@@ -116,43 +116,103 @@ async function clinicalRecords(app: NestFastifyApplication, org: TestOrg, text: 
     peer,
     'post',
     '/api/v1/clients',
-    { firstName: 'Spare', lastName: `Client-${randomUUID().slice(0, 8)}`, dateOfBirth: '1991-02-03' },
+    {
+      firstName: 'Spare',
+      lastName: `Client-${randomUUID().slice(0, 8)}`,
+      dateOfBirth: '1991-02-03',
+    },
     201,
   );
-  const plan = await call(app, peer, 'post', `/api/v1/clients/${clientId}/recovery-plans`, {
-    title: text.planTitle,
-    strengths: [text.strength],
-    barriers: [text.strength],
-  }, 201);
-  const goal = await call(app, peer, 'post', `/api/v1/recovery-plans/${plan.id}/goals`, {
-    description: text.goalDescription,
-    domain: 'home',
-    actionSteps: [{ text: text.actionStep }],
-  }, 201);
-  const assessment = await call(app, peer, 'post', `/api/v1/clients/${clientId}/assessments`, {
-    instrument: 'BARC-10',
-    answers: [4, 5, 4, 3, 5, 4, 4, 5, 3, 4],
-  }, 201);
-  const draft = await call(app, peer, 'post', `/api/v1/clients/${clientId}/session-notes`, noteBody(text), 201);
-  const toSign = await call(app, peer, 'post', `/api/v1/clients/${clientId}/session-notes`, noteBody(text), 201);
+  const plan = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/clients/${clientId}/recovery-plans`,
+    {
+      title: text.planTitle,
+      strengths: [text.strength],
+      barriers: [text.strength],
+    },
+    201,
+  );
+  const goal = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/recovery-plans/${plan.id}/goals`,
+    {
+      description: text.goalDescription,
+      domain: 'home',
+      actionSteps: [{ text: text.actionStep }],
+    },
+    201,
+  );
+  const assessment = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/clients/${clientId}/assessments`,
+    {
+      instrument: 'BARC-10',
+      answers: [4, 5, 4, 3, 5, 4, 4, 5, 3, 4],
+    },
+    201,
+  );
+  const draft = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/clients/${clientId}/session-notes`,
+    noteBody(text),
+    201,
+  );
+  const toSign = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/clients/${clientId}/session-notes`,
+    noteBody(text),
+    201,
+  );
   await call(app, peer, 'post', `/api/v1/session-notes/${toSign.id}/sign`, {}, 200);
-  const addendum = await call(app, peer, 'post', `/api/v1/session-notes/${toSign.id}/addenda`, {
-    text: text.addendumText,
-  }, 201);
-  const discharge = await call(app, peer, 'post', `/api/v1/clients/${clientId}/discharges`, {
-    facility: text.facility,
-    levelOfCare: 'inpatient',
-    admittedAt: new Date(Date.now() - 10 * DAY).toISOString(),
-    dischargedAt: new Date(Date.now() - DAY).toISOString(),
-    disposition: text.disposition,
-    planned: true,
-  }, 201);
-  const group = await call(app, peer, 'post', '/api/v1/group-sessions', {
-    topic: text.groupTopic,
-    startedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
-    endedAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
-    attendees: [{ clientId, participation: text.participation }],
-  }, 201);
+  const addendum = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/session-notes/${toSign.id}/addenda`,
+    {
+      text: text.addendumText,
+    },
+    201,
+  );
+  const discharge = await call(
+    app,
+    peer,
+    'post',
+    `/api/v1/clients/${clientId}/discharges`,
+    {
+      facility: text.facility,
+      levelOfCare: 'inpatient',
+      admittedAt: new Date(Date.now() - 10 * DAY).toISOString(),
+      dischargedAt: new Date(Date.now() - DAY).toISOString(),
+      disposition: text.disposition,
+      planned: true,
+    },
+    201,
+  );
+  const group = await call(
+    app,
+    peer,
+    'post',
+    '/api/v1/group-sessions',
+    {
+      topic: text.groupTopic,
+      startedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
+      endedAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+      attendees: [{ clientId, participation: text.participation }],
+    },
+    201,
+  );
   return {
     clientId,
     spareClientId: spare.id as string,
@@ -208,35 +268,77 @@ export async function buildApiWorld(
   });
   const clinical = await clinicalRecords(app, org, text);
   const admin = org.admin;
-  const recipient = await call(app, admin, 'post', '/api/v1/api-clients', {
-    name: 'Valley EHR',
-    scopes: ['system/*.read'],
-  }, 201);
-  const spareApiClient = await call(app, admin, 'post', '/api/v1/api-clients', {
-    name: 'Spare EHR',
-    scopes: ['discharges:write'],
-  }, 201);
-  const consent = await call(app, org.peerA1, 'post', `/api/v1/clients/${clinical.clientId}/consents`, {
-    recipientId: recipient.id,
-    purposes: ['treatment'],
-    categories: ['demographics', 'follow-ups'],
-    expiresAt: new Date(Date.now() + 365 * DAY).toISOString(),
-    signedAt: new Date(Date.now() - 3600_000).toISOString(),
-    signatureMethod: 'written',
-  }, 201);
-  const coverage = await call(app, org.supervisorA, 'post', `/api/v1/clients/${clinical.spareClientId}/coverage`, {
-    specialistId: org.peerA2.id,
-    endsAt: new Date(Date.now() + 7 * DAY).toISOString(),
-  }, 201);
-  const spareUser = await call(app, admin, 'post', '/api/v1/users', {
-    email: `spare-${randomUUID()}@example.test`,
-    password: 'Spare-Password-2026!',
-    firstName: 'Spare',
-    lastName: 'User',
-    role: 'peer_specialist',
-    teamIds: [],
-  }, 201);
-  const spareTeam = await call(app, admin, 'post', '/api/v1/teams', { name: `Spare ${randomUUID()}` }, 201);
+  const recipient = await call(
+    app,
+    admin,
+    'post',
+    '/api/v1/api-clients',
+    {
+      name: 'Valley EHR',
+      scopes: ['system/*.read'],
+    },
+    201,
+  );
+  const spareApiClient = await call(
+    app,
+    admin,
+    'post',
+    '/api/v1/api-clients',
+    {
+      name: 'Spare EHR',
+      scopes: ['discharges:write'],
+    },
+    201,
+  );
+  const consent = await call(
+    app,
+    org.peerA1,
+    'post',
+    `/api/v1/clients/${clinical.clientId}/consents`,
+    {
+      recipientId: recipient.id,
+      purposes: ['treatment'],
+      categories: ['demographics', 'follow-ups'],
+      expiresAt: new Date(Date.now() + 365 * DAY).toISOString(),
+      signedAt: new Date(Date.now() - 3600_000).toISOString(),
+      signatureMethod: 'written',
+    },
+    201,
+  );
+  const coverage = await call(
+    app,
+    org.supervisorA,
+    'post',
+    `/api/v1/clients/${clinical.spareClientId}/coverage`,
+    {
+      specialistId: org.peerA2.id,
+      endsAt: new Date(Date.now() + 7 * DAY).toISOString(),
+    },
+    201,
+  );
+  const spareUser = await call(
+    app,
+    admin,
+    'post',
+    '/api/v1/users',
+    {
+      email: `spare-${randomUUID()}@example.test`,
+      password: 'Spare-Password-2026!',
+      firstName: 'Spare',
+      lastName: 'User',
+      role: 'peer_specialist',
+      teamIds: [],
+    },
+    201,
+  );
+  const spareTeam = await call(
+    app,
+    admin,
+    'post',
+    '/api/v1/teams',
+    { name: `Spare ${randomUUID()}` },
+    201,
+  );
   return {
     org,
     ...clinical,

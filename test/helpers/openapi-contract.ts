@@ -106,7 +106,9 @@ export class ResponseContract {
     const sample = Object.values(doc.paths)[0];
     const description: string = (Object.values(sample)[0] as any).responses.default.description;
     this.defaultStatuses = new Set(
-      DEFAULT_STATUSES.exec(description)![1].split(',').map((s) => Number(s.trim())),
+      DEFAULT_STATUSES.exec(description)![1]
+        .split(',')
+        .map((s) => Number(s.trim())),
     );
   }
 

@@ -97,7 +97,11 @@ const SERVER_OWNED = [
 ];
 
 /** A value that satisfies the schema as far as the document can tell. */
-export function validArbitrary(doc: OpenApiDocument, raw: Schema, ids: FuzzIds): fc.Arbitrary<unknown> {
+export function validArbitrary(
+  doc: OpenApiDocument,
+  raw: Schema,
+  ids: FuzzIds,
+): fc.Arbitrary<unknown> {
   const schema = resolve(doc, raw);
   if (!schema) return fc.constant(undefined);
   if (schema.allOf?.length === 1) return validArbitrary(doc, schema.allOf[0], ids);
@@ -109,7 +113,10 @@ export function validArbitrary(doc: OpenApiDocument, raw: Schema, ids: FuzzIds):
   switch (schema.type) {
     case 'number':
     case 'integer':
-      return fc.integer({ min: Math.ceil(schema.minimum ?? 0), max: Math.floor(schema.maximum ?? 50) });
+      return fc.integer({
+        min: Math.ceil(schema.minimum ?? 0),
+        max: Math.floor(schema.maximum ?? 50),
+      });
     case 'boolean':
       return fc.boolean();
     case 'array':
@@ -120,12 +127,16 @@ export function validArbitrary(doc: OpenApiDocument, raw: Schema, ids: FuzzIds):
     case 'object':
       if (schema.properties) return objectArbitrary(doc, schema, ids);
       if (schema.additionalProperties) {
-        return fc.dictionary(fc.constantFrom('narrative', 'data', 'assessment', 'plan', 'x'), fc.string());
+        return fc.dictionary(
+          fc.constantFrom('narrative', 'data', 'assessment', 'plan', 'x'),
+          fc.string(),
+        );
       }
       // `type: object` without properties: a nullable string the decorator mis-typed.
       return fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: null });
     default:
-      if (schema.example !== undefined) return fc.oneof(fc.constant(schema.example), stringFor(schema));
+      if (schema.example !== undefined)
+        return fc.oneof(fc.constant(schema.example), stringFor(schema));
       return stringFor(schema);
   }
 }
@@ -138,7 +149,11 @@ function stringFor(schema: Schema): fc.Arbitrary<string> {
   });
 }
 
-function objectArbitrary(doc: OpenApiDocument, schema: Schema, ids: FuzzIds): fc.Arbitrary<unknown> {
+function objectArbitrary(
+  doc: OpenApiDocument,
+  schema: Schema,
+  ids: FuzzIds,
+): fc.Arbitrary<unknown> {
   const required = new Set<string>(schema.required ?? []);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, prop] of Object.entries(schema.properties as Record<string, Schema>)) {
@@ -148,7 +163,11 @@ function objectArbitrary(doc: OpenApiDocument, schema: Schema, ids: FuzzIds): fc
 }
 
 /** A body: mostly valid, or valid with one thing wrong, or not an object at all. */
-export function bodyArbitrary(doc: OpenApiDocument, op: Operation, ids: FuzzIds): fc.Arbitrary<unknown> {
+export function bodyArbitrary(
+  doc: OpenApiDocument,
+  op: Operation,
+  ids: FuzzIds,
+): fc.Arbitrary<unknown> {
   const base = op.requestSchema ? validArbitrary(doc, op.requestSchema, ids) : fc.constant({});
   const asObject = base.map((b) => (typeof b === 'object' && b !== null ? { ...b } : {}));
   return fc.oneof(
@@ -160,7 +179,11 @@ export function bodyArbitrary(doc: OpenApiDocument, op: Operation, ids: FuzzIds)
     },
     {
       arbitrary: fc
-        .tuple(asObject, fc.constantFrom(...SERVER_OWNED), fc.oneof(badValues, fc.uuid(), isoInstant))
+        .tuple(
+          asObject,
+          fc.constantFrom(...SERVER_OWNED),
+          fc.oneof(badValues, fc.uuid(), isoInstant),
+        )
         .map(([b, k, v]) => ({ ...b, [k]: v })),
       weight: 2,
     },

@@ -35,16 +35,15 @@ export class OutputCapture {
 
   private wrapFs(name: 'write' | 'writeSync'): void {
     const original = fs[name] as unknown as Write;
-    const capture = this;
+    const chunks = this.chunks;
     const wrapped = function (this: unknown, fd: unknown, buffer: unknown, ...rest: unknown[]) {
       if (fd !== 1 && fd !== 2) return original.call(this, fd, buffer, ...rest);
       const chunk = text(buffer);
-      capture.chunks.push(chunk);
+      chunks.push(chunk);
       const length = Buffer.byteLength(chunk);
       if (name === 'writeSync') return length;
       const callback = rest.find((r) => typeof r === 'function') as
-        | ((err: null, written: number, buffer: unknown) => void)
-        | undefined;
+        ((err: null, written: number, buffer: unknown) => void) | undefined;
       if (callback) process.nextTick(() => callback(null, length, buffer));
       return undefined;
     };

@@ -61,13 +61,17 @@ function pathId(w: ApiWorld, op: Operation, name: string, userId: string): strin
   if (name === 'certificationId') return w.certificationId;
   if (name === 'specialistId') return w.org.peerA1.id;
   if (name === 'levelOfCare') return 'inpatient';
-  if (p.startsWith('/api/v1/clients/{id}/assignments') || p.startsWith('/api/v1/clients/{id}/coverage'))
+  if (
+    p.startsWith('/api/v1/clients/{id}/assignments') ||
+    p.startsWith('/api/v1/clients/{id}/coverage')
+  )
     return w.spareClientId;
   if (p.startsWith('/api/v1/clients/')) return w.clientId;
   if (p.startsWith('/api/v1/users/')) return w.spareUserId;
   if (p.startsWith('/api/v1/api-clients/')) return w.spareApiClientId;
   if (p.startsWith('/api/v1/teams/')) return w.spareTeamId;
-  if (p.startsWith('/api/v1/notifications/')) return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];
+  if (p.startsWith('/api/v1/notifications/'))
+    return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];
   if (p.startsWith('/api/v1/recovery-plans/')) return w.planId;
   if (p.startsWith('/api/v1/goals/')) return w.goalId;
   if (p.startsWith('/api/v1/specialists/')) return w.org.peerA1.id;
@@ -149,15 +153,19 @@ describe('fuzzing every operation of openapi.yaml (e2e)', () => {
     if (!op.requestSchema) return req;
     if (c.form && op.requestContentTypes.includes('application/x-www-form-urlencoded')) {
       const fields = typeof c.body === 'object' && c.body !== null ? c.body : { body: c.body };
-      return req.type('form').send(
-        Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, JSON.stringify(v) ?? ''])),
-      );
+      return req
+        .type('form')
+        .send(
+          Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, JSON.stringify(v) ?? ''])),
+        );
     }
     return req.set('Content-Type', 'application/json').send(JSON.stringify(c.body) ?? 'null');
   }
 
   // Every list, every role, the same garbled cursors: a deterministic sweep beside the random runs.
-  const cursorOperations = operations.filter((op) => op.parameters.some((p) => p.name === 'cursor'));
+  const cursorOperations = operations.filter((op) =>
+    op.parameters.some((p) => p.name === 'cursor'),
+  );
   const GARBLED_CURSORS = [
     'not base64!',
     b64([]),
@@ -190,52 +198,52 @@ describe('fuzzing every operation of openapi.yaml (e2e)', () => {
           const res = await send(op, c);
           const problems = contract.check(op, res);
           if (res.status >= 500) problems.unshift(`answered ${res.status}`);
-          if (problems.length > 0) failures.push(`as ${role}, cursor ${clip(cursor, 80)}: ${problems.join('; ')}`);
+          if (problems.length > 0)
+            failures.push(`as ${role}, cursor ${clip(cursor, 80)}: ${problems.join('; ')}`);
         }
       }
       expect(failures).toEqual([]);
     },
   );
 
-  describe.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path} (${op.operationId})`, op]))(
-    '%s',
-    (_name, op) => {
-      it('should never answer 5xx, change nothing on 4xx, and answer as documented', async () => {
-        const ids: FuzzIds = {
-          uuids: [
-            world.clientId,
-            world.goalId,
-            world.draftNoteId,
-            world.org.peerA1.id,
-            world.org.peerA2.id,
-            world.org.teamA,
-            world.recipientApiClientId,
-          ],
-        };
-        const details = await fc.check(
-          fc.asyncProperty(caseArbitrary(op, ids), async (c) => {
-            const before = await snapshot.take();
-            const res = await send(op, c);
-            const problems = contract.check(op, res);
-            if (res.status >= 500) problems.unshift(`answered ${res.status}`);
-            if (res.status >= 400 && res.status < 500) {
-              const changed = TableSnapshot.changed(before, await snapshot.take());
-              if (changed.length > 0) problems.push(`answered ${res.status} but changed ${changed}`);
-            }
-            if (problems.length > 0) {
-              throw new Error(`as ${c.role}: ${problems.join('; ')}\nresponse: ${clip(res.text)}`);
-            }
-          }),
-          { seed: SEED, numRuns: RUNS, endOnFailure: true },
+  describe.each(
+    operations.map((op) => [`${op.method.toUpperCase()} ${op.path} (${op.operationId})`, op]),
+  )('%s', (_name, op) => {
+    it('should never answer 5xx, change nothing on 4xx, and answer as documented', async () => {
+      const ids: FuzzIds = {
+        uuids: [
+          world.clientId,
+          world.goalId,
+          world.draftNoteId,
+          world.org.peerA1.id,
+          world.org.peerA2.id,
+          world.org.teamA,
+          world.recipientApiClientId,
+        ],
+      };
+      const details = await fc.check(
+        fc.asyncProperty(caseArbitrary(op, ids), async (c) => {
+          const before = await snapshot.take();
+          const res = await send(op, c);
+          const problems = contract.check(op, res);
+          if (res.status >= 500) problems.unshift(`answered ${res.status}`);
+          if (res.status >= 400 && res.status < 500) {
+            const changed = TableSnapshot.changed(before, await snapshot.take());
+            if (changed.length > 0) problems.push(`answered ${res.status} but changed ${changed}`);
+          }
+          if (problems.length > 0) {
+            throw new Error(`as ${c.role}: ${problems.join('; ')}\nresponse: ${clip(res.text)}`);
+          }
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+      if (details.failed) {
+        const cause = details.errorInstance instanceof Error ? details.errorInstance.message : '';
+        throw new Error(
+          `${op.method.toUpperCase()} ${op.path} failed (FUZZ_SEED=${details.seed}, path ${details.counterexamplePath}):\n` +
+            `${cause}\ncase: ${clip(JSON.stringify(details.counterexample?.[0]))}`,
         );
-        if (details.failed) {
-          const cause = details.errorInstance instanceof Error ? details.errorInstance.message : '';
-          throw new Error(
-            `${op.method.toUpperCase()} ${op.path} failed (FUZZ_SEED=${details.seed}, path ${details.counterexamplePath}):\n` +
-              `${cause}\ncase: ${clip(JSON.stringify(details.counterexample?.[0]))}`,
-          );
-        }
-      });
-    },
-  );
+      }
+    });
+  });
 });

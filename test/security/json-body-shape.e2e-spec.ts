@@ -15,12 +15,17 @@ describe('a JSON body must be an object (e2e)', () => {
     { field: 'body', message: 'body must be a JSON object' },
   ]);
   const stored = async () =>
-    (await t.dataSource.query(`SELECT version, first_name FROM client WHERE id = $1`, [clientId]))[0];
+    (
+      await t.dataSource.query(`SELECT version, first_name FROM client WHERE id = $1`, [clientId])
+    )[0];
 
   beforeAll(async () => {
     t = await createTestApp();
     org = await createTestOrg(t.app);
-    clientId = await createClient(t.dataSource, { organizationId: org.id, specialistId: org.peerA1.id });
+    clientId = await createClient(t.dataSource, {
+      organizationId: org.id,
+      specialistId: org.peerA1.id,
+    });
   });
   afterAll(() => t.close());
 
@@ -54,7 +59,9 @@ describe('a JSON body must be an object (e2e)', () => {
       .send('[]')
       .expect(400);
     expect(res.body).toEqual(notAnObject);
-    const [row] = await t.dataSource.query(`SELECT status FROM follow_up WHERE id = $1`, [followUp]);
+    const [row] = await t.dataSource.query(`SELECT status FROM follow_up WHERE id = $1`, [
+      followUp,
+    ]);
     expect(row.status).toBe('requested');
   });
 

@@ -18,7 +18,7 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 // and phone carry no letters, so they are canaries of their own.
 const TAG = randomBytes(6).toString('hex');
 const mark = (field: string) => `CANARY${TAG}${field}`;
-const DOB = `19${30 + randomBytes(1)[0] % 60}-0${1 + (randomBytes(1)[0] % 9)}-1${randomBytes(1)[0] % 10}`;
+const DOB = `19${30 + (randomBytes(1)[0] % 60)}-0${1 + (randomBytes(1)[0] % 9)}-1${randomBytes(1)[0] % 10}`;
 const PHONE = `+1 555 ${100_0000 + (randomBytes(3).readUIntBE(0, 3) % 899_9999)}`;
 const TEXT: WorldText = {
   firstName: mark('First'),
@@ -126,7 +126,11 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
       http()
         .post(`/api/v1/clients/${clientId}/session-notes`)
         .auth(peer, bearer)
-        .send({ ...noteBody(TEXT), contactType: mark('BadContact'), setting: mark('S').repeat(40) }),
+        .send({
+          ...noteBody(TEXT),
+          contactType: mark('BadContact'),
+          setting: mark('S').repeat(40),
+        }),
     );
     await send(
       http()
@@ -158,13 +162,27 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
         .query({ identifier: `urn:medicaid|${TEXT.medicaidId}` })
         .auth(peer, bearer),
     );
-    await send(http().get('/api/v1/clients').query({ q: mark('Nobody'), cursor: mark('Cursor') }).auth(peer, bearer));
+    await send(
+      http()
+        .get('/api/v1/clients')
+        .query({ q: mark('Nobody'), cursor: mark('Cursor') })
+        .auth(peer, bearer),
+    );
     // A well-formed cursor holding canaries: the database sees them (an invalid uuid, a bad date).
-    const cursor = Buffer.from(JSON.stringify([mark('CursorKey'), mark('CursorId')])).toString('base64url');
+    const cursor = Buffer.from(JSON.stringify([mark('CursorKey'), mark('CursorId')])).toString(
+      'base64url',
+    );
     await send(http().get('/api/v1/users').query({ cursor }).auth(org.admin.token, bearer));
-    await send(http().get(`/api/v1/clients/${clientId}/timeline`).query({ cursor }).auth(peer, bearer));
+    await send(
+      http().get(`/api/v1/clients/${clientId}/timeline`).query({ cursor }).auth(peer, bearer),
+    );
     // 428 and 412 on writes carrying the canary; 403 for a role that may not.
-    await send(http().patch(`/api/v1/clients/${clientId}`).auth(peer, bearer).send({ firstName: mark('NoIfMatch') }));
+    await send(
+      http()
+        .patch(`/api/v1/clients/${clientId}`)
+        .auth(peer, bearer)
+        .send({ firstName: mark('NoIfMatch') }),
+    );
     await send(
       http()
         .patch(`/api/v1/goals/${goalId}`)
@@ -203,10 +221,16 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     const key = randomUUID();
     const body = clientBody({ ...TEXT, lastName: mark('Idem'), medicaidId: mark('IdemMedicaid') });
     for (const b of [body, body, { ...body, firstName: mark('IdemOther') }]) {
-      await send(http().post('/api/v1/clients').auth(peer, bearer).set('Idempotency-Key', key).send(b));
+      await send(
+        http().post('/api/v1/clients').auth(peer, bearer).set('Idempotency-Key', key).send(b),
+      );
     }
     // Failed logins with the canary as email and password, then a lockout (a job).
-    await send(http().post('/api/v1/auth/login').send({ email: TEXT.email, password: mark('Password') }));
+    await send(
+      http()
+        .post('/api/v1/auth/login')
+        .send({ email: TEXT.email, password: mark('Password') }),
+    );
     for (let i = 0; i < 10; i++) {
       await send(
         http()
@@ -225,7 +249,12 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
       http()
         .post(`/api/v1/clients/${clientId}/session-notes`)
         .auth(peer, bearer)
-        .send(noteBody({ ...TEXT, noteText: mark('CrisisNote') }, ['overdose_risk', 'suicidal_ideation'])),
+        .send(
+          noteBody({ ...TEXT, noteText: mark('CrisisNote') }, [
+            'overdose_risk',
+            'suicidal_ideation',
+          ]),
+        ),
     );
     // Repeated "unable to reach" attempts escalate; a cancellation carries a reason.
     for (let i = 0; i < 3; i++) {
@@ -247,7 +276,11 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
       http()
         .post(`/api/v1/clients/${clientId}/readmissions`)
         .auth(peer, bearer)
-        .send({ facility: mark('Readmit'), levelOfCare: 'inpatient', admittedAt: new Date().toISOString() }),
+        .send({
+          facility: mark('Readmit'),
+          levelOfCare: 'inpatient',
+          admittedAt: new Date().toISOString(),
+        }),
     );
   }
 
@@ -304,15 +337,22 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     ((await t.dataSource.query(sql)) as { r: string }[]).map((x) => x.r).join('\n');
 
   it('should have stored the canaries where they belong (the search can find them)', async () => {
-    const res = await http().get(`/api/v1/clients/${world.clientId}`).auth(world.org.peerA1.token, bearer).expect(200);
+    const res = await http()
+      .get(`/api/v1/clients/${world.clientId}`)
+      .auth(world.org.peerA1.token, bearer)
+      .expect(200);
     expect(hits(res.text).length).toBeGreaterThanOrEqual(3);
     const stored = await rows(
       `SELECT row_to_json(c)::text AS r FROM client c WHERE organization_id = '${world.org.id}'`,
     );
     expect(stored).toContain(TEXT.lastName);
     expect(stored).toContain(DOB);
-    expect(await rows(`SELECT row_to_json(s)::text AS r FROM session_note s`)).toContain(mark('CrisisNote'));
-    expect(await rows(`SELECT row_to_json(a)::text AS r FROM follow_up_attempt a`)).toContain(mark('Attempt2'));
+    expect(await rows(`SELECT row_to_json(s)::text AS r FROM session_note s`)).toContain(
+      mark('CrisisNote'),
+    );
+    expect(await rows(`SELECT row_to_json(a)::text AS r FROM follow_up_attempt a`)).toContain(
+      mark('Attempt2'),
+    );
   });
 
   it('should write no canary to the logs (at trace level, API and worker)', () => {
@@ -336,7 +376,9 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
 
   it('should answer no error with a canary in its body or headers', () => {
     const statuses = new Set(errorResponses.map((r) => r.slice(0, 3)));
-    expect([...statuses].sort()).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409', '412', '413', '422', '428']));
+    expect([...statuses].sort()).toEqual(
+      expect.arrayContaining(['400', '401', '403', '404', '409', '412', '413', '422', '428']),
+    );
     expect(hits(errorResponses.join('\n'))).toEqual([]);
   });
 

@@ -51,9 +51,12 @@ describe('safeError', () => {
   });
 
   it('should redact the input Postgres quotes in a message, in the message and the stack', () => {
-    const error = Object.assign(new Error('invalid input syntax for type uuid: "Jane \\"J\\" Doe"'), {
-      code: '22P02',
-    });
+    const error = Object.assign(
+      new Error('invalid input syntax for type uuid: "Jane \\"J\\" Doe"'),
+      {
+        code: '22P02',
+      },
+    );
     const logged = safeError(error);
     expect(logged.message).toBe('invalid input syntax for type uuid: "[redacted]"');
     expect(logged.stack).toMatch(/^Error: invalid input syntax for type uuid: "\[redacted\]"\n/);
@@ -61,7 +64,9 @@ describe('safeError', () => {
   });
 
   it('should keep identifiers Postgres quotes, which hold no input', () => {
-    const error = new Error('duplicate key value violates unique constraint "client_identifier_uq"');
+    const error = new Error(
+      'duplicate key value violates unique constraint "client_identifier_uq"',
+    );
     expect(safeError(error).message).toBe(error.message);
   });
 });

@@ -74,7 +74,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   });
   // RFC 9457 extension members (a transition's from/to, DUPLICATE_CLIENT's existingClientId,
   // OAuth's error, a readiness failure's checks) ride along on some problems.
-  const problem = document.components?.schemas?.ProblemResponse as { additionalProperties?: boolean };
+  const problem = document.components?.schemas?.ProblemResponse as {
+    additionalProperties?: boolean;
+  };
   problem.additionalProperties = true;
   return withProblemDefaults(document);
 }
