@@ -352,3 +352,32 @@ export async function buildApiWorld(
     notificationIds: await insertNotifications(ds, org),
   };
 }
+
+/** The real record each path parameter names, so requests reach the handler. */
+export function fixturePathId(w: ApiWorld, p: string, name: string, userId: string): string {
+  if (name === 'coverageId') return w.coverageId;
+  if (name === 'consentId') return w.consentId;
+  if (name === 'certificationId') return w.certificationId;
+  if (name === 'specialistId') return w.org.peerA1.id;
+  if (name === 'levelOfCare') return 'inpatient';
+  if (
+    p.startsWith('/api/v1/clients/{id}/assignments') ||
+    p.startsWith('/api/v1/clients/{id}/coverage')
+  )
+    return w.spareClientId;
+  if (p.startsWith('/api/v1/clients/')) return w.clientId;
+  if (p.startsWith('/api/v1/users/')) return w.spareUserId;
+  if (p.startsWith('/api/v1/api-clients/')) return w.spareApiClientId;
+  if (p.startsWith('/api/v1/teams/')) return w.spareTeamId;
+  if (p.startsWith('/api/v1/notifications/'))
+    return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];
+  if (p.startsWith('/api/v1/recovery-plans/')) return w.planId;
+  if (p.startsWith('/api/v1/goals/')) return w.goalId;
+  if (p.startsWith('/api/v1/specialists/')) return w.org.peerA1.id;
+  if (p.startsWith('/api/v1/follow-ups/')) return w.followUpId;
+  if (p.startsWith('/api/v1/group-sessions/')) return w.groupSessionId;
+  if (p === '/api/v1/session-notes/{id}/addenda' || p === '/api/v1/session-notes/{id}/review')
+    return w.signedNoteId;
+  if (p.startsWith('/api/v1/session-notes/')) return w.draftNoteId;
+  throw new Error(`No fixture for path parameter ${name} of ${p}`);
+}

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import request from 'supertest';
 
-import { buildApiWorld, ApiWorld } from '../helpers/api-world';
+import { buildApiWorld, ApiWorld, fixturePathId } from '../helpers/api-world';
 import {
   loadOpenApi,
   Operation,
@@ -56,36 +56,6 @@ function urlSafe(value: string): string {
   } catch {
     return 'not%20a%20uuid';
   }
-}
-
-/** The real record each path parameter names, so requests reach the handler. */
-function pathId(w: ApiWorld, op: Operation, name: string, userId: string): string {
-  const p = op.path;
-  if (name === 'coverageId') return w.coverageId;
-  if (name === 'consentId') return w.consentId;
-  if (name === 'certificationId') return w.certificationId;
-  if (name === 'specialistId') return w.org.peerA1.id;
-  if (name === 'levelOfCare') return 'inpatient';
-  if (
-    p.startsWith('/api/v1/clients/{id}/assignments') ||
-    p.startsWith('/api/v1/clients/{id}/coverage')
-  )
-    return w.spareClientId;
-  if (p.startsWith('/api/v1/clients/')) return w.clientId;
-  if (p.startsWith('/api/v1/users/')) return w.spareUserId;
-  if (p.startsWith('/api/v1/api-clients/')) return w.spareApiClientId;
-  if (p.startsWith('/api/v1/teams/')) return w.spareTeamId;
-  if (p.startsWith('/api/v1/notifications/'))
-    return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];
-  if (p.startsWith('/api/v1/recovery-plans/')) return w.planId;
-  if (p.startsWith('/api/v1/goals/')) return w.goalId;
-  if (p.startsWith('/api/v1/specialists/')) return w.org.peerA1.id;
-  if (p.startsWith('/api/v1/follow-ups/')) return w.followUpId;
-  if (p.startsWith('/api/v1/group-sessions/')) return w.groupSessionId;
-  if (p === '/api/v1/session-notes/{id}/addenda' || p === '/api/v1/session-notes/{id}/review')
-    return w.signedNoteId;
-  if (p.startsWith('/api/v1/session-notes/')) return w.draftNoteId;
-  throw new Error(`No fixture for path parameter ${name} of ${p}`);
 }
 
 const headerValue = fc.oneof(
@@ -169,7 +139,7 @@ describe('fuzzing every operation of openapi.yaml (e2e)', () => {
     const caller = tokens[c.role];
     let url = op.path;
     for (const p of op.parameters.filter((q) => q.in === 'path')) {
-      const value = c.pathGarbage ?? pathId(world, op, p.name, caller?.id ?? '');
+      const value = c.pathGarbage ?? fixturePathId(world, op.path, p.name, caller?.id ?? '');
       url = url.replace(`{${p.name}}`, urlSafe(value));
     }
     let req = request(t.app.getHttpServer())[op.method](url).query(c.query);

@@ -8,7 +8,15 @@ import request from 'supertest';
 
 import { QueueName } from '../../src/queue/jobs';
 import { createWorker } from '../../src/worker';
-import { buildApiWorld, clientBody, noteBody, ApiWorld, WorldText } from '../helpers/api-world';
+import {
+  buildApiWorld,
+  clientBody,
+  fixturePathId,
+  noteBody,
+  ApiWorld,
+  WorldText,
+} from '../helpers/api-world';
+import { loadOpenApi, operationsOf } from '../helpers/openapi-contract';
 import { eventually } from '../helpers/eventually';
 import { OutputCapture } from '../helpers/output-capture';
 import { TEST_ENV } from '../setup/test-env';
@@ -64,6 +72,7 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
   let worker: INestApplicationContext;
   let world: ApiWorld;
   let redis: Redis;
+  let readsAnswered = 0;
   const http = () => request(t.app.getHttpServer());
 
   /** Sends, and keeps every error answer (status, headers, body) for the search. */
@@ -99,6 +108,7 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     worker = await createWorker();
     redis = new Redis(TEST_ENV.REDIS_URL);
     world = await buildApiWorld(t.app, TEXT);
+    readsAnswered = await exerciseReads();
     await exerciseFaults();
     await exerciseJobs();
     await waitForTheWorker();
@@ -111,6 +121,27 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     await worker?.close();
     await t?.close();
   });
+
+  /** Every GET of openapi.yaml, as each role, on the canary records: reads log and audit too. */
+  async function exerciseReads(): Promise<number> {
+    const { org } = world;
+    let answered = 0;
+    for (const op of operationsOf(loadOpenApi()).filter((o) => o.method === 'get')) {
+      for (const user of [org.admin, org.supervisorA, org.peerA1]) {
+        let url = op.path;
+        for (const p of op.parameters.filter((q) => q.in === 'path')) {
+          url = url.replace(`{${p.name}}`, fixturePathId(world, op.path, p.name, user.id));
+        }
+        const query =
+          op.operationId === 'Reports_followUpRates'
+            ? { from: '2020-01-01', to: '2030-01-01' }
+            : {};
+        const res = await send(http().get(url).query(query).auth(user.token, bearer));
+        if (res.status === 200) answered++;
+      }
+    }
+    return answered;
+  }
 
   async function exerciseFaults(): Promise<void> {
     const { org, clientId, planId, goalId, draftNoteId, signedNoteId } = world;
@@ -352,6 +383,12 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     );
     expect(await rows(`SELECT row_to_json(a)::text AS r FROM follow_up_attempt a`)).toContain(
       mark('Attempt2'),
+    );
+    // Every GET ran (most answered 200) and the worker ran the jobs the faults enqueued.
+    expect(readsAnswered).toBeGreaterThan(60);
+    const kinds = await rows(`SELECT DISTINCT kind AS r FROM notification ORDER BY 1`);
+    expect(kinds.split('\n')).toEqual(
+      expect.arrayContaining(['note.crisis-flag', 'security.account-locked']),
     );
   });
 
