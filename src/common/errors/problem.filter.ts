@@ -45,7 +45,21 @@ export function sendProblem(
 export function safeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const code = (error as { code?: unknown }).code;
-  return { type: error.name, message: error.message, code, stack: error.stack };
+  return {
+    type: error.name,
+    message: withoutValues(error.message),
+    code,
+    stack: error.stack && withoutValues(error.stack),
+  };
+}
+
+// Postgres quotes the offending input after a colon (`invalid input syntax for type uuid: "…"`,
+// `invalid input value for enum …: "…"`): whatever a client sent, a name or a date of birth.
+// Identifiers (`constraint "x"`, `relation "y"`) follow no colon and stay, for debugging.
+const QUOTED_VALUE = /(:\s*)"(?:[^"\\]|\\.)*"/g;
+
+function withoutValues(text: string): string {
+  return text.replace(QUOTED_VALUE, '$1"[redacted]"');
 }
 
 export { DomainError };

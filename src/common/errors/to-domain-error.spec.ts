@@ -49,4 +49,24 @@ describe('safeError', () => {
     expect(logged).toContain('23505');
     expect(logged).not.toMatch(/Jane|Doe|1990/);
   });
+
+  it('should redact the input Postgres quotes in a message, in the message and the stack', () => {
+    const error = Object.assign(
+      new Error('invalid input syntax for type uuid: "Jane \\"J\\" Doe"'),
+      {
+        code: '22P02',
+      },
+    );
+    const logged = safeError(error);
+    expect(logged.message).toBe('invalid input syntax for type uuid: "[redacted]"');
+    expect(logged.stack).toMatch(/^Error: invalid input syntax for type uuid: "\[redacted\]"\n/);
+    expect(JSON.stringify(logged)).not.toMatch(/Jane|Doe/);
+  });
+
+  it('should keep identifiers Postgres quotes, which hold no input', () => {
+    const error = new Error(
+      'duplicate key value violates unique constraint "client_identifier_uq"',
+    );
+    expect(safeError(error).message).toBe(error.message);
+  });
 });

@@ -74,6 +74,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     operationIdFactory: (controller, method) =>
       `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  // RFC 9457 extension members (a transition's from/to, DUPLICATE_CLIENT's existingClientId,
+  // OAuth's error, a readiness failure's checks) ride along on some problems.
+  const problem = document.components?.schemas?.ProblemResponse as {
+    additionalProperties?: boolean;
+  };
+  problem.additionalProperties = true;
   return withProblemDefaults(document);
 }
 
@@ -85,12 +91,25 @@ const PROBLEM_RESPONSE = {
   },
 };
 
-/** Every operation can fail with a problem+json body: say so once, for all of them. */
+/**
+ * Every operation can fail with a problem+json body: say so once, for all of them. The error
+ * responses declared with `@ApiXxxResponse({ type: ProblemResponse })` come out as
+ * application/json; ProblemFilter answers application/problem+json, so they are relabelled.
+ */
 function withProblemDefaults(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
-      if (operation && !operation.responses.default) operation.responses.default = PROBLEM_RESPONSE;
+      if (!operation) continue;
+      operation.responses.default ??= PROBLEM_RESPONSE;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const content = (response as { content?: Record<string, unknown> }).content;
+        if (Number(status) >= 400 && content?.['application/json']) {
+          (response as { content: Record<string, unknown> }).content = {
+            'application/problem+json': content['application/json'],
+          };
+        }
+      }
     }
   }
   return document;

@@ -48,7 +48,7 @@ export class ActionStepDto {
 }
 
 class GoalFieldsDto {
-  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
   @IsOptional()
   @IsISO8601({ strict: true }, TARGET_DATE_MESSAGE)
   @Matches(DATE, TARGET_DATE_MESSAGE)

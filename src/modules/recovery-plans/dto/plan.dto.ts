@@ -53,7 +53,12 @@ class PlanFieldsDto {
   @Matches(DATE, dateMessage('startDate'))
   readonly startDate?: string;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'Period end (optional)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'Period end (optional)',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, dateMessage('endDate'))
   @Matches(DATE, dateMessage('endDate'))
