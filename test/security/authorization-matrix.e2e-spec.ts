@@ -20,7 +20,7 @@ interface Cell {
   route: string;
   method: string;
   principal: Principal;
-  relation: Relation | null;
+  relation: Relation | 'crossed' | null;
   expected: number;
   request: RouteRequest;
 }
@@ -30,6 +30,8 @@ interface Outcome {
   status: number;
   code?: string;
   problems: string[];
+  /** The body without its correlation id (404s must not tell out-of-scope from missing). */
+  body: string;
 }
 
 // Bull Board's own answers to an admin's GET on the placeholders (an unknown job, a static file).
@@ -148,12 +150,17 @@ describe('authorization matrix (security review, issue 11)', () => {
       }
       for (const principal of w.principals) {
         const expected = expectationOf(row, principal.name);
-        const relations: (Relation | null)[] = req.record ? RELATIONS : [null];
+        const relations: Cell['relation'][] = req.record ? [...RELATIONS] : [null];
+        if (req.cross) relations.push('crossed');
         if (!(typeof expected === 'number' || (req.record && isByRelation(expected))))
           malformed.push(`${route} ${principal.name}`);
         for (const relation of relations) {
           const status =
-            typeof expected === 'number' ? expected : relation ? expected[relation] : NaN;
+            typeof expected === 'number'
+              ? expected
+              : relation
+                ? expected[relation === 'crossed' ? 'missing' : relation]
+                : NaN;
           out.push({ route, method, principal, relation, expected: status, request: req });
         }
       }
@@ -163,7 +170,8 @@ describe('authorization matrix (security review, issue 11)', () => {
 
   async function targetOf(cell: Cell, fresh: boolean): Promise<Home> {
     const { principal, relation, request: req } = cell;
-    let home = principal.homes[relation ?? 'own'];
+    let home = principal.homes[relation === 'crossed' || !relation ? 'own' : relation];
+    if (relation === 'crossed') home = { ...home, ...req.cross!(principal.homes.otherTeam) };
     if (req.personal && relation === 'own')
       home = { ...home, notificationId: principal.notificationId };
     const ctx = { app: t.app, ds: t.dataSource, principal };
@@ -190,13 +198,34 @@ describe('authorization matrix (security review, issue 11)', () => {
     });
     const res = await send(cell, call);
     const problems = res.status >= 400 ? problemDefects(res) : [];
-    return { cell, status: res.status, code: res.body?.code, problems };
+    const { correlationId: _, ...body } = (res.body ?? {}) as Record<string, unknown>;
+    return { cell, status: res.status, code: res.body?.code, problems, body: JSON.stringify(body) };
   }
 
   const label = (c: Cell) =>
     `${c.route} | ${c.principal.name}${c.relation ? ` | ${c.relation}` : ''}`;
 
-  function report(outcomes: Outcome[]): { mismatches: string[]; notProblemJson: string[] } {
+  /** SPEC 1: a record outside the caller's scope answers exactly as one that does not exist. */
+  function tellsOutOfScope(outcomes: Outcome[]): string[] {
+    const missing = new Map<string, Outcome>();
+    const key = (o: Outcome) => `${o.cell.route} | ${o.cell.principal.name}`;
+    for (const o of outcomes)
+      if (o.cell.relation === 'missing' && o.status === 404) missing.set(key(o), o);
+    return outcomes
+      .filter(
+        (o) =>
+          o.status === 404 && ['teammate', 'otherTeam', 'otherOrg'].includes(o.cell.relation ?? ''),
+      )
+      .filter((o) => missing.has(key(o)) && missing.get(key(o))!.body !== o.body)
+      .map((o) => `${label(o.cell)}: ${o.body} vs missing ${missing.get(key(o))!.body}`)
+      .sort();
+  }
+
+  function report(outcomes: Outcome[]): {
+    mismatches: string[];
+    notProblemJson: string[];
+    tellsOutOfScope: string[];
+  } {
     const mismatches = outcomes
       .filter((o) => o.status !== o.cell.expected)
       .map(
@@ -208,7 +237,7 @@ describe('authorization matrix (security review, issue 11)', () => {
       .filter((o) => o.problems.length > 0)
       .map((o) => `${label(o.cell)} (${o.status}): ${o.problems.join(', ')}`)
       .sort();
-    return { mismatches, notProblemJson };
+    return { mismatches, notProblemJson, tellsOutOfScope: tellsOutOfScope(outcomes) };
   }
 
   const isWriteSuccess = (c: Cell) => c.expected < 300 && c.method !== 'GET';
@@ -228,6 +257,7 @@ describe('authorization matrix (security review, issue 11)', () => {
     expect({ ...report(outcomes), changedRows }).toEqual({
       mismatches: [],
       notProblemJson: [],
+      tellsOutOfScope: [],
       changedRows: [],
     });
   }

@@ -37,6 +37,11 @@ export interface RouteRequest {
   personal?: boolean;
   call: (h: Home, ctx: Ctx) => Call | Promise<Call>;
   fresh?: (h: Home, ctx: Ctx) => Promise<Partial<Home>>;
+  /**
+   * Routes with a parent and a child id: the child of another team's record under the caller's
+   * own parent (the `crossed` relation), which must be as absent as a missing one.
+   */
+  cross?: (other: Home) => Partial<Home>;
 }
 
 const HOUR = 3_600_000;
@@ -271,6 +276,7 @@ export const REQUESTS: Record<string, RouteRequest> = {
   'POST /api/v1/clients/:id/coverage/:coverageId/end': {
     record: true,
     call: (h) => ({ path: `/api/v1/clients/${h.clientId}/coverage/${h.coverageId}/end` }),
+    cross: (other) => ({ coverageId: other.coverageId }),
     fresh: async (h, ctx) => {
       const { clientId } = await freshClient(h, ctx);
       return { clientId, coverageId: await insert.coverage(ctx.ds, clientId, h.coverPeerId) };
@@ -304,6 +310,7 @@ export const REQUESTS: Record<string, RouteRequest> = {
   },
   'PATCH /api/v1/specialists/:id/certifications/:certificationId': {
     record: true,
+    cross: (other) => ({ certificationId: other.certificationId }),
     call: (h) => ({
       path: `/api/v1/specialists/${h.peerId}/certifications/${h.certificationId}`,
       ifMatch: v1,
