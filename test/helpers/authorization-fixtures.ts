@@ -384,7 +384,8 @@ export async function buildWorld(app: NestFastifyApplication): Promise<World> {
       .send(body)
       .expect(200);
   await patchUser(deactivated.id, { active: false });
-  await patchUser(demotedSupervisor.id, { role: Role.PeerSpecialist, teamIds: [north] });
-  await patchUser(promotedPeer.id, { role: Role.Supervisor, teamIds: [north] });
+  // Role only, as an admin would send it: the team memberships stay as they were.
+  await patchUser(demotedSupervisor.id, { role: Role.PeerSpecialist });
+  await patchUser(promotedPeer.id, { role: Role.Supervisor });
   return { org1, org2, homes, principals, adminToken: admin.token, orgIds: [org1, org2] };
 }

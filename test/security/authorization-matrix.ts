@@ -1,7 +1,10 @@
 /**
  * The authorization matrix (security review, issue 11): for every route the app serves, the
  * status each principal must get, per record relation. It states what SPEC.md requires; where
- * the code disagrees, the row keeps the SPEC answer and says so in `spec` (the suite fails there).
+ * the code disagrees, the row keeps the SPEC answer and the suite fails there.
+ *
+ * Pending (issue 11, helper B): a role change ends the user's sessions. Until it does, the
+ * `demotedSupervisor` and `promotedPeer` cells fail: the old token keeps the old role.
  *
  * Principals (test/helpers/authorization-fixtures.ts builds them):
  * - `admin` column: the org 1 admin and the admin of another organization;
@@ -47,8 +50,6 @@ export interface MatrixRow {
   peer: Expect;
   /** One status for every scope, or one per scope. */
   apiClient: Expect | Record<(typeof API_SCOPES)[number], Expect>;
-  /** Where the code disagrees with SPEC (the cell keeps SPEC's answer). */
-  spec?: string;
 }
 
 // --- Relation presets -------------------------------------------------------------------------
@@ -268,14 +269,19 @@ export const MATRIX: MatrixRow[] = [
 /**
  * The queue dashboard (SPEC 11: "for admins"): Bull Board's own routes under /admin/queues, one
  * rule for all of them (the board is mounted behind one hook): read-only for admins (405 for
- * any change), 403 to everyone else signed in. `adminGet` lists what an admin's GET answers
- * where it is not 200 (Bull Board's own answer for the placeholder queue or job).
+ * any change), 403 to everyone else signed in. An admin's GET answers 200, except where the
+ * placeholder names a job that does not exist (Bull Board answers 404).
  */
+const DASHBOARD_ADMIN_GET: Record<string, number> = {
+  'GET /admin/queues/api/queues/:queueName/:jobId': 404,
+  'GET /admin/queues/api/queues/:queueName/:jobId/flow': 404,
+};
+
 export const QUEUE_DASHBOARD = {
   prefix: '/admin/queues',
-  row: (method: string, adminGet: number): Omit<MatrixRow, 'route'> => ({
+  row: (method: string, url: string): Omit<MatrixRow, 'route'> => ({
     ...STAFF,
-    admin: method === 'GET' ? adminGet : 405,
+    admin: method === 'GET' ? (DASHBOARD_ADMIN_GET[`${method} ${url}`] ?? 200) : 405,
     supervisor: 403,
     peer: 403,
   }),
