@@ -194,6 +194,7 @@ export type PrincipalName =
   | 'otherTeamSupervisor'
   | 'peer'
   | 'otherTeamPeer'
+  | 'coveringPeer'
   | 'otherOrgAdmin'
   | 'otherOrgSupervisor'
   | 'deactivated'
@@ -342,6 +343,7 @@ export async function buildWorld(app: NestFastifyApplication): Promise<World> {
     user('otherTeamSupervisor', otherTeamSupervisor, southView),
     user('peer', peers[0], northView),
     user('otherTeamPeer', peers[2], southView),
+    user('coveringPeer', covers[0], northView),
     user('otherOrgAdmin', otherOrgAdmin, eastView),
     user('otherOrgSupervisor', otherOrgSupervisor, eastView),
     user('deactivated', deactivated, northView),

@@ -45,6 +45,7 @@ const COLUMN: Record<string, keyof MatrixRow> = {
   otherOrgSupervisor: 'supervisor',
   peer: 'peer',
   otherTeamPeer: 'peer',
+  coveringPeer: 'coveringPeer',
   anonymous: 'anonymous',
   deactivated: 'deactivated',
   demotedSupervisor: 'demotedSupervisor',

@@ -54,10 +54,13 @@ const recordGet = (path: (h: Home) => string): RouteRequest => ({
   call: (h) => ({ path: path(h) }),
 });
 
-// Fresh records, each like the home's but untouched by any other cell.
-const freshClient = async (h: Home, { ds }: Ctx) => ({
-  clientId: await createClient(ds, { organizationId: h.orgId, specialistId: h.peerId }),
-});
+// Fresh records, each like the home's but untouched by any other cell (a fresh client is
+// covered by the home's covering colleague, as the home's client is).
+const freshClient = async (h: Home, { ds }: Ctx) => {
+  const clientId = await createClient(ds, { organizationId: h.orgId, specialistId: h.peerId });
+  await insert.coverage(ds, clientId, h.coverPeerId);
+  return { clientId };
+};
 const freshDraft = async (h: Home, { ds }: Ctx) => ({
   draftNoteId: await createNote(ds, {
     organizationId: h.orgId,

@@ -10,6 +10,7 @@
  * - `admin` column: the org 1 admin and the admin of another organization;
  * - `supervisor` column: North's supervisor, South's supervisor, a supervisor of another org;
  * - `peer` column: North's peer (caseload N1) and South's peer (caseload S1);
+ * - `coveringPeer`: a North peer with no caseload, covering N1 and N2 (active coverage);
  * - `apiClient`: one token per scope an API client can be granted (SPEC 12);
  * - `anonymous` (no token), `deactivated` (token issued before the admin deactivated the user),
  *   `demotedSupervisor` / `promotedPeer` (tokens issued before an admin changed their role: a
@@ -48,6 +49,7 @@ export interface MatrixRow {
   admin: Expect;
   supervisor: Expect;
   peer: Expect;
+  coveringPeer: Expect;
   /** One status for every scope, or one per scope. */
   apiClient: Expect | Record<(typeof API_SCOPES)[number], Expect>;
 }
@@ -78,6 +80,10 @@ const caseload = (ok: number): ByRelation => ({
   otherOrg: 404,
   missing: 404,
 });
+/** Active coverage (the covering peer covers both North clients, N1 and N2). */
+const covered = team;
+/** Nothing of the kind is the caller's (a covering peer is not the covered peer). */
+const none: ByRelation = { own: 404, teammate: 404, otherTeam: 404, otherOrg: 404, missing: 404 };
 /** Personal records (notifications): the caller's own, whatever the role. */
 const personal = caseload;
 /** In the caller's scope, but only the author may (403); out of scope stays 404. */
@@ -109,16 +115,24 @@ const everyone = (status: number) => ({
   admin: status,
   supervisor: status,
   peer: status,
+  coveringPeer: status,
   apiClient: status,
 });
 /** Admin-only routes. */
-const adminOnly = (ok: Expect) => ({ ...STAFF, admin: ok, supervisor: 403, peer: 403 });
+const adminOnly = (ok: Expect) => ({
+  ...STAFF,
+  admin: ok,
+  supervisor: 403,
+  peer: 403,
+  coveringPeer: 403,
+});
 /** Clinical records of a client: the people who work with the client; admins never (minimum necessary). */
 const clinical = (ok: number) => ({
   ...STAFF,
   admin: 403,
   supervisor: team(ok),
   peer: caseload(ok),
+  coveringPeer: covered(ok),
 });
 /** Client records that are not narratives: admins read the organization's. */
 const clientRead = (ok: number) => ({
@@ -126,11 +140,24 @@ const clientRead = (ok: number) => ({
   admin: org(ok),
   supervisor: team(ok),
   peer: caseload(ok),
+  coveringPeer: covered(ok),
 });
 /** Caseload assignment: supervisors only (SPEC 2, function scope). */
-const supervisorOnly = (ok: number) => ({ ...STAFF, admin: 403, supervisor: team(ok), peer: 403 });
+const supervisorOnly = (ok: number) => ({
+  ...STAFF,
+  admin: 403,
+  supervisor: team(ok),
+  peer: 403,
+  coveringPeer: 403,
+});
 /** Specialist oversight: their supervisors and admins. */
-const oversight = (ok: number) => ({ ...STAFF, admin: org(ok), supervisor: team(ok), peer: 403 });
+const oversight = (ok: number) => ({
+  ...STAFF,
+  admin: org(ok),
+  supervisor: team(ok),
+  peer: 403,
+  coveringPeer: 403,
+});
 
 // --- The table ----------------------------------------------------------------------------------
 
@@ -155,14 +182,21 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/auth/refresh', ...everyone(401) },
   { route: 'POST /api/v1/auth/logout', ...everyone(401) },
   { route: 'POST /oauth/token', ...everyone(401) },
-  { route: 'GET /api/v1/me', ...STAFF, admin: 200, supervisor: 200, peer: 200 },
+  { route: 'GET /api/v1/me', ...STAFF, admin: 200, supervisor: 200, peer: 200, coveringPeer: 200 },
 
   // Users, teams, API clients, settings (SPEC 2: only admins manage them).
   { route: 'POST /api/v1/users', ...adminOnly(201) },
   { route: 'GET /api/v1/users', ...adminOnly(200) },
   { route: 'GET /api/v1/users/:id', ...adminOnly(org(200)) },
   { route: 'PATCH /api/v1/users/:id', ...adminOnly(org(200)) },
-  { route: 'GET /api/v1/teams', ...STAFF, admin: 200, supervisor: 200, peer: 200 },
+  {
+    route: 'GET /api/v1/teams',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+  },
   { route: 'POST /api/v1/teams', ...adminOnly(201) },
   { route: 'PATCH /api/v1/teams/:id', ...adminOnly(org(200)) },
   { route: 'POST /api/v1/api-clients', ...adminOnly(201) },
@@ -174,17 +208,32 @@ export const MATRIX: MatrixRow[] = [
   { route: 'PUT /api/v1/settings/follow-up-cadences/:levelOfCare', ...adminOnly(200) },
 
   // Notifications: each user reads and marks their own.
-  { route: 'GET /api/v1/notifications', ...STAFF, admin: 200, supervisor: 200, peer: 200 },
+  {
+    route: 'GET /api/v1/notifications',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+  },
   {
     route: 'POST /api/v1/notifications/:id/read',
     ...STAFF,
     admin: personal(200),
     supervisor: personal(200),
     peer: personal(200),
+    coveringPeer: personal(200),
   },
 
   // Clients and caseloads (SPEC 2, 4). Lists name their record through a filter.
-  { route: 'POST /api/v1/clients', ...STAFF, admin: 403, supervisor: 201, peer: 201 },
+  {
+    route: 'POST /api/v1/clients',
+    ...STAFF,
+    admin: 403,
+    supervisor: 201,
+    peer: 201,
+    coveringPeer: 201,
+  },
   { route: 'GET /api/v1/clients', ...clientRead(200) }, // ?specialistId=
   { route: 'GET /api/v1/clients/:id', ...clientRead(200) },
   {
@@ -193,21 +242,29 @@ export const MATRIX: MatrixRow[] = [
     admin: 403,
     supervisor: team(200),
     peer: caseload(200),
+    coveringPeer: covered(200),
   },
   { route: 'POST /api/v1/clients/:id/assignments', ...supervisorOnly(201) },
   { route: 'GET /api/v1/clients/:id/assignments', ...clientRead(200) },
   { route: 'POST /api/v1/clients/:id/coverage', ...supervisorOnly(201) },
   { route: 'GET /api/v1/clients/:id/coverage', ...clientRead(200) },
   { route: 'POST /api/v1/clients/:id/coverage/:coverageId/end', ...supervisorOnly(200) },
-  { route: 'GET /api/v1/caseloads', ...STAFF, admin: 200, supervisor: 200, peer: 403 },
+  {
+    route: 'GET /api/v1/caseloads',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
   { route: 'GET /api/v1/caseloads/:specialistId', ...oversight(200) },
 
   // Specialist profiles (SPEC 3): self, their supervisors, admins; credentials are never self-attested.
-  { route: 'GET /api/v1/specialists/:id', ...clientRead(200) },
+  { route: 'GET /api/v1/specialists/:id', ...clientRead(200), coveringPeer: none },
   { route: 'PATCH /api/v1/specialists/:id', ...oversight(200) },
   { route: 'POST /api/v1/specialists/:id/certifications', ...oversight(201) },
   { route: 'PATCH /api/v1/specialists/:id/certifications/:certificationId', ...oversight(200) },
-  { route: 'POST /api/v1/specialists/:id/ce-hours', ...clientRead(201) },
+  { route: 'POST /api/v1/specialists/:id/ce-hours', ...clientRead(201), coveringPeer: none },
   { route: 'POST /api/v1/specialists/:id/supervision-hours', ...oversight(201) },
 
   // Recovery plans, goals, BARC-10 (SPEC 5, 6): clinical.
@@ -229,9 +286,20 @@ export const MATRIX: MatrixRow[] = [
   { route: 'GET /api/v1/clients/:id/timeline', ...clinical(200) },
   { route: 'GET /api/v1/session-notes', ...clinical(200) }, // ?authorId=
   { route: 'GET /api/v1/session-notes/:id', ...clinical(200) },
-  { route: 'PATCH /api/v1/session-notes/:id', ...clinical(200), supervisor: authorOnly },
-  { route: 'POST /api/v1/session-notes/:id/sign', ...clinical(200), supervisor: authorOnly },
-  { route: 'POST /api/v1/session-notes/:id/addenda', ...clinical(201) },
+  {
+    route: 'PATCH /api/v1/session-notes/:id',
+    ...clinical(200),
+    supervisor: authorOnly,
+    coveringPeer: authorOnly,
+  },
+  {
+    route: 'POST /api/v1/session-notes/:id/sign',
+    ...clinical(200),
+    supervisor: authorOnly,
+    coveringPeer: authorOnly,
+  },
+  // Corrections: the author or a supervisor; a covering colleague writes a note of their own.
+  { route: 'POST /api/v1/session-notes/:id/addenda', ...clinical(201), coveringPeer: authorOnly },
   { route: 'POST /api/v1/session-notes/:id/review', ...supervisorOnly(200) },
 
   // Group sessions (SPEC 6): a record names its attendees; the caller must see every one.
@@ -254,6 +322,7 @@ export const MATRIX: MatrixRow[] = [
     admin: 200,
     supervisor: 200,
     peer: 403,
+    coveringPeer: 403,
   },
 
   // Part 2 consents (SPEC 8): recorded and revoked by the staff who work with the client; admins read.
@@ -262,7 +331,14 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/clients/:id/consents/:consentId/revoke', ...clinical(200) },
 
   // Audit (SPEC 9): supervisors their teams, admins the organization; only admins verify.
-  { route: 'GET /api/v1/audit-events', ...STAFF, admin: 200, supervisor: 200, peer: 403 },
+  {
+    route: 'GET /api/v1/audit-events',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
   { route: 'GET /api/v1/audit-events/verify', ...adminOnly(200) },
 ];
 
@@ -284,5 +360,6 @@ export const QUEUE_DASHBOARD = {
     admin: method === 'GET' ? (DASHBOARD_ADMIN_GET[`${method} ${url}`] ?? 200) : 405,
     supervisor: 403,
     peer: 403,
+    coveringPeer: 403,
   }),
 };
