@@ -29,13 +29,14 @@
  * what it measures is authorization.
  */
 import { API_SCOPES } from '../../src/auth/permissions';
+import { Relation } from '../helpers/authorization-fixtures';
 
-export type Relation = 'own' | 'teammate' | 'otherTeam' | 'otherOrg' | 'missing';
-export type ByRelation = Record<Relation, number>;
 /**
- * Routes with a parent and a child id (coverage, consent, certification) get one more cell,
- * `crossed`: the caller's own parent with another team's child. It expects what `missing` does.
+ * A status per relation. Routes with a parent and a child id (coverage, consent, certification)
+ * get one more cell, `crossed`: the caller's own parent with another team's child; it expects
+ * what `missing` does.
  */
+export type ByRelation = Record<Relation, number>;
 /** A status for every relation (a number: the same for all, e.g. 403 before any lookup). */
 export type Expect = number | ByRelation;
 
