@@ -112,6 +112,12 @@ describe('HTTP contract (e2e)', () => {
     expect(res.body).toEqual(problem(404, 'ROUTE_NOT_FOUND', 'No such route.'));
   });
 
+  it('should answer problem+json for an error of a route a plugin registered (Swagger UI)', async () => {
+    const res = await http().get('/docs/LICENSE').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, code: expect.any(String), correlationId: res.headers['x-correlation-id'] });
+  });
+
   it('should answer 400 for a malformed cursor and a non-UUID id', async () => {
     const cursor = await http().get('/api/v1/users?cursor=%%%').auth(org.admin.token, { type: 'bearer' }).expect(400);
     expect(cursor.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);

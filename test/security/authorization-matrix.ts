@@ -344,23 +344,25 @@ export const MATRIX: MatrixRow[] = [
 ];
 
 /**
- * The queue dashboard (SPEC 11: "for admins"): Bull Board's own routes under /admin/queues, one
- * rule for all of them (the board is mounted behind one hook): read-only for admins (405 for
- * any change), 403 to everyone else signed in. An admin's GET answers 200, except where the
- * placeholder names a job that does not exist (Bull Board answers 404).
+ * The queue dashboard (SPEC 11; issue 11: for the deployment's operators, QUEUE_DASHBOARD_OPERATORS,
+ * never an organization role): Bull Board's routes under /admin/queues answer 401 without
+ * credentials and 403 to every signed-in principal of the matrix, admins included, since none is
+ * an operator (an operator's 200s and 405s are in test/e2e/queue-dashboard*.e2e-spec.ts). The
+ * sign-in and sign-out pages are public; their form posts accept form encoding only (415 here,
+ * where the matrix posts JSON).
  */
-const DASHBOARD_ADMIN_GET: Record<string, number> = {
-  'GET /admin/queues/api/queues/:queueName/:jobId': 404,
-  'GET /admin/queues/api/queues/:queueName/:jobId/flow': 404,
+const DASHBOARD_PAGES: Record<string, number> = {
+  'GET /admin/queues/auth/sign-in': 200,
+  'GET /admin/queues/auth/sign-out': 200,
+  'POST /admin/queues/auth/sign-in': 415,
+  'POST /admin/queues/auth/sign-out': 415,
 };
 
 export const QUEUE_DASHBOARD = {
   prefix: '/admin/queues',
-  row: (method: string, url: string): Omit<MatrixRow, 'route'> => ({
-    ...STAFF,
-    admin: method === 'GET' ? (DASHBOARD_ADMIN_GET[`${method} ${url}`] ?? 200) : 405,
-    supervisor: 403,
-    peer: 403,
-    coveringPeer: 403,
-  }),
+  row: (method: string, url: string): Omit<MatrixRow, 'route'> => {
+    const page = DASHBOARD_PAGES[`${method} ${url}`];
+    if (page !== undefined) return everyone(page);
+    return { ...STAFF, admin: 403, supervisor: 403, peer: 403, coveringPeer: 403 };
+  },
 };

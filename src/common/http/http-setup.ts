@@ -8,6 +8,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 
 import { loadConfig } from '../../config/configuration';
 import { ProblemResponse } from '../dto/problem.response';
+import { sendProblem } from '../errors/problem.filter';
 import { logRequest } from '../logging/logger.config';
 import { httpDuration } from '../metrics/metrics';
 import { QueueDashboardService } from '../../queue/queue-dashboard.service';
@@ -163,6 +164,10 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     logRequest(PinoLogger.root, request, reply);
     done();
   });
+  // Routes that plugins register on Fastify (Swagger UI's files) answer their errors through
+  // this handler, not Fastify's default JSON: problem+json like every other error.
+  const logger = app.get(Logger);
+  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error, logger));
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

@@ -52,7 +52,7 @@ export class ClientFieldsDto {
   @IsString()
   readonly lastName: string;
 
-  @ApiPropertyOptional({ nullable: true, example: 'Lex' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lex' })
   @IsOptional()
   @MaxLength(100)
   @IsString()
@@ -63,19 +63,19 @@ export class ClientFieldsDto {
   @IsISO8601({ strict: true }, DATE_MESSAGE('dateOfBirth'))
   readonly dateOfBirth: string;
 
-  @ApiPropertyOptional({ nullable: true, example: 'they/them' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'they/them' })
   @IsOptional()
   @MaxLength(50)
   @IsString()
   readonly pronouns?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   readonly email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '+1-555-0100' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+1-555-0100' })
   @IsOptional()
   @MaxLength(40)
   @IsString()
@@ -94,7 +94,7 @@ export class ClientFieldsDto {
   @Type(() => ClientIdentifierDto)
   readonly identifiers?: ClientIdentifierDto[];
 
-  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE('recoveryStartDate'))
   @IsISO8601({ strict: true }, DATE_MESSAGE('recoveryStartDate'))
@@ -106,6 +106,7 @@ export class ClientFieldsDto {
   readonly status?: ClientStatus;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date',
     nullable: true,
     description: '42 CFR Part 2 notice acknowledged on',
