@@ -11,6 +11,7 @@ import { AddTeamActive1764000008000 } from './1764000008000-AddTeamActive';
 import { AppRoleLogin1764000009000 } from './1764000009000-AppRoleLogin';
 import { IdempotencyCommitted1764000010000 } from './1764000010000-IdempotencyCommitted';
 import { CreateConsents1764000011000 } from './1764000011000-CreateConsents';
+import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AppRoleLogin1764000009000,
   IdempotencyCommitted1764000010000,
   CreateConsents1764000011000,
+  IdempotencySealedResponses1764000012500,
 ];
