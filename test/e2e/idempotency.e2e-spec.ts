@@ -280,6 +280,27 @@ describe('Idempotency-Key: in flight, committed, replayed (e2e)', () => {
       expect(theirs.body).not.toEqual(created.body);
     });
 
+    it('should bind a sealed response to its own key: one copied onto another key is not served', async () => {
+      const clientId = await newClient();
+      const [k1, k2] = [randomUUID(), randomUUID()];
+      await postNote(org.peerA1.token, clientId, k1, noteBody('First.')).expect(201);
+      const body2 = noteBody('Second.');
+      await postNote(org.peerA1.token, clientId, k2, body2).expect(201);
+      await owner.query(
+        `UPDATE idempotency_key SET response_sealed =
+           (SELECT response_sealed FROM idempotency_key WHERE key = $1) WHERE key = $2`,
+        [k1, k2],
+      );
+      const replay = await postNote(org.peerA1.token, clientId, k2, body2).expect(409);
+      expect(replay.body).toEqual(
+        problem(
+          409,
+          'IDEMPOTENCY_RESPONSE_LOST',
+          'The request with this Idempotency-Key was applied, but its response was not kept; read the record instead of posting again.',
+        ),
+      );
+    });
+
     it('should answer a replay with 404, as a fresh request, once the caller no longer sees the client (and audit the denial)', async () => {
       const clientId = await newClient();
       const key = randomUUID();

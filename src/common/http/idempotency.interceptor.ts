@@ -269,7 +269,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const clientIds = stored.client_ids ?? [];
     await this.requireClientsInScope(principal, clientIds, request);
-    const body: unknown = JSON.parse(this.open(principal.id, key, stored.response_sealed));
+    const body = this.open(principal.id, key, stored.response_sealed);
     await this.audit.recordReads(
       principal,
       {
@@ -323,11 +323,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
   }
 
-  private open(principalId: string, key: string, sealed: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.responseKey, sealed.subarray(0, 12));
-    decipher.setAAD(Buffer.from(`${principalId}\n${key}`));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+  /** The stored response; one sealed under a previous server secret (rotated) is lost. */
+  private open(principalId: string, key: string, sealed: Buffer): unknown {
+    let plaintext: string;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.responseKey, sealed.subarray(0, 12));
+      decipher.setAAD(Buffer.from(`${principalId}\n${key}`));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      plaintext = Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw new DomainError(
+        'IDEMPOTENCY_RESPONSE_LOST',
+        'The request with this Idempotency-Key was applied, but its response was not kept; read the record instead of posting again.',
+      );
+    }
+    return JSON.parse(plaintext);
   }
 }
 
