@@ -19,10 +19,14 @@ describe('validateEnvironment', () => {
   });
 
   it('should refuse access tokens longer than 15 minutes', () => {
-    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS/,
+    );
   });
 
   it('should refuse to start in production without JWT_SECRET', () => {
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: required in production/,
+    );
   });
 });

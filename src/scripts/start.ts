@@ -4,19 +4,23 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/configuration';
 import { API_NODE_FLAGS } from '../config/runtime';
 import { setupDatabase } from './db-setup';
-import { seedDemoDatabase } from './seed-demo';
+import { demoSeedDecision, seedDemoDatabase } from './seed-demo';
 
 /**
- * `npm start`: create the database if missing, migrate, seed the demo data (not in production),
- * then run the API and the worker as two processes. SIGTERM is passed on to both; if one dies,
- * the other is stopped too, so a supervisor restarts the pair.
+ * `npm start`: create the database if missing, migrate, seed the demo data when asked (`--demo`,
+ * which the npm script passes, or DEMO_DATA=true; see demoSeedDecision), then run the API and the
+ * worker as two processes. SIGTERM is passed on to both; if one dies, the other is stopped too, so
+ * a supervisor restarts the pair.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   await setupDatabase();
-  if (config.app.env !== 'production') {
+  const demo = await demoSeedDecision(config, process.argv.includes('--demo'));
+  if (demo.seed) {
     await seedDemoDatabase(config);
-    console.log('demo data ready (see README for the demo logins)');
+    console.log(`demo data ready (${demo.reason}; see README for the demo logins)`);
+  } else {
+    console.log(`demo data not seeded: ${demo.reason}`);
   }
   const children: ChildProcess[] = [
     fork(join(__dirname, '..', 'main.js'), [], { execArgv: API_NODE_FLAGS }),
