@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { AuthCoreModule } from './auth/auth-core.module';
 import { CONFIG, AppConfigModule } from './config/config.module';
-import { Config } from './config/configuration';
+import { Config, loadConfig } from './config/configuration';
 import { loggerParams } from './common/logging/logger.config';
 import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
 import { AuditModule } from './modules/audit/audit.module';
@@ -27,7 +27,10 @@ import { RedisModule } from './redis/redis.module';
       }),
       // Refuses a role that could change the audit trail; warns while demo logins exist.
       dataSourceFactory: (options) =>
-        initializeAppDataSource(options!, (message) => new Logger('Database').warn(message)),
+        initializeAppDataSource(options!, {
+          banner: loadConfig().app.env !== 'test',
+          warn: (message) => new Logger('Database').warn(message),
+        }),
     }),
     RedisModule,
     AuditModule,

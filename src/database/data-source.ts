@@ -107,21 +107,22 @@ export class AppRoleError extends EnvironmentError {}
 
 /**
  * The API's and the worker's data source: connects, then refuses to go on (AppRoleError, not
- * retried) when the role can change the audit trail, and warns while demo logins exist.
+ * retried) when the role can change the audit trail, and warns (stderr and the log) while demo
+ * logins exist, except under NODE_ENV=test, whose suites seed the demo on purpose.
  */
 export async function initializeAppDataSource(
   options: DataSourceOptions,
-  warn: (message: string) => void,
+  demo: { banner: boolean; warn: (message: string) => void },
 ): Promise<DataSource> {
   const dataSource = await new DataSource(options).initialize();
   try {
     const [facts]: AppRoleFacts[] = await dataSource.query(APP_ROLE_FACTS, [DEMO_EMAIL_DOMAIN]);
     const refusal = appRoleRefusal(facts);
     if (refusal) throw new AppRoleError(refusal);
-    if (facts.demo_users > 0) {
+    if (demo.banner && facts.demo_users > 0) {
       const banner = demoUsersBanner(facts.demo_users);
       process.stderr.write(`${banner}\n`);
-      warn(banner);
+      demo.warn(banner);
     }
   } catch (err) {
     await dataSource.destroy();
