@@ -1,5 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 
 import { loadConfig } from '../config/configuration';
 import { API_NODE_FLAGS } from '../config/runtime';
@@ -22,9 +22,13 @@ async function main(): Promise<void> {
   } else {
     console.log(`demo data not seeded: ${demo.reason}`);
   }
+  // `.js` from dist; `.ts` when run through ts-node (the tests), whose -r flags the children keep.
+  const ext = extname(__filename);
   const children: ChildProcess[] = [
-    fork(join(__dirname, '..', 'main.js'), [], { execArgv: API_NODE_FLAGS }),
-    fork(join(__dirname, '..', 'worker.js')),
+    fork(join(__dirname, '..', `main${ext}`), [], {
+      execArgv: [...process.execArgv, ...API_NODE_FLAGS],
+    }),
+    fork(join(__dirname, '..', `worker${ext}`)),
   ];
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
