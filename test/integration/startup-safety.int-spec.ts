@@ -85,7 +85,8 @@ describe('start-up safety (spawned API and worker)', () => {
 
   it('should refuse a role that is not the owner but may DELETE from audit_event', async () => {
     const role = `rb_test_loose_${process.pid}`;
-    await owner.query(`DROP ROLE IF EXISTS ${role}`);
+    const [left] = await owner.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+    if (left) await owner.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
     await owner.query(`CREATE ROLE ${role} LOGIN IN ROLE recovery_bridge_app`);
     await owner.query(`GRANT DELETE ON audit_event TO ${role}`);
     try {
@@ -100,8 +101,7 @@ describe('start-up safety (spawned API and worker)', () => {
         `DATABASE_APP_URL connects as role "${role}", which may DELETE audit_event.`,
       );
     } finally {
-      await owner.query(`REVOKE ALL ON audit_event FROM ${role}`);
-      await owner.query(`DROP ROLE ${role}`);
+      await owner.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
     }
   }, 60_000);
 
