@@ -11,6 +11,7 @@ import { createClient } from '../factories/client.factory';
 import { dischargeBody } from '../factories/discharge.factory';
 import { createTestOrg, createUser, TestOrg } from '../factories/people.factory';
 import { eventually } from '../helpers/eventually';
+import { openStoredResponse } from '../helpers/idempotency';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -234,7 +235,7 @@ describe('Idempotency-Key: in flight, committed, replayed (e2e)', () => {
       const body = newUser();
       const created = await createUserWithKey(org.admin.token, key, body).expect(201);
       const [row] = await t.dataSource.query(
-        `SELECT request_hash, response_sealed FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
+        `SELECT principal_id, key, request_hash, response_sealed FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
         [org.admin.id, key],
       );
       const route = 'POST /api/v1/users';
@@ -246,6 +247,7 @@ describe('Idempotency-Key: in flight, committed, replayed (e2e)', () => {
       // The stored response is sealed: neither the email nor the name is readable in it.
       expect(row.response_sealed.includes(Buffer.from(body.email))).toBe(false);
       expect(row.response_sealed.includes(Buffer.from('Robin'))).toBe(false);
+      expect(JSON.parse(openStoredResponse(row))).toEqual(created.body);
       const columns = await t.dataSource.query(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'idempotency_key' ORDER BY column_name`,
       );
