@@ -4,6 +4,7 @@ import { extname, join } from 'node:path';
 import { loadConfig } from '../config/configuration';
 import { API_NODE_FLAGS } from '../config/runtime';
 import { setupDatabase } from './db-setup';
+import { preflight } from './preflight';
 import { demoSeedDecision, seedDemoDatabase } from './seed-demo';
 
 /**
@@ -14,6 +15,11 @@ import { demoSeedDecision, seedDemoDatabase } from './seed-demo';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const unreachable = await preflight(config);
+  if (unreachable.length > 0) {
+    for (const problem of unreachable) console.error(problem);
+    process.exit(1);
+  }
   await setupDatabase();
   const demo = await demoSeedDecision(config, process.argv.includes('--demo'));
   if (demo.seed) {
@@ -30,18 +36,33 @@ async function main(): Promise<void> {
     }),
     fork(join(__dirname, '..', `worker${ext}`)),
   ];
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill(signal);
+  // Asked to stop (SIGTERM/SIGINT): a clean exit. A child that dies on its own takes the other
+  // down and the exit status is non-zero (its code, or 1), whatever the other's exit looks like.
+  let requested = false;
+  let failure: number | undefined;
+  const stopAll = (): void => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGTERM'));
-  for (const child of children) {
-    child.on('exit', (code) => {
-      if (!stopping) stop('SIGTERM');
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
-        process.exit(stopping ? 0 : (code ?? 1));
+  const onSignal = (): void => {
+    requested = true;
+    stopAll();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  for (const [i, child] of children.entries()) {
+    child.on('exit', (code, signal) => {
+      if (!requested && failure === undefined) {
+        failure = code ? code : 1;
+        console.error(
+          `${i === 0 ? 'API' : 'worker'} exited (${signal ?? `code ${code}`}); stopping the other process`,
+        );
+        stopAll();
+      }
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
+        process.exit(failure ?? 0);
+      }
     });
   }
   console.log(`API on http://localhost:${config.app.port} (docs at /docs); worker running`);
