@@ -13,6 +13,7 @@ import { IdempotencyCommitted1764000010000 } from './1764000010000-IdempotencyCo
 import { CreateConsents1764000011000 } from './1764000011000-CreateConsents';
 import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-EnforceTeamMembershipRoles';
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
+import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateConsents1764000011000,
   EnforceTeamMembershipRoles1764000012200,
   AddApiClientTokenGeneration1764000012210,
+  IdempotencySealedResponses1764000012500,
 ];

@@ -1,12 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AuthCoreModule } from './auth/auth-core.module';
 import { CONFIG, AppConfigModule } from './config/config.module';
-import { Config } from './config/configuration';
+import { Config, loadConfig } from './config/configuration';
 import { loggerParams } from './common/logging/logger.config';
-import { dataSourceOptions } from './database/data-source';
+import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
 import { AuditModule } from './modules/audit/audit.module';
 import { OutboxModule } from './queue/outbox.module';
 import { RedisModule } from './redis/redis.module';
@@ -23,7 +23,14 @@ import { RedisModule } from './redis/redis.module';
         autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,
+        toRetry: (err: unknown) => !(err instanceof AppRoleError),
       }),
+      // Refuses a role that could change the audit trail; warns while demo logins exist.
+      dataSourceFactory: (options) =>
+        initializeAppDataSource(options!, {
+          banner: loadConfig().app.env !== 'test',
+          warn: (message) => new Logger('Database').warn(message),
+        }),
     }),
     RedisModule,
     AuditModule,

@@ -14,6 +14,8 @@ export interface AppConfig {
   port: number;
   logLevel: string;
   demoPassword: string;
+  /** DEMO_DATA: true or false when set, undefined when not (see start.ts). */
+  demoData?: boolean;
   outboxPollMs: number;
   queuePrefix: string;
   /** Fastify's `trustProxy`: which X-Forwarded-For entries to believe (see trust-proxy.ts). */
@@ -115,6 +117,7 @@ export function loadConfig(): Config {
       port: env.PORT,
       logLevel: env.LOG_LEVEL,
       demoPassword: env.DEMO_PASSWORD,
+      demoData: env.DEMO_DATA === undefined ? undefined : env.DEMO_DATA === 'true',
       outboxPollMs: env.OUTBOX_POLL_MS,
       queuePrefix: env.QUEUE_PREFIX,
       trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,

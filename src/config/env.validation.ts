@@ -115,6 +115,16 @@ export class EnvironmentVariables {
   @MinLength(12)
   DEMO_PASSWORD = 'Recovery-Demo-2026!';
 
+  /**
+   * Demo data (a fictional organization whose logins share DEMO_PASSWORD, published in the
+   * README) seeded by `npm start`: `true` seeds it, `false` never does. Unset: `npm start` (which
+   * asks with `start.js --demo`) seeds it only into a database holding no other organization.
+   * Refused in production.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  DEMO_DATA?: 'true' | 'false';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -230,6 +240,11 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     throw new EnvironmentError(
       'Invalid environment configuration:\n  JWT_SECRET: required in production',
+    );
+  }
+  if (env.NODE_ENV === 'production' && env.DEMO_DATA === 'true') {
+    throw new EnvironmentError(
+      'Invalid environment configuration:\n  DEMO_DATA: demo data is refused in production',
     );
   }
   return env;

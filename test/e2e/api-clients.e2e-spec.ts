@@ -9,6 +9,7 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 import { TEST_ENV } from '../setup/test-env';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { problem } from '../helpers/problem';
+import { openStoredResponse } from '../helpers/idempotency';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,10 +76,12 @@ describe('API clients and OAuth client credentials (e2e)', () => {
     const { clientSecret, ...rest } = first.body;
     expect(replay.body).toEqual(rest);
     const stored = await t.dataSource.query(
-      `SELECT response_body::text AS body FROM idempotency_key WHERE key = 'ehr-onboarding-1'`,
+      `SELECT principal_id, key, response_sealed FROM idempotency_key WHERE key = 'ehr-onboarding-1'`,
     );
     expect(stored).toHaveLength(1);
-    expect(stored[0].body).not.toContain(clientSecret);
+    const body = openStoredResponse(stored[0]);
+    expect(JSON.parse(body)).toEqual(rest);
+    expect(body).not.toContain(clientSecret);
   });
 
   it('should answer the ladder on POST /api/v1/api-clients', async () => {

@@ -8,8 +8,8 @@ describe('idempotency key purge (integration)', () => {
   const principal = randomUUID();
   const insert = (key: string, state: string, hoursAgo: number) =>
     t.dataSource.query(
-      `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state, response_status, response_body, created_at)
-       VALUES ($1, $2, 'POST /api/v1/clients', '\\x00', $3, 201, '{}', now() - make_interval(hours => $4))`,
+      `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state, response_status, response_sealed, created_at)
+       VALUES ($1, $2, 'POST /api/v1/clients', '\\x00', $3, 201, '\\x00', now() - make_interval(hours => $4))`,
       [principal, key, state, hoursAgo],
     );
 

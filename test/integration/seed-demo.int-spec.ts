@@ -1,7 +1,13 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
 import request from 'supertest';
 
-import { loadConfig } from '../../src/config/configuration';
-import { DEMO_ORGANIZATION, seedDemoDatabase } from '../../src/scripts/seed-demo';
+import { Config, loadConfig } from '../../src/config/configuration';
+import { validateEnvironment } from '../../src/config/env.validation';
+import { createDataSource } from '../../src/database/data-source';
+import { DEMO_ORGANIZATION, demoSeedDecision, seedDemoDatabase } from '../../src/scripts/seed-demo';
+import { createIsolatedDatabase, dropIsolatedDatabase } from '../helpers/isolated-database';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 const DEMO_PASSWORD = 'Recovery-Demo-2026!';
@@ -67,4 +73,151 @@ describe('demo seed (SPEC section 12)', () => {
       .expect(200);
     expect(me.body).toMatchObject({ email, role });
   });
+
+  describe('when npm start seeds it (security review, issue 11)', () => {
+    let freshUrl: string;
+    const withApp = (app: Partial<Config['app']>, url?: string): Config => {
+      const config = loadConfig();
+      return {
+        ...config,
+        app: { ...config.app, ...app },
+        db: url ? { ...config.db, url } : config.db,
+      };
+    };
+    const organizations = async (url: string): Promise<number> => {
+      const ds = createDataSource({ ...loadConfig().db, url });
+      await ds.initialize();
+      try {
+        return (await ds.query(`SELECT count(*)::int AS n FROM organization`))[0].n;
+      } finally {
+        await ds.destroy();
+      }
+    };
+
+    beforeAll(async () => {
+      freshUrl = await createIsolatedDatabase('demo_fresh');
+      // The shared test database holds another organization.
+      await t.dataSource.query(`INSERT INTO organization (name) VALUES ('Not the demo')`);
+    });
+    afterAll(() => dropIsolatedDatabase(freshUrl));
+
+    it('should seed for npm start (--demo) into a fresh database (deciding writes nothing)', async () => {
+      const decision = await demoSeedDecision(withApp({ demoData: undefined }, freshUrl), true);
+      expect(decision).toEqual({
+        seed: true,
+        reason: 'npm start on a database without other organizations',
+      });
+      expect(await organizations(freshUrl)).toBe(0);
+    });
+
+    it('should not seed without the request (start.js alone) when DEMO_DATA is unset', async () => {
+      expect(await demoSeedDecision(withApp({ demoData: undefined }, freshUrl), false)).toEqual({
+        seed: false,
+        reason: 'demo data is seeded only by `npm start` (start.js --demo) or with DEMO_DATA=true',
+      });
+    });
+
+    it('should not seed for npm start into a database holding another organization', async () => {
+      const decision = await demoSeedDecision(withApp({ demoData: undefined }), true);
+      expect(decision.seed).toBe(false);
+      expect(decision.reason).toMatch(
+        /^the database holds \d+ other organization\(s\); set DEMO_DATA=true to seed the demo into it anyway$/,
+      );
+    });
+
+    it('should follow DEMO_DATA when set: true seeds anywhere, false never', async () => {
+      expect(await demoSeedDecision(withApp({ demoData: true }), false)).toEqual({
+        seed: true,
+        reason: 'DEMO_DATA=true',
+      });
+      expect(await demoSeedDecision(withApp({ demoData: false }, freshUrl), true)).toEqual({
+        seed: false,
+        reason: 'DEMO_DATA=false',
+      });
+    });
+
+    it('should never seed in production, and refuse DEMO_DATA=true there at start', async () => {
+      expect(
+        await demoSeedDecision(withApp({ env: 'production', demoData: undefined }, freshUrl), true),
+      ).toEqual({ seed: false, reason: 'demo data is never seeded when NODE_ENV=production' });
+      expect(() =>
+        validateEnvironment({
+          NODE_ENV: 'production',
+          JWT_SECRET: 'x'.repeat(44),
+          DEMO_DATA: 'true',
+        }),
+      ).toThrow('DEMO_DATA: demo data is refused in production');
+      expect(validateEnvironment({ DEMO_DATA: 'false' }).DEMO_DATA).toBe('false');
+    });
+
+    it('should make npm start (start.js --demo) seed a fresh database and print the banner, and start.js alone seed nothing', async () => {
+      const url = await createIsolatedDatabase('demo_start');
+      const children: ChildProcess[] = [];
+      const runStart = async (args: string[]) => {
+        const port = await unusedPort();
+        const child = spawn(
+          process.execPath,
+          ['-r', 'ts-node/register/transpile-only', 'src/scripts/start.ts', ...args],
+          {
+            env: { ...process.env, DATABASE_URL: url, PORT: String(port), NODE_ENV: 'development' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        children.push(child);
+        let out = '';
+        child.stdout?.on('data', (d) => (out += d));
+        child.stderr?.on('data', (d) => (out += d));
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        try {
+          await eventuallyOk(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok);
+          // The worker's banner comes with its own start; give it the time to.
+          await eventuallyOk(
+            async () => !out.includes('demo data ready') || countBanners(out) >= 2,
+          );
+        } finally {
+          child.kill('SIGTERM');
+        }
+        await exited;
+        return out;
+      };
+      try {
+        const plain = await runStart([]);
+        expect(plain).toContain(
+          'demo data not seeded: demo data is seeded only by `npm start` (start.js --demo) or with DEMO_DATA=true',
+        );
+        expect(countBanners(plain)).toBe(0);
+        expect(await organizations(url)).toBe(0);
+        const demo = await runStart(['--demo']);
+        expect(demo).toContain(
+          'demo data ready (npm start on a database without other organizations;',
+        );
+        // API and worker each warn that the published demo logins are active.
+        expect(countBanners(demo)).toBe(2);
+        expect(await organizations(url)).toBe(1);
+      } finally {
+        for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+        await dropIsolatedDatabase(url);
+      }
+    }, 120_000);
+  });
 });
+
+const countBanners = (output: string): number =>
+  output.split('demo login(s) (*@demo.test) are active in this database').length - 1;
+
+async function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function eventuallyOk(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -11,8 +11,9 @@ export const IDEMPOTENCY_RETENTION_HOURS = 24;
 
 /**
  * Worker only: deletes idempotency keys, whatever their state, after their retention. Their stored
- * responses hold client data, which is kept where it belongs (the records), not in a replay cache
- * forever; an in-flight key that old belongs to a request that died a day ago.
+ * responses hold client data (sealed with AES-256-GCM under a server key, but data all the same),
+ * which is kept where it belongs (the records), not in a replay cache forever; an in-flight key
+ * that old belongs to a request that died a day ago.
  */
 @Injectable()
 export class IdempotencyPurgeWorker implements OnApplicationBootstrap, OnModuleDestroy {

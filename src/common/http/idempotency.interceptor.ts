@@ -1,8 +1,16 @@
-import { createHash } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 
 import {
   CallHandler,
   ExecutionContext,
+  Inject,
   Injectable,
   NestInterceptor,
   SetMetadata,
@@ -14,15 +22,74 @@ import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
+import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
-import { DomainError, ValidationError } from '../errors/domain-error';
+import { CONFIG } from '../../config/config.module';
+import type { Config } from '../../config/configuration';
+import { AuditService } from '../../modules/audit/audit.service';
+import { DomainError, NotFoundError, ValidationError } from '../errors/domain-error';
 import { RequestContext } from './request-context';
+
+export { commitIdempotencyClaim } from './idempotency-claim';
 
 const IDEMPOTENT = 'http:idempotent';
 // An in-flight key older than this is taken to belong to a request that died.
 const IN_FLIGHT_STALE_SECONDS = 60;
+
+/**
+ * Request fields left out of the fingerprint, at any depth (compared case-insensitively): secrets
+ * (a new user's password, an API client's or webhook's secret, tokens). A request that differs from
+ * the first only in one of them is the same request: it gets the first response (marked
+ * `Idempotent-Replayed: true`), and the secret is never hashed into a stored value, not even keyed.
+ */
+export const FINGERPRINT_SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'password',
+  'newpassword',
+  'currentpassword',
+  'secret',
+  'clientsecret',
+  'client_secret',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'privatekey',
+]);
+
+/** HKDF labels of the two keys derived from the server secret (JWT_SECRET). */
+export const FINGERPRINT_KEY_INFO = 'recovery-bridge/idempotency/fingerprint/v1';
+export const RESPONSE_KEY_INFO = 'recovery-bridge/idempotency/response/v1';
+
+/** A 32-byte key for `info`, derived from the server secret with HKDF-SHA-256. */
+export function deriveIdempotencyKey(secret: KeyObject | Buffer, info: string): Buffer {
+  const material = Buffer.isBuffer(secret) ? secret : secret.export();
+  return Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), info, 32));
+}
+
+/** The body with every secret field removed, at any depth. */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([field]) => !FINGERPRINT_SECRET_FIELDS.has(field.toLowerCase()))
+      .map(([field, v]) => [field, withoutSecrets(v)]),
+  );
+}
+
+/**
+ * The stored fingerprint of a request: HMAC-SHA-256 under a server key of its route and its body
+ * without secrets. Unlike a plain hash it cannot be tested against guesses (a client's name and
+ * birth date, a password) by whoever reads the table.
+ */
+export function requestFingerprint(key: Buffer, route: string, body: unknown): Buffer {
+  return createHmac('sha256', key)
+    .update(route)
+    .update('\n')
+    .update(JSON.stringify(withoutSecrets(body ?? null)))
+    .digest();
+}
 
 interface IdempotentOptions {
   /**
@@ -47,40 +114,39 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
     }),
   );
 
-/**
- * Called inside a write's transaction (AuditService.record does, for every audited write): marks
- * the request's claimed key `committed` together with the write. A key that never reached this
- * (the request died before its transaction committed) may be taken over once stale and run again;
- * a committed one never runs again, even if the process died before storing the response.
- */
-export async function commitIdempotencyClaim(
-  manager: EntityManager,
-  context: RequestContext | undefined,
-): Promise<void> {
-  const claim = context?.idempotencyClaim;
-  if (!claim || !manager.queryRunner?.isTransactionActive) return;
-  await manager.query(
-    `UPDATE idempotency_key SET state = 'committed'
-      WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
-    [claim.principalId, claim.key],
-  );
-}
-
 interface StoredKey {
   route: string;
   request_hash: Buffer;
   state: 'in_flight' | 'committed' | 'done';
   stale: boolean;
   response_status: number | null;
-  response_body: unknown;
+  response_sealed: Buffer | null;
+  client_ids: string[];
+  resource_type: string | null;
+  resource_id: string | null;
 }
+
+// The 404 a fresh request answers when the caller no longer sees the client, by the route's parent.
+const NOT_FOUND_BY_PARENT: Record<string, string> = {
+  'recovery-plans': 'Recovery plan',
+  'session-notes': 'Session note',
+};
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly fingerprintKey: Buffer;
+  private readonly responseKey: Buffer;
+
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    @Inject(CONFIG) config: Config,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {
+    this.fingerprintKey = deriveIdempotencyKey(config.auth.jwtKey, FINGERPRINT_KEY_INFO);
+    this.responseKey = deriveIdempotencyKey(config.auth.jwtKey, RESPONSE_KEY_INFO);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.reflector.get<IdempotentOptions | undefined>(
@@ -109,21 +175,29 @@ export class IdempotencyInterceptor implements NestInterceptor {
     omit: string[],
   ): Promise<unknown> {
     const route = `${request.method} ${request.url.split('?')[0]}`;
-    const hash = createHash('sha256')
-      .update(route)
-      .update(JSON.stringify(request.body ?? null))
-      .digest();
+    const hash = requestFingerprint(this.fingerprintKey, route, request.body);
     const principalId = principal.id;
     const claimed = await this.claim(principalId, key, route, hash);
-    if (!claimed) return this.replay(principalId, key, route, hash, reply);
+    if (!claimed) return this.replay(principal, key, route, hash, request, reply);
     const context = principal.context;
-    if (context) context.idempotencyClaim = { principalId, key };
+    const claim: NonNullable<RequestContext['idempotencyClaim']> = { principalId, key };
+    if (context) context.idempotencyClaim = claim;
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const sealed = this.seal(principalId, key, JSON.stringify(withoutFields(body, omit)));
       await this.dataSource.query(
-        `UPDATE idempotency_key SET state = 'done', response_status = $3, response_body = $4,
-           completed_at = now() WHERE principal_id = $1 AND key = $2`,
-        [principalId, key, reply.statusCode, JSON.stringify(withoutFields(body, omit))],
+        `UPDATE idempotency_key SET state = 'done', response_status = $3, response_sealed = $4,
+           client_ids = $5::uuid[], resource_type = $6, resource_id = $7, completed_at = now()
+         WHERE principal_id = $1 AND key = $2`,
+        [
+          principalId,
+          key,
+          reply.statusCode,
+          sealed,
+          [...(claim.clientIds ?? [])],
+          claim.resourceType ?? null,
+          claim.resourceId ?? null,
+        ],
       );
       return body;
     } catch (err) {
@@ -159,17 +233,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async replay(
-    principalId: string,
+    principal: Principal,
     key: string,
     route: string,
     hash: Buffer,
+    request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<unknown> {
+    // The key is the caller's own: another principal's key is another row, never read here.
     const [stored] = (await this.dataSource.query(
-      `SELECT route, request_hash, state, response_status, response_body,
+      `SELECT route, request_hash, state, response_status, response_sealed,
+              client_ids::text[] AS client_ids, resource_type, resource_id,
               created_at < now() - make_interval(secs => ${IN_FLIGHT_STALE_SECONDS}) AS stale
          FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
-      [principalId, key],
+      [principal.id, key],
     )) as StoredKey[];
     if (!stored || stored.route !== route || !stored.request_hash.equals(hash)) {
       throw new DomainError(
@@ -183,15 +260,86 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'The request with this Idempotency-Key was applied, but its response was not kept; read the record instead of posting again.',
       );
     }
-    if (stored.state !== 'done') {
+    if (stored.state !== 'done' || !stored.response_sealed) {
       throw new DomainError(
         'IDEMPOTENCY_IN_FLIGHT',
         'A request with this Idempotency-Key is in progress.',
         { retryAfterSeconds: 1 },
       );
     }
+    const clientIds = stored.client_ids ?? [];
+    await this.requireClientsInScope(principal, clientIds, request);
+    const body = this.open(principal.id, key, stored.response_sealed);
+    await this.audit.recordReads(
+      principal,
+      {
+        action: 'idempotency.replay',
+        resourceType: stored.resource_type ?? undefined,
+        resourceId: stored.resource_id,
+      },
+      clientIds,
+    );
     reply.status(stored.response_status ?? 200).header('Idempotent-Replayed', 'true');
-    return stored.response_body;
+    return body;
+  }
+
+  /**
+   * A replay answers what a fresh request would when the caller no longer sees a client the first
+   * request wrote for (reassigned, coverage ended): 404, with the same audited denial. One query,
+   * on replays only.
+   */
+  private async requireClientsInScope(
+    principal: Principal,
+    clientIds: string[],
+    request: FastifyRequest,
+  ): Promise<void> {
+    if (clientIds.length === 0) return;
+    const scope = this.access.clientPredicate(principal, 'c');
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT c.id::text AS id FROM client c WHERE c.id = ANY(:replayClientIds::uuid[]) AND (${scope.sql})`,
+      { ...scope.params, replayClientIds: clientIds },
+      {},
+    );
+    const rows: { id: string }[] = await this.dataSource.query(sql, values);
+    const visible = new Set(rows.map((r) => r.id));
+    const missing = clientIds.find((id) => !visible.has(id));
+    if (missing === undefined) return;
+    await this.audit.recordNow(principal, {
+      action: 'client.access',
+      outcome: 'denied',
+      resourceType: 'Client',
+      resourceId: missing,
+    });
+    const parent = (request.routeOptions.url ?? '').split('/')[3] ?? '';
+    throw new NotFoundError(NOT_FOUND_BY_PARENT[parent] ?? 'Client');
+  }
+
+  /** AES-256-GCM under a server key, bound to its row (principal and key) as associated data. */
+  private seal(principalId: string, key: string, plaintext: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.responseKey, iv);
+    cipher.setAAD(Buffer.from(`${principalId}\n${key}`));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** The stored response; one sealed under a previous server secret (rotated) is lost. */
+  private open(principalId: string, key: string, sealed: Buffer): unknown {
+    let plaintext: string;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.responseKey, sealed.subarray(0, 12));
+      decipher.setAAD(Buffer.from(`${principalId}\n${key}`));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      plaintext = Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw new DomainError(
+        'IDEMPOTENCY_RESPONSE_LOST',
+        'The request with this Idempotency-Key was applied, but its response was not kept; read the record instead of posting again.',
+      );
+    }
+    return JSON.parse(plaintext);
   }
 }
 

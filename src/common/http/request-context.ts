@@ -9,7 +9,15 @@ import type { FastifyRequest } from 'fastify';
 export interface RequestContext {
   readonly correlationId: string;
   /** The `Idempotency-Key` this request claimed, for the handler's transaction to commit with. */
-  idempotencyClaim?: { principalId: string; key: string };
+  idempotencyClaim?: {
+    principalId: string;
+    key: string;
+    /** Clients the write's audit events named: a replay re-checks the caller's scope on them. */
+    clientIds?: Set<string>;
+    /** The first audited record, named by the replay's audit event. */
+    resourceType?: string;
+    resourceId?: string;
+  };
 }
 
 /** The request's correlation id, for a public route (no principal to carry it: sign-in, OAuth). */

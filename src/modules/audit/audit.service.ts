@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { correlationOf, Principal, roleOf } from '../../auth/principal';
-import { commitIdempotencyClaim } from '../../common/http/idempotency.interceptor';
+import { commitIdempotencyClaim } from '../../common/http/idempotency-claim';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
 /** Events that are not about one organization's actor (an unknown email) chain here. */
@@ -67,7 +67,7 @@ export class AuditService {
       entry.outcome ?? 'success',
       a.correlationId ?? null,
     ]);
-    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context);
+    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context, entry);
   }
 
   /**

@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+
+import type { AuditEntry } from '../../modules/audit/audit.service';
+import { RequestContext } from './request-context';
+
+/**
+ * Called inside a write's transaction (AuditService.record does, for every audited write): marks
+ * the request's claimed key `committed` together with the write. A key that never reached this
+ * (the request died before its transaction committed) may be taken over once stale and run again;
+ * a committed one never runs again, even if the process died before storing the response.
+ */
+export async function commitIdempotencyClaim(
+  manager: EntityManager,
+  context: RequestContext | undefined,
+  entry?: AuditEntry,
+): Promise<void> {
+  const claim = context?.idempotencyClaim;
+  if (!claim || !manager.queryRunner?.isTransactionActive) return;
+  // What the write touched, kept (in memory, stored with the response) for a replay to re-check
+  // scope and to name in its audit event: ids only.
+  if (entry?.clientId) (claim.clientIds ??= new Set()).add(entry.clientId);
+  if (entry?.resourceType && !claim.resourceType) {
+    claim.resourceType = entry.resourceType;
+    claim.resourceId = entry.resourceId ?? undefined;
+  }
+  await manager.query(
+    `UPDATE idempotency_key SET state = 'committed'
+      WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
+    [claim.principalId, claim.key],
+  );
+}
