@@ -8,7 +8,6 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 
 import { loadConfig } from '../../config/configuration';
 import { ProblemResponse } from '../dto/problem.response';
-import { sendProblem } from '../errors/problem.filter';
 import { logRequest } from '../logging/logger.config';
 import { httpDuration } from '../metrics/metrics';
 import { QueueDashboardService } from '../../queue/queue-dashboard.service';
@@ -164,10 +163,10 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     logRequest(PinoLogger.root, request, reply);
     done();
   });
-  // Routes that plugins register on Fastify (Swagger UI's files) answer their errors through
-  // this handler, not Fastify's default JSON: problem+json like every other error.
-  const logger = app.get(Logger);
-  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error, logger));
+  // A Fastify route keeps the error handler in force when it was added. Nest sets its own (the
+  // ProblemFilter's problem+json) at init: routes added after it, like Swagger UI's, answer their
+  // errors through it instead of Fastify's default JSON.
+  await app.init();
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
