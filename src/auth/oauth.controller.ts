@@ -1,10 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
@@ -27,11 +28,16 @@ export class OAuthController {
   @ApiOkResponse({ type: OAuthTokenResponse })
   @ApiBadRequestResponse({ type: ProblemResponse })
   @ApiUnauthorizedResponse({ type: ProblemResponse })
+  @ApiTooManyRequestsResponse({
+    type: ProblemResponse,
+    description: 'Too many failed attempts for this client id or from this address (Retry-After)',
+  })
   token(
     @Body() dto: OAuthTokenDto,
+    @Ip() ip: string,
     @CorrelationId() correlationId: string,
     @Headers('authorization') authorization?: string,
   ): Promise<OAuthTokenResponse> {
-    return this.oauth.token(dto, authorization, correlationId);
+    return this.oauth.token(dto, authorization, ip, correlationId);
   }
 }

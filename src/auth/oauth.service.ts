@@ -4,6 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { AuditService } from '../modules/audit/audit.service';
 import { ApiClientsService } from '../modules/api-clients/api-clients.service';
 import { OAuthTokenDto, OAuthTokenResponse } from './dto/auth.dto';
+import { LoginLimiterService } from './login-limiter.service';
 import { TokenService } from './token.service';
 
 const invalidClient = (): DomainError =>
@@ -18,17 +19,30 @@ export class OAuthService {
     private readonly apiClients: ApiClientsService,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly limiter: LoginLimiterService,
   ) {}
 
+  /**
+   * Secret checks are held to the sign-in limits (LOGIN_ACCOUNT_MAX_FAILURES per client id in the
+   * window, LOGIN_IP_MAX_PER_MINUTE per address), reserved before the secret is checked.
+   */
   async token(
     dto: OAuthTokenDto,
     authorization: string | undefined,
+    ip: string,
     correlationId: string,
   ): Promise<OAuthTokenResponse> {
     const credentials = parseBasic(authorization) ?? postCredentials(dto);
     if (!credentials) throw invalidClient();
-    const client = await this.apiClients.authenticate(credentials.id, credentials.secret);
+    const attempt = await this.limiter.reserve(ip, `oauth-client:${credentials.id}`);
+    const client = await this.apiClients
+      .authenticate(credentials.id, credentials.secret)
+      .catch(async (err: unknown) => {
+        await this.limiter.release(attempt);
+        throw err;
+      });
     if (!client) throw invalidClient();
+    await this.limiter.release(attempt);
     const requested = dto.scope?.split(' ').filter(Boolean) ?? client.scopes;
     if (requested.length === 0 || requested.some((s) => !client.scopes.includes(s))) {
       throw new DomainError(

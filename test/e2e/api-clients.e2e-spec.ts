@@ -194,6 +194,56 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .expect(401);
   });
 
+  it('should check at most 10 secrets of one client under a burst of 50 guesses, then refuse even the right one', async () => {
+    const target = (
+      await http()
+        .post('/api/v1/api-clients')
+        .auth(org.admin.token, { type: 'bearer' })
+        .send({ name: 'Guessed EHR', scopes: ['discharges:write'] })
+        .expect(201)
+    ).body as { clientId: string; clientSecret: string };
+    const attempt = (secret: string, ip: string) =>
+      http()
+        .post('/oauth/token')
+        .set('X-Forwarded-For', ip)
+        .auth(target.clientId, secret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => attempt(`wrong-${i}`, `198.18.40.${i + 1}`)),
+    );
+    const statuses: Record<number, number> = {};
+    for (const res of burst) statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    expect(statuses).toEqual({ 401: 10, 429: 40 });
+    const limited = burst.find((res) => res.status === 429)!;
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.body).toEqual(problem(429, 'RATE_LIMITED', expect.any(String)));
+    await attempt(target.clientSecret, '198.18.41.1').expect(429);
+    // Another client is not held by this one's failures, and no token was issued to the guesser.
+    const bystander = (
+      await http()
+        .post('/api/v1/api-clients')
+        .auth(org.admin.token, { type: 'bearer' })
+        .send({ name: 'Bystander EHR', scopes: ['discharges:write'] })
+        .expect(201)
+    ).body as { clientId: string; clientSecret: string };
+    const asBystander = (secret: string) =>
+      http()
+        .post('/oauth/token')
+        .set('X-Forwarded-For', '198.18.41.2')
+        .auth(bystander.clientId, secret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+    await asBystander('wrong').expect(401);
+    await asBystander(bystander.clientSecret).expect(200);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_event a JOIN api_client c ON c.id = a.actor_id
+        WHERE c.client_id = $1 AND a.action = 'oauth.token'`,
+      [target.clientId],
+    );
+    expect(n).toBe(0);
+  });
+
   describe('tokens already issued when the grant changes', () => {
     const bearer = { type: 'bearer' } as const;
     const unauthenticated = problem(401, 'UNAUTHENTICATED', 'A valid access token is required.');
