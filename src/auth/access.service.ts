@@ -76,10 +76,9 @@ export class AccessService {
 
   /** Ids of the specialists a supervisor supervises (for dashboards and team filters). */
   async supervisedSpecialistIds(supervisorId: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.dataSource.query(
-      supervisedSpecialistIds('$1'),
-      [supervisorId],
-    );
+    const rows: { user_id: string }[] = await this.dataSource.query(supervisedSpecialistIds('$1'), [
+      supervisorId,
+    ]);
     return rows.map((r) => r.user_id);
   }
 }

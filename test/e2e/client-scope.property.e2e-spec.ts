@@ -397,7 +397,9 @@ describe('client scope (property, e2e)', () => {
         // The supervisors of any team peer `p` is a member of (never a co-supervisor's reach).
         const supervisorsOf = (p: number) =>
           new Set(
-            sups.flatMap((s, i) => (w.supervisors[i].some((x) => w.peers[p].includes(x)) ? [s.id] : [])),
+            sups.flatMap((s, i) =>
+              w.supervisors[i].some((x) => w.peers[p].includes(x)) ? [s.id] : [],
+            ),
           );
         const everySupervisor = new Set(sups.map((s) => s.id));
 
@@ -540,9 +542,10 @@ describe('client scope (property, e2e)', () => {
             clientId,
             authorId: peers[a].id,
           });
-          await ds.query(`UPDATE session_note SET risk_flags = '{suicidal_ideation}' WHERE id = $1`, [
-            noteId,
-          ]);
+          await ds.query(
+            `UPDATE session_note SET risk_flags = '{suicidal_ideation}' WHERE id = $1`,
+            [noteId],
+          );
           await alerts.crisisFlag({ organizationId: orgId, noteId, clientId });
           const teams = new Set([...supervisorsOf(a), ...(p === null ? [] : supervisorsOf(p))]);
           expect([clientId, await recipientsOf('note.crisis-flag', noteId)]).toEqual([
@@ -556,7 +559,11 @@ describe('client scope (property, e2e)', () => {
              VALUES ($1, $2, $3, 'follow-up.escalation', '{}', now())`,
             [jobId, orgId, followUpId],
           );
-          await followUpJobs.escalate(jobId, { organizationId: orgId, followUpId, reason: 'unreachable' });
+          await followUpJobs.escalate(jobId, {
+            organizationId: orgId,
+            followUpId,
+            reason: 'unreachable',
+          });
           const ownerTeams = p === null ? new Set<string>() : supervisorsOf(p);
           expect([clientId, await recipientsOf('follow-up.unreachable', followUpId)]).toEqual([
             clientId,

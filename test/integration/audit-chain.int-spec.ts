@@ -212,7 +212,13 @@ describe('audit trail: append-only and hash-chained', () => {
     const coSupervisor = await createUser(t.app, fresh.id, Role.Supervisor, [fresh.teamA]);
     const bearer = { type: 'bearer' as const };
     // Each leaves one audited denial (users are an admin's).
-    for (const u of [fresh.supervisorA, coSupervisor, fresh.peerA1, fresh.peerB1, fresh.supervisorB])
+    for (const u of [
+      fresh.supervisorA,
+      coSupervisor,
+      fresh.peerA1,
+      fresh.peerB1,
+      fresh.supervisorB,
+    ])
       await http().get('/api/v1/users').auth(u.token, bearer).expect(403);
     const actorsSeenBy = async (u: TestUser, qs = '') =>
       new Set(

@@ -10,7 +10,8 @@ import { CRISIS_FLAGS } from './session-note.enums';
 // $1 author, $2 client, $3 organization: the supervisors of the author's teams and of the
 // client's primary specialist's teams, never the author themself.
 const CRISIS_RECIPIENTS = teamSupervisorIds({
-  members: 'IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))',
+  members:
+    'IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))',
   org: '$3',
   except: '$1',
 });
@@ -35,10 +36,11 @@ export class SessionNoteAlertsService {
     // covering peer of another team, or a supervisor writing the note, must not leave the
     // client's own supervisors uninformed. Recipients by their current role and status, not by
     // membership alone: a supervisor since demoted or deactivated is told nothing.
-    const supervisors: { id: string }[] = await this.dataSource.query(
-      CRISIS_RECIPIENTS,
-      [note.author_id, payload.clientId, payload.organizationId],
-    );
+    const supervisors: { id: string }[] = await this.dataSource.query(CRISIS_RECIPIENTS, [
+      note.author_id,
+      payload.clientId,
+      payload.organizationId,
+    ]);
     return this.notifications.notify({
       organizationId: payload.organizationId,
       recipientIds: supervisors.map((s) => s.id),

@@ -44,10 +44,7 @@ export class SessionNoteSupport {
 
   /** True when `supervisorId` supervises a team the author is a member of. */
   async supervises(m: EntityManager, supervisorId: string, authorId: string): Promise<boolean> {
-    const [row] = await m.query(
-      `SELECT ${supervises('$1', '$2')} AS ok`,
-      [supervisorId, authorId],
-    );
+    const [row] = await m.query(`SELECT ${supervises('$1', '$2')} AS ok`, [supervisorId, authorId]);
     return row.ok;
   }
 
