@@ -6,11 +6,7 @@ import { auditEventScope, clientScope, dashboardSpecialists } from './scope.sql'
 // Whitespace aside, the statements of the hot paths are the ones they were before scope had one
 // home: the same text gives the same plans (prepared caseload statements, requireClient).
 const flat = (sql: string) =>
-  sql
-    .replace(/\s+/g, ' ')
-    .replace(/\( /g, '(')
-    .replace(/ \)/g, ')')
-    .trim();
+  sql.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
 
 const user = (role: Role): UserPrincipal => ({
   kind: 'user',
