@@ -4,7 +4,7 @@ import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'ty
 
 import { NotFoundError } from '../common/errors/domain-error';
 import { AuditService } from '../modules/audit/audit.service';
-import { Role } from './permissions';
+import { clientScope, ScopeSql, supervisedSpecialistIds } from './access/scope.sql';
 import { Principal } from './principal';
 
 /** The fields of a client that scope and business rules need; no PHI. */
@@ -15,25 +15,12 @@ export interface ScopedClient {
   status: 'referred' | 'active' | 'inactive' | 'closed';
 }
 
-// Specialists on the teams a supervisor supervises.
-const SUPERVISED = `SELECT m.user_id FROM team_member m
-  JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor'
-  WHERE s.user_id = :scopeUserId AND m.membership = 'member'`;
-
-// Active, unrevoked coverage of this specialist for the client.
-const COVERING = (alias: string): string => `EXISTS (SELECT 1 FROM client_coverage cv
-  WHERE cv.client_id = ${alias}.id AND cv.specialist_id = :scopeUserId AND cv.revoked_at IS NULL
-    AND cv.starts_at <= now() AND cv.ends_at > now())`;
-
 /**
- * Record scope (SPEC section 2), in one place. Every query of client data goes through
- * `scopeClients` or `requireClient`, so a row outside the caller's scope can never come back:
- * - a peer specialist: their caseload (primary) and clients under active coverage;
- * - a supervisor: clients of the specialists on the teams they supervise, and unassigned clients
- *   of the organization (the "needs assignment" queue they work);
- * - an admin: the organization's clients (narratives are withheld by the features, not here);
- * - an API client: none until consents exist (42 CFR Part 2: no consent, no client).
- * Outside scope answers 404, identical to a record that does not exist.
+ * Record scope (SPEC sections 2 and 9), in one place: the rules are the SQL fragments of
+ * `./access/scope.sql` (clients, specialists, dashboards, audit events, alert recipients); this
+ * service applies them. Every query of client data goes through `scopeClients` or
+ * `requireClient`, so a row outside the caller's scope can never come back. Outside scope
+ * answers 404, identical to a record that does not exist.
  */
 @Injectable()
 export class AccessService {
@@ -42,28 +29,9 @@ export class AccessService {
     private readonly audit: AuditService,
   ) {}
 
-  /** A predicate on client alias `alias`, with its named parameters. */
-  clientPredicate(
-    principal: Principal,
-    alias = 'c',
-  ): { sql: string; params: Record<string, unknown> } {
-    const params = { scopeOrgId: principal.organizationId, scopeUserId: principal.id };
-    const org = `${alias}.organization_id = :scopeOrgId AND ${alias}.deleted_at IS NULL`;
-    if (principal.kind === 'api_client') return { sql: 'false', params };
-    switch (principal.role) {
-      case Role.Admin:
-        return { sql: org, params };
-      case Role.Supervisor:
-        return {
-          sql: `${org} AND (${alias}.primary_specialist_id IN (${SUPERVISED}) OR ${alias}.primary_specialist_id IS NULL)`,
-          params,
-        };
-      case Role.PeerSpecialist:
-        return {
-          sql: `${org} AND (${alias}.primary_specialist_id = :scopeUserId OR ${COVERING(alias)})`,
-          params,
-        };
-    }
+  /** A predicate on client alias `alias`, with its named parameters (see `clientScope`). */
+  clientPredicate(principal: Principal, alias = 'c'): ScopeSql {
+    return clientScope(principal, alias);
   }
 
   /** Restricts a query builder whose alias `alias` is a client row to the caller's scope. */
@@ -108,10 +76,9 @@ export class AccessService {
 
   /** Ids of the specialists a supervisor supervises (for dashboards and team filters). */
   async supervisedSpecialistIds(supervisorId: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.dataSource.query(
-      SUPERVISED.replace(':scopeUserId', '$1'),
-      [supervisorId],
-    );
+    const rows: { user_id: string }[] = await this.dataSource.query(supervisedSpecialistIds('$1'), [
+      supervisorId,
+    ]);
     return rows.map((r) => r.user_id);
   }
 }

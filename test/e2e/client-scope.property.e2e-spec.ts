@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
-import { createClient, createCoverage, createFollowUp } from '../factories/client.factory';
+import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs.service';
+import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
+import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
+import {
+  createCertification,
+  createClient,
+  createCoverage,
+  createFollowUp,
+} from '../factories/client.factory';
 import { createGoal, createPlan } from '../factories/recovery-plan.factory';
 import { createNote } from '../factories/session-note.factory';
 import {
@@ -101,6 +110,8 @@ describe('client scope (property, e2e)', () => {
     all: string[];
     records: Map<string, ClientRecords>;
     peers: TestUser[];
+    sups: TestUser[];
+    orgId: string;
     supervised: Set<string>[];
   }> {
     const ds = t.dataSource;
@@ -203,7 +214,7 @@ describe('client scope (property, e2e)', () => {
       ...peers.map(() => new Set<string>()),
       ...sups.map((_, i) => new Set([...supervisedPeers(i)].map((p) => peers[p].id))),
     ];
-    return { callers, all: clients, records, peers, supervised };
+    return { callers, all: clients, records, peers, sups, orgId, supervised };
   }
 
   const bodyWithoutCorrelation = (body: Record<string, unknown>) => ({
@@ -355,4 +366,212 @@ describe('client scope (property, e2e)', () => {
       { numRuns: 8 },
     );
   }, 180_000);
+
+  /** Recipients of notifications of `kind` about `resourceId`. */
+  const recipientsOf = async (kind: string, resourceId: string): Promise<Set<string>> =>
+    new Set(
+      (
+        await t.dataSource.query(
+          `SELECT recipient_id FROM notification WHERE kind = $1 AND resource_id = $2`,
+          [kind, resourceId],
+        )
+      ).map((r: { recipient_id: string }) => r.recipient_id),
+    );
+
+  it('should keep the audit list, the review queue, every specialist filter and the alert recipients in scope', async () => {
+    const notifications = t.app.get(NotificationsService);
+    const scans = new ScheduledScansService(t.dataSource);
+    const alerts = new SessionNoteAlertsService(t.dataSource, notifications);
+    const followUpJobs = new FollowUpJobsService(t.dataSource, notifications);
+    await fc.assert(
+      fc.asyncProperty(world, async (w) => {
+        const { callers, all, records, peers, sups, orgId, supervised } = await build(w);
+        const ds = t.dataSource;
+        const get = (user: TestUser, path: string) => http().get(path).auth(user.token, bearer);
+        const peerOf = (clientId: string) => w.clients[all.indexOf(clientId)].peer;
+        const primaryOf = (clientId: string) => {
+          const p = peerOf(clientId);
+          return p === null ? null : peers[p].id;
+        };
+        const authorOf = (clientId: string) => peers[peerOf(clientId) ?? 0].id; // as build() writes
+        // The supervisors of any team peer `p` is a member of (never a co-supervisor's reach).
+        const supervisorsOf = (p: number) =>
+          new Set(
+            sups.flatMap((s, i) =>
+              w.supervisors[i].some((x) => w.peers[p].includes(x)) ? [s.id] : [],
+            ),
+          );
+        const everySupervisor = new Set(sups.map((s) => s.id));
+
+        // Everyone leaves a trail: a denied read of a client that does not exist, and a read of
+        // one of their clients.
+        for (const { user, expected } of callers) {
+          await get(user, `/api/v1/clients/${randomUUID()}`).expect(404);
+          const [first] = expected;
+          if (first) await get(user, `/api/v1/clients/${first}`).expect(200);
+        }
+
+        for (const [c, { user, expected }] of callers.entries()) {
+          const role = user.role;
+          // Audit list (SPEC 9): an admin, the organization's events; a supervisor, those of the
+          // specialists on the teams they supervise and their own, never a co-supervisor's.
+          if (role === Role.PeerSpecialist) {
+            await get(user, '/api/v1/audit-events').expect(403);
+          } else {
+            const actors =
+              role === Role.Admin
+                ? new Set(callers.map((x) => x.user.id))
+                : new Set([user.id, ...supervised[c]]);
+            const seen = new Set<string>();
+            let cursor: string | null = null;
+            do {
+              const qs: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+              const res = await get(user, `/api/v1/audit-events?limit=100${qs}`).expect(200);
+              for (const e of res.body.items) if (e.actorId) seen.add(e.actorId);
+              cursor = res.body.nextCursor;
+            } while (cursor);
+            expect([user.id, [...seen].sort()]).toEqual([user.id, [...actors].sort()]);
+            for (const { user: other } of callers) {
+              const res = await get(user, `/api/v1/audit-events?limit=1&actorId=${other.id}`);
+              expect([other.id, res.status, res.body.items.length]).toEqual([
+                other.id,
+                200,
+                actors.has(other.id) ? 1 : 0,
+              ]);
+            }
+            for (const clientId of all) {
+              const res = await get(user, `/api/v1/audit-events?limit=100&clientId=${clientId}`);
+              expect(res.status).toBe(200);
+              for (const e of res.body.items)
+                expect([clientId, e.actorId, actors.has(e.actorId)]).toEqual([
+                  clientId,
+                  e.actorId,
+                  true,
+                ]);
+            }
+            // Caseload dashboard: exactly the specialists in scope.
+            const caseloads = await get(user, '/api/v1/caseloads?limit=100').expect(200);
+            expect(
+              new Set(caseloads.body.items.map((i: { specialistId: string }) => i.specialistId)),
+            ).toEqual(supervised[c]);
+          }
+          // Review queue: the signed notes of the specialists a supervisor supervises.
+          if (role === Role.Supervisor) {
+            const queue = await get(
+              user,
+              '/api/v1/session-notes?awaitingReview=true&limit=100',
+            ).expect(200);
+            expect(new Set(queue.body.items.map((n: { id: string }) => n.id))).toEqual(
+              new Set(
+                all
+                  .filter((id) => expected.has(id) && supervised[c].has(authorOf(id)))
+                  .map((id) => records.get(id)!.note),
+              ),
+            );
+          }
+          // Lists filtered on a specialist: 404 unless the caller may see them (a peer: covers
+          // one of their clients), else exactly the rows in scope.
+          for (const peer of peers) {
+            const visible =
+              role === Role.Admin ||
+              peer.id === user.id ||
+              (role === Role.Supervisor
+                ? supervised[c].has(peer.id)
+                : [...expected].some((id) => primaryOf(id) === peer.id));
+            const clients = await get(user, `/api/v1/clients?limit=100&specialistId=${peer.id}`);
+            expect([peer.id, clients.status]).toEqual([peer.id, visible ? 200 : 404]);
+            if (visible)
+              expect(new Set(clients.body.items.map((x: { id: string }) => x.id))).toEqual(
+                new Set(all.filter((id) => expected.has(id) && primaryOf(id) === peer.id)),
+              );
+            if (role === Role.Admin) continue; // admins read no notes
+            const notes = await get(user, `/api/v1/session-notes?limit=100&authorId=${peer.id}`);
+            expect([peer.id, notes.status]).toEqual([peer.id, visible ? 200 : 404]);
+            if (visible)
+              expect(new Set(notes.body.items.map((x: { id: string }) => x.id))).toEqual(
+                new Set(
+                  all
+                    .filter((id) => expected.has(id) && authorOf(id) === peer.id)
+                    .map((id) => records.get(id)!.note),
+                ),
+              );
+          }
+        }
+
+        // Alert recipients: the active supervisors of the specialist's teams (scans, crisis
+        // flags, escalations), or the organization's supervisors for what has no specialist.
+        const certs = await Promise.all(
+          peers.map((peer) =>
+            createCertification(ds, {
+              organizationId: orgId,
+              userId: peer.id,
+              expiresOn: new Date(Date.now() + 10 * 24 * HOUR).toISOString().slice(0, 10),
+            }),
+          ),
+        );
+        await scans.certificationExpiry();
+        for (const [p, peer] of peers.entries())
+          expect([peer.id, await recipientsOf('certification.expiring', certs[p])]).toEqual([
+            peer.id,
+            new Set([peer.id, ...supervisorsOf(p)]),
+          ]);
+        await ds.query(
+          `UPDATE client SET created_at = now() - interval '20 days' WHERE organization_id = $1`,
+          [orgId],
+        );
+        await scans.noContact();
+        for (const [i, clientId] of all.entries()) {
+          const primary = primaryOf(clientId);
+          const want =
+            w.clients[i].status !== 'active'
+              ? new Set()
+              : primary
+                ? new Set([primary])
+                : everySupervisor;
+          expect([clientId, await recipientsOf('client.no-contact', clientId)]).toEqual([
+            clientId,
+            want,
+          ]);
+        }
+        for (const clientId of all) {
+          const p = peerOf(clientId);
+          // Written by another peer when there is one (a covering colleague): both teams hear.
+          const a = ((p ?? 0) + 1) % peers.length;
+          const noteId = await createNote(ds, {
+            organizationId: orgId,
+            clientId,
+            authorId: peers[a].id,
+          });
+          await ds.query(
+            `UPDATE session_note SET risk_flags = '{suicidal_ideation}' WHERE id = $1`,
+            [noteId],
+          );
+          await alerts.crisisFlag({ organizationId: orgId, noteId, clientId });
+          const teams = new Set([...supervisorsOf(a), ...(p === null ? [] : supervisorsOf(p))]);
+          expect([clientId, await recipientsOf('note.crisis-flag', noteId)]).toEqual([
+            clientId,
+            teams,
+          ]);
+          const followUpId = records.get(clientId)!.followUp;
+          const jobId = `scope-property-${followUpId}`;
+          await ds.query(
+            `INSERT INTO follow_up_job (job_id, organization_id, follow_up_id, job_name, payload, run_at)
+             VALUES ($1, $2, $3, 'follow-up.escalation', '{}', now())`,
+            [jobId, orgId, followUpId],
+          );
+          await followUpJobs.escalate(jobId, {
+            organizationId: orgId,
+            followUpId,
+            reason: 'unreachable',
+          });
+          const ownerTeams = p === null ? new Set<string>() : supervisorsOf(p);
+          expect([clientId, await recipientsOf('follow-up.unreachable', followUpId)]).toEqual([
+            clientId,
+            ownerTeams.size > 0 ? ownerTeams : everySupervisor,
+          ]);
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 240_000);
 });

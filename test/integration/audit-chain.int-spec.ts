@@ -1,10 +1,11 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
+import { Role } from '../../src/auth/permissions';
 import { loadConfig } from '../../src/config/configuration';
 import { createDataSource } from '../../src/database/data-source';
 import { createTestApp, TestApp } from '../setup/create-test-app';
-import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { createTestOrg, createUser, TestOrg, TestUser } from '../factories/people.factory';
 
 describe('audit trail: append-only and hash-chained', () => {
   let t: TestApp;
@@ -204,5 +205,45 @@ describe('audit trail: append-only and hash-chained', () => {
       .get('/api/v1/audit-events/verify')
       .auth(org.supervisorA.token, { type: 'bearer' })
       .expect(403);
+  });
+
+  it("should not show a supervisor a co-supervisor's events: their teams are the specialists they supervise (SPEC 9)", async () => {
+    const fresh = await createTestOrg(t.app);
+    const coSupervisor = await createUser(t.app, fresh.id, Role.Supervisor, [fresh.teamA]);
+    const bearer = { type: 'bearer' as const };
+    // Each leaves one audited denial (users are an admin's).
+    for (const u of [
+      fresh.supervisorA,
+      coSupervisor,
+      fresh.peerA1,
+      fresh.peerB1,
+      fresh.supervisorB,
+    ])
+      await http().get('/api/v1/users').auth(u.token, bearer).expect(403);
+    const actorsSeenBy = async (u: TestUser, qs = '') =>
+      new Set(
+        (
+          await http()
+            .get(`/api/v1/audit-events?limit=100&outcome=denied${qs}`)
+            .auth(u.token, bearer)
+            .expect(200)
+        ).body.items.map((e: { actorId: string }) => e.actorId),
+      );
+    expect(await actorsSeenBy(fresh.supervisorA)).toEqual(
+      new Set([fresh.supervisorA.id, fresh.peerA1.id]),
+    );
+    expect(await actorsSeenBy(coSupervisor)).toEqual(new Set([coSupervisor.id, fresh.peerA1.id]));
+    expect(await actorsSeenBy(fresh.supervisorA, `&actorId=${coSupervisor.id}`)).toEqual(new Set());
+    expect(await actorsSeenBy(coSupervisor, `&actorId=${fresh.supervisorA.id}`)).toEqual(new Set());
+    // The admin still reads the whole organization.
+    expect(await actorsSeenBy(fresh.admin)).toEqual(
+      new Set([
+        fresh.supervisorA.id,
+        coSupervisor.id,
+        fresh.peerA1.id,
+        fresh.peerB1.id,
+        fresh.supervisorB.id,
+      ]),
+    );
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { Role } from '../../auth/permissions';
+import { auditEventScope } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
@@ -53,20 +53,17 @@ export class AuditQueryService {
     private readonly sealer: AuditSealerService,
   ) {}
 
-  /** Admins read the organization; supervisors the events of their teams' members and their own. */
+  /**
+   * Admins read the organization; supervisors the events of their teams' members and their own,
+   * never a co-supervisor's (`auditEventScope`).
+   */
   async list(actor: UserPrincipal, query: AuditQuery): Promise<Page<AuditEventResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'audit-events' });
+    const scope = auditEventScope(actor, 'e');
     const qb = this.dataSource
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
-      .where('e.organization_id = :org', { org: actor.organizationId });
-    if (actor.role !== Role.Admin) {
-      qb.andWhere(
-        `(e.actor_id = :self OR e.actor_id IN (SELECT m.user_id FROM team_member m
-          JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor' WHERE s.user_id = :self))`,
-        { self: actor.id },
-      );
-    }
+      .where(`(${scope.sql})`, scope.params);
     if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
     if (query.clientId) qb.andWhere('e.client_id = :clientId', { clientId: query.clientId });
     if (query.action) qb.andWhere('e.action = :action', { action: query.action });

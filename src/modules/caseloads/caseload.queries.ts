@@ -1,12 +1,10 @@
+import { dashboardSpecialists } from '../../auth/access/scope.sql';
 import { OPEN_STATUSES } from '../follow-ups/follow-up-status';
 
 import { EFFECTIVE_CAP_SQL } from '../specialists/caseload-rules.service';
 
 // Specialists a supervisor ($2) supervises; NULL $2 (an admin) means the whole organization ($1).
-const IN_SCOPE = `u.organization_id = $1 AND u.role = 'peer_specialist'
-  AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_member m
-    JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor'
-    WHERE m.user_id = u.id AND m.membership = 'member' AND s.user_id = $2))`;
+const IN_SCOPE = dashboardSpecialists('u', '$1', '$2');
 
 // Open follow-ups: the predicate of the partial indexes follow_up_client_due_idx / follow_up_owner_due_idx.
 const OPEN = `(${OPEN_STATUSES.map((st) => `'${st}'`).join(', ')})`;

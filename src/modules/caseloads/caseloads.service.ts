@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-import { Role } from '../../auth/permissions';
+import { dashboardSupervisor } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
@@ -75,7 +75,7 @@ export class CaseloadsService {
     const after = this.afterName(pager);
     const rows = await this.prepared<SummaryRow>('caseload-summary', CASELOAD_SUMMARY, [
       actor.organizationId,
-      this.supervisorOf(actor),
+      dashboardSupervisor(actor),
       after?.lastName ?? null,
       after?.firstName ?? null,
       after?.id ?? null,
@@ -93,7 +93,7 @@ export class CaseloadsService {
     const [row] = await this.prepared<SummaryRow & { clients: CaseloadClientResponse[] }>(
       'caseload-detail',
       CASELOAD_DETAIL,
-      [actor.organizationId, this.supervisorOf(actor), specialistId],
+      [actor.organizationId, dashboardSupervisor(actor), specialistId],
     );
     const entry = { action: 'caseload.read', resourceType: 'Caseload', resourceId: specialistId };
     if (!row) {
@@ -117,10 +117,6 @@ export class CaseloadsService {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const { rows } = await pool.query<T & object>({ name, text, values });
     return rows;
-  }
-
-  private supervisorOf(actor: UserPrincipal): string | null {
-    return actor.role === Role.Admin ? null : actor.id;
   }
 
   private afterName(pager: Pager): { lastName: string; firstName: string; id: string } | undefined {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { coverageInForce } from '../../auth/access/scope.sql';
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
@@ -41,7 +42,7 @@ const coverageColumns = (p: string): string =>
     `${p}starts_at AS "startsAt"`,
     `${p}ends_at AS "endsAt"`,
     `${p}revoked_at AS "revokedAt"`,
-    `(${p}revoked_at IS NULL AND ${p}starts_at <= now() AND ${p}ends_at > now()) AS active`,
+    `(${coverageInForce(p.replace(/\.$/, ''))}) AS active`,
     `${p}created_at AS "createdAt"`,
     `to_char(${p}starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startsAtKey"`,
   ].join(', ');

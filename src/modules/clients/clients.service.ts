@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { requireFilterableSpecialist } from '../../auth/access/specialist-scope';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
@@ -21,7 +22,6 @@ import {
   selectClients,
   uniqueIdentifiers,
 } from './client.queries';
-import { requireFilterableSpecialist } from '../specialists/specialist-access';
 import { SupervisorOnlyFieldError } from './clients.errors';
 import { DuplicateProbeService } from './duplicate-probe.service';
 import { ClientResponse } from './dto/client.response';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { organizationSupervisorIds, teamSupervisorIds } from '../../auth/access/scope.sql';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { NotificationsService } from '../notifications/notifications.service';
 
@@ -19,13 +20,10 @@ interface TaskRow {
   done_at: Date | null;
 }
 
-// Supervisors of the teams the owner is on; with no owner, the organization's supervisors
-// (the "needs assignment" queue is theirs to work).
-const SUPERVISORS = `SELECT DISTINCT u.id FROM app_user u
-  WHERE u.organization_id = $1 AND u.role = 'supervisor' AND u.active
-    AND ($2::uuid IS NULL OR u.id IN (SELECT s.user_id FROM team_member s
-      JOIN team_member m ON m.team_id = s.team_id AND m.membership = 'member'
-      WHERE s.membership = 'supervisor' AND m.user_id = $2))`;
+// $1 organization, $2 owner: the supervisors of the teams the owner is on.
+const TEAM_SUPERVISORS = teamSupervisorIds({ members: '= $2', org: '$1' });
+// $1 organization: its supervisors (the "needs assignment" queue is theirs to work).
+const ORGANIZATION_SUPERVISORS = organizationSupervisorIds('$1');
 
 /**
  * What the follow-up jobs do. Each re-reads the task and returns quietly when it is no longer
@@ -100,15 +98,16 @@ export class FollowUpJobsService {
   }
 
   private async supervisors(task: TaskRow): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(SUPERVISORS, [
+    if (task.owner_id) {
+      const rows: { id: string }[] = await this.dataSource.query(TEAM_SUPERVISORS, [
+        task.organization_id,
+        task.owner_id,
+      ]);
+      if (rows.length > 0) return rows.map((r) => r.id);
+    }
+    // No owner, or an owner on no supervised team: the organization's supervisors, not nobody.
+    const all: { id: string }[] = await this.dataSource.query(ORGANIZATION_SUPERVISORS, [
       task.organization_id,
-      task.owner_id,
-    ]);
-    if (rows.length > 0 || !task.owner_id) return rows.map((r) => r.id);
-    // An owner on no supervised team: the organization's supervisors rather than nobody.
-    const all: { id: string }[] = await this.dataSource.query(SUPERVISORS, [
-      task.organization_id,
-      null,
     ]);
     return all.map((r) => r.id);
   }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { organizationSupervisorIds, teamSupervisorIds } from '../../auth/access/scope.sql';
+
 /** Days before `expires_on` at which the specialist and their supervisors are reminded. */
 export const CERTIFICATION_THRESHOLDS_DAYS = [60, 30, 7] as const;
 /** A review due within this many days (or overdue) is announced. */
@@ -31,14 +33,10 @@ export const NotificationKind = {
 // Dates are days in UTC: organizations have no time zone setting yet.
 const TODAY = `($1::timestamptz AT TIME ZONE 'UTC')::date`;
 
-// The active supervisors of every team the user is a member of (never the user themself), by
-// their current role: a supervisor since demoted is told nothing.
-const TEAM_SUPERVISORS = (userCol: string, orgCol: string) => `
-  SELECT DISTINCT s.user_id FROM team_member m
-  JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor' AND s.user_id <> m.user_id
-  JOIN app_user su ON su.id = s.user_id AND su.active AND su.role = 'supervisor'
-    AND su.organization_id = ${orgCol}
-  WHERE m.user_id = ${userCol} AND m.membership = 'member'`;
+// The active supervisors of every team the user is a member of, by their current role: a
+// supervisor since demoted is told nothing.
+const TEAM_SUPERVISORS = (userCol: string, orgCol: string) =>
+  teamSupervisorIds({ members: `= ${userCol}`, org: orgCol });
 
 // A primary specialist who can still work the client: active, and not since made admin (who
 // holds no caseload).
@@ -49,9 +47,7 @@ const CASELOAD_HOLDER = `sp.active AND sp.role <> 'admin'`;
 const OWNER_OR_SUPERVISORS = `
   SELECT d.specialist_id AS recipient_id WHERE d.specialist_id IS NOT NULL
   UNION
-  SELECT u.id FROM app_user u
-  WHERE d.specialist_id IS NULL AND u.organization_id = d.organization_id
-    AND u.role = 'supervisor' AND u.active`;
+  ${organizationSupervisorIds('d.organization_id')} AND d.specialist_id IS NULL`;
 
 /**
  * Inserts the `candidates` CTE's rows as notifications, once each: dedupe_key is unique, so a scan

@@ -2,9 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { teamSupervisorIds } from '../../auth/access/scope.sql';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CRISIS_FLAGS } from './session-note.enums';
+
+// $1 author, $2 client, $3 organization: the supervisors of the author's teams and of the
+// client's primary specialist's teams, never the author themself.
+const CRISIS_RECIPIENTS = teamSupervisorIds({
+  members:
+    'IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))',
+  org: '$3',
+  except: '$1',
+});
 
 /** Worker side of a crisis flag: the author's and the client's team supervisors, once each per note. */
 @Injectable()
@@ -26,15 +36,11 @@ export class SessionNoteAlertsService {
     // covering peer of another team, or a supervisor writing the note, must not leave the
     // client's own supervisors uninformed. Recipients by their current role and status, not by
     // membership alone: a supervisor since demoted or deactivated is told nothing.
-    const supervisors: { id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT u.id FROM team_member a
-       JOIN team_member s ON s.team_id = a.team_id AND s.membership = 'supervisor'
-       JOIN app_user u ON u.id = s.user_id AND u.active AND u.role = 'supervisor'
-         AND u.organization_id = $3
-       WHERE a.membership = 'member' AND u.id <> $1
-         AND a.user_id IN ($1, (SELECT primary_specialist_id FROM client WHERE id = $2 AND organization_id = $3))`,
-      [note.author_id, payload.clientId, payload.organizationId],
-    );
+    const supervisors: { id: string }[] = await this.dataSource.query(CRISIS_RECIPIENTS, [
+      note.author_id,
+      payload.clientId,
+      payload.organizationId,
+    ]);
     return this.notifications.notify({
       organizationId: payload.organizationId,
       recipientIds: supervisors.map((s) => s.id),

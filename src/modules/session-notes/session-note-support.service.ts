@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
+import { supervises } from '../../auth/access/scope.sql';
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
@@ -43,11 +44,7 @@ export class SessionNoteSupport {
 
   /** True when `supervisorId` supervises a team the author is a member of. */
   async supervises(m: EntityManager, supervisorId: string, authorId: string): Promise<boolean> {
-    const [row] = await m.query(
-      `SELECT EXISTS (SELECT 1 FROM team_member s JOIN team_member a ON a.team_id = s.team_id
-         WHERE s.user_id = $1 AND s.membership = 'supervisor' AND a.user_id = $2 AND a.membership = 'member') AS ok`,
-      [supervisorId, authorId],
-    );
+    const [row] = await m.query(`SELECT ${supervises('$1', '$2')} AS ok`, [supervisorId, authorId]);
     return row.ok;
   }
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { reviewableBy } from '../../auth/access/scope.sql';
+import { requireFilterableSpecialist } from '../../auth/access/specialist-scope';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
@@ -21,14 +23,11 @@ import { NoteStatus } from './session-note.enums';
 import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
 import { periodErrors, sectionErrors } from './session-note.rules';
 import { NoteAlreadySignedError, NotNoteAuthorError } from './session-notes.errors';
-import { requireFilterableSpecialist } from '../specialists/specialist-access';
 
 // Signed, and either never reviewed or corrected by an addendum since the last review.
 const AWAITING_REVIEW = `n.status = 'signed' AND (n.reviewed_at IS NULL OR EXISTS (SELECT 1 FROM session_note_addendum a
   WHERE a.note_id = n.id AND a.created_at > n.reviewed_at))`;
-const AUTHOR_SUPERVISED = `n.author_id IN (SELECT tm.user_id FROM team_member tm
-  JOIN team_member ts ON ts.team_id = tm.team_id AND ts.membership = 'supervisor'
-  WHERE ts.user_id = :me AND tm.membership = 'member')`;
+const AUTHOR_SUPERVISED = reviewableBy('n', ':me');
 
 const INSERT_DRAFT = `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at,
   ended_at, contact_type, setting, format, sections, goal_ids, interventions, risk_flags, late_entry, version)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
+import { supervises } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
 import { CaseloadCapExceededError, SpecialistNotAssignableError } from './specialists.errors';
 
@@ -25,9 +26,7 @@ const CAP_CHECK = `SELECT ${EFFECTIVE_CAP_SQL} AS cap,
 
 const ASSIGNABLE = `SELECT 1 FROM app_user u
   WHERE u.id = $1 AND u.organization_id = $2 AND u.active AND u.role = 'peer_specialist'
-    AND EXISTS (SELECT 1 FROM team_member m
-      JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor'
-      WHERE m.user_id = u.id AND m.membership = 'member' AND s.user_id = $3)`;
+    AND ${supervises('$3', 'u.id')}`;
 
 /** Who may carry a caseload, and how many clients they may carry. */
 @Injectable()

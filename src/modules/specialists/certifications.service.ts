@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { UserPrincipal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
@@ -12,7 +13,6 @@ import {
   UpdateCertificationDto,
 } from './dto/certification.dto';
 import { SpecialistCertification } from './specialist-certification.entity';
-import { requireSpecialist } from './specialist-access';
 
 const RETURNING = `id, credential, number, issuing_state AS "issuingState", issued_on::text AS "issuedOn",
   expires_on::text AS "expiresOn", version`;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
@@ -15,7 +16,6 @@ import {
 } from './dto/hours.dto';
 import { SpecialistResponse, UpdateSpecialistDto } from './dto/specialist.response';
 import { certificationStatus, renewalProgress, renewalRuleOf } from './renewal';
-import { requireSpecialist } from './specialist-access';
 
 // The whole profile in one statement; ledgers are short (a few entries a year).
 const PROFILE = `SELECT u.id, u.first_name AS "firstName", u.last_name AS "lastName", u.role, u.active,

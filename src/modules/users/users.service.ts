@@ -183,11 +183,9 @@ export class UsersService {
   }
 
   private async currentTeamIds(m: EntityManager, userId: string): Promise<string[]> {
-    const rows: { team_id: string }[] = await m.query(
-      `SELECT DISTINCT team_id FROM team_member WHERE user_id = $1 ORDER BY team_id`,
-      [userId],
-    );
-    return rows.map((r) => r.team_id);
+    // The user's own memberships (the teams feature's data), not a scope rule: no join.
+    const rows = await m.find(TeamMember, { where: { userId }, order: { teamId: 'ASC' } });
+    return [...new Set(rows.map((r) => r.teamId))];
   }
 
   /**

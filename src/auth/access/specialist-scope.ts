@@ -1,18 +1,14 @@
 import { EntityManager } from 'typeorm';
 
-import { UserPrincipal } from '../../auth/principal';
 import { NotFoundError } from '../../common/errors/domain-error';
+import { UserPrincipal } from '../principal';
+import { coverageInForce, specialistVisible } from './scope.sql';
 
 /** `self`: the specialist, their supervisors, admins. `oversight`: their supervisors and admins. */
 export type SpecialistScope = 'self' | 'oversight';
 
 const IN_SCOPE = `SELECT u.id FROM app_user u
-  WHERE u.id = $1 AND u.organization_id = $2 AND (
-    $3 = 'admin'
-    OR ($4 AND u.id = $5)
-    OR ($3 = 'supervisor' AND EXISTS (SELECT 1 FROM team_member m
-      JOIN team_member s ON s.team_id = m.team_id AND s.membership = 'supervisor'
-      WHERE m.user_id = u.id AND m.membership = 'member' AND s.user_id = $5)))`;
+  WHERE u.id = $1 AND ${specialistVisible('u', '$2', { role: '$3', selfAllowed: '$4', id: '$5' })}`;
 
 /** 404 (as for a user that does not exist) unless the caller may see this specialist. */
 export async function requireSpecialist(
@@ -35,7 +31,7 @@ export async function requireSpecialist(
 // A peer covering a colleague's client may filter on that colleague (to find the covered clients).
 const COVERS_CLIENT_OF = `SELECT 1 FROM client_coverage v JOIN client c ON c.id = v.client_id
   WHERE v.specialist_id = $1 AND c.primary_specialist_id = $2 AND c.organization_id = $3
-    AND v.revoked_at IS NULL AND v.starts_at <= now() AND v.ends_at > now() LIMIT 1`;
+    AND ${coverageInForce('v')} LIMIT 1`;
 
 /**
  * A list filtered on a specialist (`specialistId`, `authorId`) answers 404 like reading that
