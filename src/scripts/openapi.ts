@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { dump } from 'js-yaml';
 
-import { buildOpenApiDocument } from '../common/http/http-setup';
+import { buildOpenApiDocument } from '../bootstrap/http-setup';
 import { createApp } from '../main';
 
 const TARGET = join(process.cwd(), 'openapi.yaml');
