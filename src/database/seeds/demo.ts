@@ -80,4 +80,3 @@ export async function demoSeedDecision(
   }
   return { seed: true, reason: 'npm start on a database without other organizations' };
 }
-
