@@ -15,6 +15,27 @@ export default tseslint.config(
     },
   },
   {
+    // Layering (issue 12 point 5): src/common is the bottom layer (errors, HTTP helpers, logging,
+    // metrics, DTO helpers). It may import config/, database/ and libraries, never auth/, the queue,
+    // a feature module, the health endpoints, the scripts or the bootstrap that wires them together.
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+(auth|queue|modules|health|redis|bootstrap|scripts)(/|$)|^(\\.\\./)+(app|core|worker)\\.module$|^(\\.\\./)+(main|worker)$',
+              message:
+                'src/common imports nothing from auth/, queue/, modules/, health/, redis/, bootstrap/ or scripts/: move the code that needs them out of common (README, Layout).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -5,7 +5,6 @@ import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard';
 import { PermissionGuard } from './auth/guards/permission.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
-import { MetricsController } from './common/metrics/metrics.controller';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { ApiClientsModule } from './modules/api-clients/api-clients.module';
@@ -29,7 +28,6 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
   imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, ConsentsModule, QueueDashboardModule],
-  controllers: [MetricsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionGuard },

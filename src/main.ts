@@ -7,7 +7,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/configuration';
 import { EnvironmentError } from './config/env.validation';
-import { configureHttp, createFastifyAdapter } from './common/http/http-setup';
+import { configureHttp, createFastifyAdapter } from './bootstrap/http-setup';
 
 export async function createApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {

@@ -5,6 +5,7 @@ import { ApiClientsModule } from '../modules/api-clients/api-clients.module';
 import { UsersModule } from '../modules/users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { BearerAuthenticator } from './bearer-authenticator';
 import { LoginLimiterService } from './login-limiter.service';
 import { OAuthController } from './oauth.controller';
 import { OAuthService } from './oauth.service';
@@ -14,8 +15,8 @@ import { JwtStrategy } from './strategies/jwt.strategy';
   imports: [PassportModule, UsersModule, ApiClientsModule],
   controllers: [AuthController, OAuthController],
   // The passport strategy is registered by the API only: the worker authenticates no one.
-  providers: [AuthService, OAuthService, LoginLimiterService, JwtStrategy],
-  // The queue dashboard's browser sign-in reuses the login (its limits and audit).
-  exports: [AuthService],
+  providers: [AuthService, OAuthService, LoginLimiterService, BearerAuthenticator, JwtStrategy],
+  // The queue dashboard reuses the login (its limits and audit) and the bearer check.
+  exports: [AuthService, BearerAuthenticator],
 })
 export class AuthModule {}

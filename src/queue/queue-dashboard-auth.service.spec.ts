@@ -1,5 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
+import { Role } from '../auth/permissions';
+import { Principal, UserPrincipal } from '../auth/principal';
+import { ForbiddenError } from '../common/errors/domain-error';
 import { Config, loadConfig, resetConfigCache } from '../config/configuration';
 import { validateEnvironment } from '../config/env.validation';
 import { QueueDashboardAuthService } from './queue-dashboard-auth.service';
@@ -10,7 +14,7 @@ const ID_2 = '7E1A0F2B-3C4D-4E5F-8A9B-0C1D2E3F4A5B';
 function sut(env: Config['app']['env']): QueueDashboardAuthService {
   const config = { app: { env }, auth: { audience: 'aud', accessTtlSeconds: 900 } } as Config;
   const none = {} as never;
-  return new QueueDashboardAuthService(none, config, none, none, none, none);
+  return new QueueDashboardAuthService(none, config, none, none, none, none, none);
 }
 
 const req = (protocol: 'http' | 'https', hostname: string) =>
@@ -33,6 +37,46 @@ describe('QueueDashboardAuthService.cookieHeader', () => {
     expect(dev.cookieHeader(req('http', '10.0.0.5'), '', 0)).toBe(
       'rb_queue_dashboard=; Max-Age=0; Path=/admin/queues; HttpOnly; SameSite=Strict; Secure',
     );
+  });
+});
+
+describe('QueueDashboardAuthService.authenticate with a bearer header', () => {
+  const operator: UserPrincipal = {
+    kind: 'user',
+    id: ID_1,
+    organizationId: ID_2.toLowerCase(),
+    role: Role.Admin,
+    sessionId: ID_2.toLowerCase(),
+  };
+
+  function withBearer(principal: Principal) {
+    const calls: [string | undefined, string][] = [];
+    const bearer = {
+      authenticate: (header: string | undefined, correlationId: string) => {
+        calls.push([header, correlationId]);
+        return Promise.resolve(principal);
+      },
+    } as unknown as BearerAuthenticator;
+    const config = {
+      auth: { audience: 'aud' },
+      queueDashboard: { operatorIds: new Set([ID_1]) },
+    } as unknown as Config;
+    const none = {} as never;
+    const service = new QueueDashboardAuthService(none, config, none, none, none, none, bearer);
+    return { service, calls };
+  }
+
+  const request = { headers: { authorization: 'Bearer abc' }, id: 'corr-7' } as FastifyRequest;
+
+  it("should check it with the API guard's own BearerAuthenticator, then require an operator", async () => {
+    const { service, calls } = withBearer(operator);
+    await expect(service.authenticate(request)).resolves.toBe(operator);
+    expect(calls).toEqual([['Bearer abc', 'corr-7']]);
+  });
+
+  it('should answer 403 to a valid token of anyone but an operator', async () => {
+    const { service } = withBearer({ ...operator, id: '5f0c8a3e-1b2d-4c6e-9f7a-2d3e4f5a6b7c' });
+    await expect(service.authenticate(request)).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 

@@ -9,6 +9,7 @@ import { JsonWebTokenError, sign, verify } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 
 import { AuthService } from '../auth/auth.service';
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
 import { LoginDto } from '../auth/dto/auth.dto';
 import { Role } from '../auth/permissions';
 import { Principal, UserPrincipal } from '../auth/principal';
@@ -27,7 +28,6 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const QUEUE_DASHBOARD_COOKIE = 'rb_queue_dashboard';
 
 const ALGORITHM = 'HS256';
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 interface CookieClaims {
@@ -42,8 +42,9 @@ interface CookieClaims {
  * ids), never an organization role, since the board shows every organization's jobs. API tooling
  * sends an access token as a bearer header; a browser signs in through AuthService's login (its
  * limits and audit) and gets a short-lived cookie holding a token for the dashboard's own
- * audience, so the cookie is no API token and an API token is no cookie. Both pass the same
- * session and operator check.
+ * audience, so the cookie is no API token and an API token is no cookie. A bearer header gets
+ * the API's own check (BearerAuthenticator, as the JwtAuthGuard); both pass the same session and
+ * operator check.
  */
 @Injectable()
 export class QueueDashboardAuthService {
@@ -56,6 +57,7 @@ export class QueueDashboardAuthService {
     private readonly tokens: TokenService,
     private readonly sessions: SessionCheckService,
     private readonly audit: AuditService,
+    private readonly bearer: BearerAuthenticator,
   ) {
     this.audience = `${config.auth.audience}/queue-dashboard`;
   }
@@ -70,13 +72,11 @@ export class QueueDashboardAuthService {
     const header = request.headers.authorization;
     let principal: Principal;
     if (header !== undefined) {
-      const match = BEARER.exec(header);
-      if (!match) throw new UnauthenticatedError();
-      principal = this.tokens.verifyAccess(match[1]);
+      principal = await this.bearer.authenticate(header, String(request.id));
     } else {
       principal = this.verifyCookieToken(dashboardCookie(request));
+      await this.bearer.requireLive(principal);
     }
-    if (!(await this.sessions.isActive(principal))) throw new UnauthenticatedError();
     return this.requireOperator(principal);
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { dump } from 'js-yaml';
 
-import { buildOpenApiDocument } from '../common/http/http-setup';
+import { buildOpenApiDocument } from '../bootstrap/http-setup';
 import { createApp } from '../main';
 
 const TARGET = join(process.cwd(), 'openapi.yaml');
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check')) {
     const committed = readFileSync(TARGET, 'utf8');
     if (committed !== yaml) {
-      console.error('openapi.yaml is stale: run `npm run build && npm run openapi` and commit it');
+      console.error('openapi.yaml is stale: run `npm run openapi` (it builds first) and commit it');
       process.exit(1);
     }
     console.log('openapi.yaml is up to date');

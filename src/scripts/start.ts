@@ -7,7 +7,7 @@ import { loadConfig } from '../config/configuration';
 import { API_NODE_FLAGS } from '../config/runtime';
 import { setupDatabase } from './db-setup';
 import { preflight } from './preflight';
-import { demoSeedDecision, seedDemoDatabase } from './seed-demo';
+import { demoSeedDecision, seedDemoDatabase } from '../database/seeds/demo';
 
 /**
  * `npm start`: create the database if missing, migrate, seed the demo data when asked (`--demo`,

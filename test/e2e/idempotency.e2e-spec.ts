@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { Role } from '../../src/auth/permissions';
-import { FINGERPRINT_KEY_INFO } from '../../src/common/http/idempotency.interceptor';
+import { FINGERPRINT_KEY_INFO } from '../../src/modules/idempotency/idempotency.interceptor';
 import { loadConfig } from '../../src/config/configuration';
 import { createDataSource } from '../../src/database/data-source';
 import { createClient } from '../factories/client.factory';

@@ -1,7 +1,7 @@
 import { decode, sign } from 'jsonwebtoken';
 import request from 'supertest';
 
-import { registeredRoutes } from '../../src/common/http/http-setup';
+import { registeredRoutes } from '../../src/bootstrap/http-setup';
 import { CONFIG } from '../../src/config/config.module';
 import { Config } from '../../src/config/configuration';
 import { QueueName } from '../../src/queue/jobs';

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { IS_PUBLIC } from '../../src/auth/decorators/public.decorator';
 import { REQUIRED_PERMISSION } from '../../src/auth/decorators/require-permission.decorator';
 import { Permission } from '../../src/auth/permissions';
-import { registeredRoutes as serverRoutes } from '../../src/common/http/http-setup';
+import { registeredRoutes as serverRoutes } from '../../src/bootstrap/http-setup';
 import { QUEUE_DASHBOARD_PATH } from '../../src/queue/queue-dashboard.service';
 import { createTestOrg } from '../factories/people.factory';
 import { configureQueueOperator, createQueueOperator } from '../helpers/queue-dashboard';

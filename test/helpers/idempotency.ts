@@ -3,7 +3,7 @@ import { createDecipheriv } from 'node:crypto';
 import {
   deriveIdempotencyKey,
   RESPONSE_KEY_INFO,
-} from '../../src/common/http/idempotency.interceptor';
+} from '../../src/modules/idempotency/idempotency.interceptor';
 
 /**
  * The plaintext of a stored Idempotency-Key response (sealed with AES-256-GCM under the key the

@@ -1,4 +1,4 @@
-import { seedDemoDatabase } from '../../src/scripts/seed-demo';
+import { seedDemoDatabase } from '../../src/database/seeds/demo';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 describe('demo caseloads seed', () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 
-import { seedDemoDatabase } from '../../src/scripts/seed-demo';
+import { seedDemoDatabase } from '../../src/database/seeds/demo';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 const DEMO_PASSWORD = 'Recovery-Demo-2026!';

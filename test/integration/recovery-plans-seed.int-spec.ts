@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 
 import { loadConfig } from '../../src/config/configuration';
 import { createDataSource } from '../../src/database/data-source';
-import { seedRecoveryPlans } from '../../src/modules/recovery-plans/recovery-plans.seed';
+import { seedRecoveryPlans } from '../../src/database/seeds/recovery-plans.seed';
 import { createClient } from '../factories/client.factory';
 
 describe('seedRecoveryPlans (integration)', () => {

@@ -6,7 +6,8 @@ import request from 'supertest';
 import { Config, loadConfig } from '../../src/config/configuration';
 import { validateEnvironment } from '../../src/config/env.validation';
 import { createDataSource } from '../../src/database/data-source';
-import { DEMO_ORGANIZATION, demoSeedDecision, seedDemoDatabase } from '../../src/scripts/seed-demo';
+import { demoSeedDecision, seedDemoDatabase } from '../../src/database/seeds/demo';
+import { DEMO_ORGANIZATION } from '../../src/database/seeds/demo-people';
 import { createIsolatedDatabase, dropIsolatedDatabase } from '../helpers/isolated-database';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 

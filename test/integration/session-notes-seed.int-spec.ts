@@ -1,4 +1,4 @@
-import { seedSessionNotes } from '../../src/modules/session-notes/session-notes.seed';
+import { seedSessionNotes } from '../../src/database/seeds/session-notes.seed';
 import { contentHash } from '../../src/modules/session-notes/content-hash';
 import { findStigmatizingLanguage } from '../../src/modules/session-notes/recovery-language';
 import { createTestApp, TestApp } from '../setup/create-test-app';

@@ -1,6 +1,6 @@
 import request, { Response } from 'supertest';
 
-import { registeredRoutes } from '../../src/common/http/http-setup';
+import { registeredRoutes } from '../../src/bootstrap/http-setup';
 import {
   buildWorld,
   Home,

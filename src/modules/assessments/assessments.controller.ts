@@ -7,7 +7,7 @@ import { Permission } from '../../auth/permissions';
 import { Principal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { UuidParam } from '../../common/dto/uuid.param';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { AssessmentsService } from './assessments.service';
 import { CreateAssessmentDto } from './dto/assessment.dto';
 import {

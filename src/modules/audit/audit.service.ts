@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { correlationOf, Principal, roleOf } from '../../auth/principal';
-import { commitIdempotencyClaim } from '../../common/http/idempotency-claim';
+import { commitIdempotencyClaim } from '../idempotency/idempotency-claim';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
 /** Events that are not about one organization's actor (an unknown email) chain here. */

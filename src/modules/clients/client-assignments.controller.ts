@@ -15,7 +15,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { ProblemResponse } from '../../common/dto/problem.response';
 import { UuidParam } from '../../common/dto/uuid.param';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ClientAssignmentsService } from './client-assignments.service';
 import {
   AssignmentPageResponse,

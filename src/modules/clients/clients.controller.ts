@@ -16,7 +16,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { ProblemResponse } from '../../common/dto/problem.response';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ClientsService } from './clients.service';
 import { ClientPageResponse, ClientResponse } from './dto/client.response';
 import { CreateClientDto } from './dto/create-client.dto';

@@ -14,7 +14,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { ProblemResponse } from '../../common/dto/problem.response';
 import { UuidParam } from '../../common/dto/uuid.param';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ConsentsService } from './consents.service';
 import {
   ConsentPageResponse,

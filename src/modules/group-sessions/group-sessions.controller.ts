@@ -6,7 +6,7 @@ import { RequirePermission } from '../../auth/decorators/require-permission.deco
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { UuidParam } from '../../common/dto/uuid.param';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateGroupSessionDto, ParticipationQuery } from './dto/group-session.dto';
 import { GroupParticipationPageResponse, GroupSessionResponse } from './dto/group-session.response';
 import { GroupSessionsService } from './group-sessions.service';

@@ -8,7 +8,7 @@ import { Principal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto';
 import { GoalPageResponse, GoalResponse } from './dto/goal.response';
 import { GoalsService } from './goals.service';

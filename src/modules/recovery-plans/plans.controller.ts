@@ -7,7 +7,7 @@ import { Permission } from '../../auth/permissions';
 import { Principal } from '../../auth/principal';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreatePlanDto, ListPlansQuery, UpdatePlanDto } from './dto/plan.dto';
 import { PlanPageResponse, PlanResponse } from './dto/plan.response';
 import { PlansService } from './plans.service';

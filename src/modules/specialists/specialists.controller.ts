@@ -7,7 +7,7 @@ import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CertificationsService } from './certifications.service';
 import {
   CertificationParams,

@@ -7,7 +7,7 @@ import { Permission } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateTeamDto, TeamListResponse, TeamResponse, UpdateTeamDto } from './dto/team.dto';
 import { TeamsService } from './teams.service';
 

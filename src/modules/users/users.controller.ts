@@ -8,7 +8,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
-import { Idempotent } from '../../common/http/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserPageResponse, UserResponse } from './dto/user.response';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 
 import { INSTRUMENTS, Instrument } from './assessment.dto';
 
@@ -39,18 +39,13 @@ export class AssessmentPageResponse {
   nextCursor: string | null;
 }
 
-export class TrendPointResponse {
+export class TrendPointResponse extends PickType(AssessmentResponse, [
+  'administeredAt',
+  'total',
+  'atOrAboveRemissionThreshold',
+] as const) {
   @ApiProperty({ format: 'uuid' })
   assessmentId: string;
-
-  @ApiProperty({ format: 'date-time' })
-  administeredAt: string;
-
-  @ApiProperty()
-  total: number;
-
-  @ApiProperty()
-  atOrAboveRemissionThreshold: boolean;
 
   @ApiProperty({ type: Number, nullable: true, description: 'null for the first assessment' })
   changeFromPrevious: number | null;

@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
+
+import { ClientResponse } from '../../clients/dto/client.response';
 
 export class SpecialistIdParam {
   @ApiProperty({ format: 'uuid' })
@@ -66,28 +68,16 @@ export class CaseloadPageResponse {
   nextCursor: string | null;
 }
 
-export class CaseloadClientResponse {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty()
-  firstName: string;
-
-  @ApiProperty()
-  lastName: string;
-
-  @ApiProperty({ type: String, nullable: true })
-  preferredName: string | null;
-
-  @ApiProperty()
-  status: string;
-
-  @ApiProperty()
-  needsReassignment: boolean;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  lastContactAt: string | null;
-
+/** A client on the caseload: a few of the client's own fields, and the follow-up summary. */
+export class CaseloadClientResponse extends PickType(ClientResponse, [
+  'id',
+  'firstName',
+  'lastName',
+  'preferredName',
+  'status',
+  'needsReassignment',
+  'lastContactAt',
+] as const) {
   @ApiProperty({
     type: String,
     format: 'date-time',

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
@@ -77,38 +77,20 @@ export class DischargeResponse {
   followUps: FollowUpResponse[];
 }
 
-export class CreateReadmissionDto {
-  @ApiProperty({ maxLength: 200 })
-  @MinLength(1)
-  @MaxLength(200)
-  @IsString()
-  readonly facility: string;
+/** A readmission names its stay like a discharge, without its end. */
+export class CreateReadmissionDto extends PickType(CreateDischargeDto, [
+  'facility',
+  'levelOfCare',
+  'admittedAt',
+] as const) {}
 
-  @ApiProperty({ enum: LEVELS_OF_CARE })
-  @IsIn(LEVELS_OF_CARE)
-  readonly levelOfCare: LevelOfCare;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
-  readonly admittedAt: string;
-}
-
-export class ReadmissionResponse {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty({ format: 'uuid' })
-  clientId: string;
-
-  @ApiProperty()
-  facility: string;
-
-  @ApiProperty({ enum: LEVELS_OF_CARE })
-  levelOfCare: LevelOfCare;
-
-  @ApiProperty({ format: 'date-time' })
-  admittedAt: string;
-
+export class ReadmissionResponse extends PickType(DischargeResponse, [
+  'id',
+  'clientId',
+  'facility',
+  'levelOfCare',
+  'admittedAt',
+] as const) {
   @ApiProperty({
     type: [String],
     format: 'uuid',

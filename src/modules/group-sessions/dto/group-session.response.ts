@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, PickType } from '@nestjs/swagger';
 
 import { Attendance } from '../group-session.entity';
 
@@ -49,27 +49,12 @@ export class GroupSessionResponse {
 }
 
 /** One client's entry in a group: never the other attendees. */
-export class GroupParticipationResponse {
+export class GroupParticipationResponse extends IntersectionType(
+  PickType(GroupSessionResponse, ['topic', 'facilitatorId', 'startedAt', 'endedAt'] as const),
+  PickType(AttendeeResponse, ['attendance', 'participation'] as const),
+) {
   @ApiProperty({ format: 'uuid' })
   groupSessionId: string;
-
-  @ApiProperty()
-  topic: string;
-
-  @ApiProperty({ format: 'uuid' })
-  facilitatorId: string;
-
-  @ApiProperty({ format: 'date-time' })
-  startedAt: string;
-
-  @ApiProperty({ format: 'date-time' })
-  endedAt: string;
-
-  @ApiProperty({ enum: Attendance })
-  attendance: Attendance;
-
-  @ApiProperty()
-  participation: string;
 }
 
 export class GroupParticipationPageResponse {

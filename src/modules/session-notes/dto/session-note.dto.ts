@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -92,66 +92,7 @@ export class CreateSessionNoteDto {
 }
 
 /** Every field optional; a present field replaces the stored one (`sections` as a whole). */
-export class UpdateSessionNoteDto {
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(INSTANT, { message: 'startedAt must be an ISO-8601 instant' })
-  readonly startedAt?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
-  readonly endedAt?: string;
-
-  @ApiPropertyOptional({ enum: ContactType })
-  @IsOptional()
-  @IsEnum(ContactType)
-  readonly contactType?: ContactType;
-
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @MaxLength(200)
-  @IsString()
-  readonly setting?: string;
-
-  @ApiPropertyOptional({ enum: NoteFormat })
-  @IsOptional()
-  @IsEnum(NoteFormat)
-  readonly format?: NoteFormat;
-
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    example: SECTIONS_EXAMPLE,
-  })
-  @IsOptional()
-  @IsObject()
-  readonly sections?: Record<string, string>;
-
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  readonly goalIds?: string[];
-
-  @ApiPropertyOptional({ enum: PeerIntervention, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsEnum(PeerIntervention, { each: true })
-  readonly interventions?: PeerIntervention[];
-
-  @ApiPropertyOptional({ enum: RiskFlag, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsEnum(RiskFlag, { each: true })
-  readonly riskFlags?: RiskFlag[];
-}
+export class UpdateSessionNoteDto extends PartialType(CreateSessionNoteDto) {}
 
 export class CreateAddendumDto {
   @ApiProperty({

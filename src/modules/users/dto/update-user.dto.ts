@@ -1,33 +1,13 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 
 import { Role } from '../../../auth/permissions';
+import { CreateUserDto } from './create-user.dto';
 
-export class UpdateUserDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @MinLength(1)
-  @MaxLength(100)
-  @IsString()
-  readonly firstName?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @MinLength(1)
-  @MaxLength(100)
-  @IsString()
-  readonly lastName?: string;
-
+/** The name as on creation; role, teams and activity with what a change does to sessions. */
+export class UpdateUserDto extends PartialType(
+  PickType(CreateUserDto, ['firstName', 'lastName'] as const),
+) {
   @ApiPropertyOptional({
     enum: Role,
     description:

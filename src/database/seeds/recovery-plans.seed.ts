@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-import type { DemoPeople } from '../../scripts/seed-demo';
+import type { DemoPeople } from './demo-people';
 
 // Fictional content only: the same invented plan for every demo client.
 const STRENGTHS = ['Supportive sibling nearby', 'Keeps a daily routine', 'Enjoys cooking'];

@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 
-import { Public } from '../../auth/decorators/public.decorator';
-import { metricsRegistry } from './metrics';
+import { Public } from '../auth/decorators/public.decorator';
+import { metricsRegistry } from '../common/metrics/metrics';
 
 @ApiExcludeController()
 @Controller('metrics')

@@ -6,13 +6,13 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet, { HelmetOptions } from 'helmet';
 import { Logger, PinoLogger } from 'nestjs-pino';
 
-import { loadConfig } from '../../config/configuration';
-import { ProblemResponse } from '../dto/problem.response';
-import { logRequest } from '../logging/logger.config';
-import { httpDuration } from '../metrics/metrics';
-import { QueueDashboardService } from '../../queue/queue-dashboard.service';
-import { etagOf } from './etag';
-import { createValidationPipe } from './validation';
+import { loadConfig } from '../config/configuration';
+import { ProblemResponse } from '../common/dto/problem.response';
+import { logRequest } from '../common/logging/logger.config';
+import { httpDuration } from '../common/metrics/metrics';
+import { QueueDashboardService } from '../queue/queue-dashboard.service';
+import { etagOf } from '../common/http/etag';
+import { createValidationPipe } from '../common/http/validation';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;

@@ -1,13 +1,13 @@
 import { EntityManager } from 'typeorm';
 
 import { loadConfig } from '../../config/configuration';
-import { OutboxService } from '../../queue/outbox.service';
-import type { DemoPeople } from '../../scripts/seed-demo';
+import { defaultCadence, planFollowUps } from '../../modules/discharges/cadence';
 import {
   FollowUpSchedulingService,
   SchedulableFollowUp,
-} from '../follow-ups/follow-up-scheduling.service';
-import { defaultCadence, planFollowUps } from './cadence';
+} from '../../modules/follow-ups/follow-up-scheduling.service';
+import { OutboxService } from '../../queue/outbox.service';
+import type { DemoPeople } from './demo-people';
 
 const DEMO_CLIENT = { system: 'urn:recovery-bridge:demo-client', value: 'P1-01' };
 const DEMO_FACILITY = 'Demo Valley Withdrawal Center';

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-import type { DemoPeople } from '../../scripts/seed-demo';
+import type { DemoPeople } from './demo-people';
 
 const DEMO_SYSTEM = 'urn:recovery-bridge:demo-client';
 

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { EntityManager } from 'typeorm';
 
-import type { DemoPeople } from '../../scripts/seed-demo';
-import { contentHash, SignedContent } from './content-hash';
-import { ContactType, NoteFormat, PeerIntervention } from './session-note.enums';
+import { contentHash, SignedContent } from '../../modules/session-notes/content-hash';
+import {
+  ContactType,
+  NoteFormat,
+  PeerIntervention,
+} from '../../modules/session-notes/session-note.enums';
+import type { DemoPeople } from './demo-people';
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
-import type { AuditEntry } from '../../modules/audit/audit.service';
-import { RequestContext } from './request-context';
+import type { AuditEntry } from '../audit/audit.service';
+import { RequestContext } from '../../common/http/request-context';
 
 /**
  * Called inside a write's transaction (AuditService.record does, for every audited write): marks

@@ -28,9 +28,9 @@ import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/configuration';
-import { AuditService } from '../../modules/audit/audit.service';
-import { DomainError, NotFoundError, ValidationError } from '../errors/domain-error';
-import { RequestContext } from './request-context';
+import { AuditService } from '../audit/audit.service';
+import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { RequestContext } from '../../common/http/request-context';
 
 export { commitIdempotencyClaim } from './idempotency-claim';
 
