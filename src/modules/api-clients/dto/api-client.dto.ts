@@ -20,7 +20,6 @@ export class CreateApiClientDto {
   @IsString()
   readonly name: string;
 
-  @ApiProperty({ enum: API_SCOPES, isArray: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -55,19 +54,15 @@ export class ApiClientResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   name: string;
 
   @ApiProperty({ description: 'The OAuth2 client_id' })
   clientId: string;
 
-  @ApiProperty({ type: [String] })
   scopes: string[];
 
-  @ApiProperty()
   active: boolean;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -80,9 +75,7 @@ export class CreatedApiClientResponse extends ApiClientResponse {
 }
 
 export class ApiClientListResponse {
-  @ApiProperty({ type: [ApiClientResponse] })
   items: ApiClientResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -12,7 +12,6 @@ export class AssessmentResponse {
   @ApiProperty({ enum: INSTRUMENTS })
   instrument: Instrument;
 
-  @ApiProperty({ type: [Number] })
   answers: number[];
 
   @ApiProperty({ minimum: 10, maximum: 60 })
@@ -24,7 +23,7 @@ export class AssessmentResponse {
   @ApiProperty({ format: 'date-time' })
   administeredAt: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   administeredById: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -32,10 +31,8 @@ export class AssessmentResponse {
 }
 
 export class AssessmentPageResponse {
-  @ApiProperty({ type: [AssessmentResponse] })
   items: AssessmentResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
 
@@ -46,16 +43,13 @@ export class TrendPointResponse {
   @ApiProperty({ format: 'date-time' })
   administeredAt: string;
 
-  @ApiProperty()
   total: number;
 
-  @ApiProperty()
   atOrAboveRemissionThreshold: boolean;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'null for the first assessment' })
+  @ApiProperty({ description: 'null for the first assessment' })
   changeFromPrevious: number | null;
 
-  @ApiProperty()
   changeFromFirst: number;
 }
 
@@ -69,6 +63,6 @@ export class AssessmentTrendResponse {
   @ApiProperty({ example: 47 })
   remissionThreshold: number;
 
-  @ApiProperty({ type: [TrendPointResponse], description: 'Oldest first' })
+  @ApiProperty({ description: 'Oldest first' })
   points: TrendPointResponse[];
 }

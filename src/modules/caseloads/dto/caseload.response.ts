@@ -2,7 +2,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 
 export class SpecialistIdParam {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly specialistId: string;
 }
@@ -11,32 +10,22 @@ export class CaseloadSummaryResponse {
   @ApiProperty({ format: 'uuid' })
   specialistId: string;
 
-  @ApiProperty()
   firstName: string;
 
-  @ApiProperty()
   lastName: string;
 
-  @ApiProperty()
   active: boolean;
 
   @ApiProperty({ description: 'Clients on the caseload that are not closed' })
   activeClients: number;
 
-  @ApiProperty()
   caseloadCap: number;
 
-  @ApiProperty()
   noContact14Days: number;
 
-  @ApiProperty()
   overdueFollowUps: number;
 
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: 'Completed share of follow-ups due in the last 90 days',
-  })
+  @ApiProperty({ description: 'Completed share of follow-ups due in the last 90 days' })
   followUpCompletionRate: number | null;
 
   @ApiProperty({ description: 'Draft notes of sessions more than 72 hours ago' })
@@ -51,18 +40,15 @@ export class CaseloadSummaryResponse {
   @ApiProperty({ enum: ['none', 'expired', 'expiring', 'active'] })
   certificationStatus: string;
 
-  @ApiProperty({ type: String, nullable: true })
   credential: string | null;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty({ format: 'date' })
   certificationExpiresOn: string | null;
 }
 
 export class CaseloadPageResponse {
-  @ApiProperty({ type: [CaseloadSummaryResponse] })
   items: CaseloadSummaryResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
 
@@ -70,37 +56,25 @@ export class CaseloadClientResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   firstName: string;
 
-  @ApiProperty()
   lastName: string;
 
-  @ApiProperty({ type: String, nullable: true })
   preferredName: string | null;
 
-  @ApiProperty()
   status: string;
 
-  @ApiProperty()
   needsReassignment: boolean;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   lastContactAt: string | null;
 
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description: 'Earliest open follow-up',
-  })
+  @ApiProperty({ format: 'date-time', description: 'Earliest open follow-up' })
   nextFollowUpDueAt: string | null;
 
-  @ApiProperty()
   overdueFollowUps: number;
 }
 
 export class CaseloadDetailResponse extends CaseloadSummaryResponse {
-  @ApiProperty({ type: [CaseloadClientResponse] })
   clients: CaseloadClientResponse[];
 }

@@ -35,21 +35,15 @@ export class ListClientsQuery extends PageQuery {
   @IsString()
   readonly identifier?: string;
 
-  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
   @IsOptional()
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   readonly specialistId?: string;
 
-  @ApiPropertyOptional({
-    description: 'No contact in at least N days (or never)',
-    minimum: 0,
-    maximum: 3650,
-  })
+  @ApiPropertyOptional({ description: 'No contact in at least N days (or never)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -63,7 +57,6 @@ export class ListClientsQuery extends PageQuery {
   @IsBoolean()
   readonly assigned?: boolean;
 
-  @ApiPropertyOptional()
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

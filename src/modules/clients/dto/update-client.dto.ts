@@ -25,14 +25,12 @@ const IfPresent = () => ValidateIf((_, value) => value !== undefined);
 export class UpdateClientDto extends PartialType(
   OmitType(ClientFieldsDto, ['firstName', 'lastName', 'dateOfBirth', 'status'] as const),
 ) {
-  @ApiPropertyOptional()
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
   @IsString() // nearest the property: checked first, so null reads "must be a string"
   readonly firstName?: string;
 
-  @ApiPropertyOptional()
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
@@ -45,7 +43,6 @@ export class UpdateClientDto extends PartialType(
   @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
   readonly dateOfBirth?: string;
 
-  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
   @IfPresent()
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;

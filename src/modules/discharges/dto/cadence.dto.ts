@@ -17,7 +17,6 @@ import { LEVELS_OF_CARE, LevelOfCare } from '../cadence';
 const MAX_HOURS = 400 * 24;
 
 export class LevelOfCareParam {
-  @ApiProperty({ enum: LEVELS_OF_CARE })
   @IsIn(LEVELS_OF_CARE)
   readonly levelOfCare: LevelOfCare;
 }
@@ -29,7 +28,6 @@ export class CadenceStepDto {
   })
   readonly label: string;
 
-  @ApiProperty({ enum: ['contact', 'assessment'] })
   @IsIn(['contact', 'assessment'])
   readonly kind: 'contact' | 'assessment';
 
@@ -53,7 +51,6 @@ export class CadenceStepDto {
 }
 
 export class UpdateCadenceDto {
-  @ApiProperty({ type: [CadenceStepDto] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
@@ -69,7 +66,6 @@ export class CadenceResponse {
   @ApiProperty({ description: 'false: the built-in default (SPEC 7) applies' })
   customized: boolean;
 
-  @ApiProperty({ type: [CadenceStepDto] })
   steps: CadenceStepDto[];
 
   @ApiProperty({ description: '0 for the built-in default' })

@@ -13,13 +13,12 @@ import { FollowUpResponse } from '../../follow-ups/dto/follow-up.dto';
 import { LEVELS_OF_CARE, LevelOfCare } from '../cadence';
 
 export class CreateDischargeDto {
-  @ApiProperty({ example: 'Riverside Withdrawal Management Center', maxLength: 200 })
+  @ApiProperty({ example: 'Riverside Withdrawal Management Center' })
   @MinLength(1)
   @MaxLength(200)
   @IsString()
   readonly facility: string;
 
-  @ApiProperty({ enum: LEVELS_OF_CARE })
   @IsIn(LEVELS_OF_CARE)
   readonly levelOfCare: LevelOfCare;
 
@@ -31,7 +30,7 @@ export class CreateDischargeDto {
   @IsISO8601({ strict: true })
   readonly dischargedAt: string;
 
-  @ApiPropertyOptional({ example: 'home', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'home' })
   @IsOptional()
   @MaxLength(200)
   @IsString()
@@ -49,7 +48,6 @@ export class DischargeResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty()
   facility: string;
 
   @ApiProperty({ enum: LEVELS_OF_CARE })
@@ -61,10 +59,8 @@ export class DischargeResponse {
   @ApiProperty({ format: 'date-time' })
   dischargedAt: string;
 
-  @ApiProperty({ nullable: true, type: String })
   disposition: string | null;
 
-  @ApiProperty()
   planned: boolean;
 
   @ApiProperty({ enum: ['staff', 'integration'] })
@@ -73,18 +69,15 @@ export class DischargeResponse {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ type: [FollowUpResponse] })
   followUps: FollowUpResponse[];
 }
 
 export class CreateReadmissionDto {
-  @ApiProperty({ maxLength: 200 })
   @MinLength(1)
   @MaxLength(200)
   @IsString()
   readonly facility: string;
 
-  @ApiProperty({ enum: LEVELS_OF_CARE })
   @IsIn(LEVELS_OF_CARE)
   readonly levelOfCare: LevelOfCare;
 
@@ -100,7 +93,6 @@ export class ReadmissionResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty()
   facility: string;
 
   @ApiProperty({ enum: LEVELS_OF_CARE })
@@ -109,11 +101,7 @@ export class ReadmissionResponse {
   @ApiProperty({ format: 'date-time' })
   admittedAt: string;
 
-  @ApiProperty({
-    type: [String],
-    format: 'uuid',
-    description: 'Follow-ups put on hold by this readmission',
-  })
+  @ApiProperty({ format: 'uuid', description: 'Follow-ups put on hold by this readmission' })
   pausedFollowUpIds: string[];
 }
 

@@ -9,7 +9,6 @@ export class AttendeeResponse {
   @ApiProperty({ enum: Attendance })
   attendance: Attendance;
 
-  @ApiProperty()
   participation: string;
 }
 
@@ -17,13 +16,11 @@ export class GroupSessionResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   topic: string;
 
   @ApiProperty({ format: 'uuid' })
   facilitatorId: string;
 
-  @ApiProperty({ type: String, nullable: true })
   setting: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -32,16 +29,11 @@ export class GroupSessionResponse {
   @ApiProperty({ format: 'date-time' })
   endedAt: string;
 
-  @ApiProperty()
   durationMinutes: number;
 
-  @ApiProperty({
-    type: [AttendeeResponse],
-    description: 'Only the attendees in the caller’s scope',
-  })
+  @ApiProperty({ description: 'Only the attendees in the caller’s scope' })
   attendees: AttendeeResponse[];
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -53,7 +45,6 @@ export class GroupParticipationResponse {
   @ApiProperty({ format: 'uuid' })
   groupSessionId: string;
 
-  @ApiProperty()
   topic: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -68,14 +59,11 @@ export class GroupParticipationResponse {
   @ApiProperty({ enum: Attendance })
   attendance: Attendance;
 
-  @ApiProperty()
   participation: string;
 }
 
 export class GroupParticipationPageResponse {
-  @ApiProperty({ type: [GroupParticipationResponse] })
   items: GroupParticipationResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

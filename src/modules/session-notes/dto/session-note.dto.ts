@@ -44,7 +44,7 @@ export class CreateSessionNoteDto {
   @IsEnum(ContactType)
   readonly contactType: ContactType;
 
-  @ApiPropertyOptional({ example: 'community', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'community' })
   @IsOptional()
   @MaxLength(200)
   @IsString()
@@ -64,11 +64,7 @@ export class CreateSessionNoteDto {
   @IsObject()
   readonly sections?: Record<string, string>;
 
-  @ApiPropertyOptional({
-    type: [String],
-    format: 'uuid',
-    description: 'Goals of this client addressed',
-  })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Goals of this client addressed' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -110,7 +106,6 @@ export class UpdateSessionNoteDto {
   @IsEnum(ContactType)
   readonly contactType?: ContactType;
 
-  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @MaxLength(200)
   @IsString()
@@ -130,7 +125,7 @@ export class UpdateSessionNoteDto {
   @IsObject()
   readonly sections?: Record<string, string>;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -154,11 +149,7 @@ export class UpdateSessionNoteDto {
 }
 
 export class CreateAddendumDto {
-  @ApiProperty({
-    minLength: 1,
-    maxLength: 20000,
-    example: 'Correction: the meeting was at the community center.',
-  })
+  @ApiProperty({ example: 'Correction: the meeting was at the community center.' })
   @Matches(/\S/, { message: 'text must not be blank' })
   @MinLength(1)
   @MaxLength(20000)
@@ -171,10 +162,7 @@ export class ReviewNoteDto {
   @IsEnum(ReviewDecision)
   readonly decision: ReviewDecision;
 
-  @ApiPropertyOptional({
-    maxLength: 5000,
-    description: 'Required when the decision is needs_revision',
-  })
+  @ApiPropertyOptional({ description: 'Required when the decision is needs_revision' })
   @IsOptional()
   @MaxLength(5000)
   @IsString()

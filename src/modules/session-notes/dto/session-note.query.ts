@@ -26,7 +26,6 @@ export class NoteSearchQuery extends ClientNotesQuery {
   @IsBoolean()
   readonly awaitingReview?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   readonly authorId?: string;

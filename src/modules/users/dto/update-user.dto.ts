@@ -14,14 +14,12 @@ import {
 import { Role } from '../../../auth/permissions';
 
 export class UpdateUserDto {
-  @ApiPropertyOptional()
   @IsOptional()
   @MinLength(1)
   @MaxLength(100)
   @IsString()
   readonly firstName?: string;
 
-  @ApiPropertyOptional()
   @IsOptional()
   @MinLength(1)
   @MaxLength(100)
@@ -43,7 +41,6 @@ export class UpdateUserDto {
   readonly active?: boolean;
 
   @ApiPropertyOptional({
-    type: [String],
     format: 'uuid',
     description:
       'Replaces the user’s teams: supervised teams for a supervisor, member teams for a peer specialist (at least one after a change to peer_specialist); an admin is on none',
