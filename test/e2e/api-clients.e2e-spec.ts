@@ -51,10 +51,7 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       [created.id],
     );
     expect(row.h).not.toContain(created.clientSecret);
-    const list = await http()
-      .get('/api/v1/api-clients')
-      .auth(org.admin.token, bearer)
-      .expect(200);
+    const list = await http().get('/api/v1/api-clients').auth(org.admin.token, bearer).expect(200);
     expect(list.body.items[0]).not.toHaveProperty('clientSecret');
     const otherList = await http()
       .get('/api/v1/api-clients')
