@@ -66,19 +66,19 @@ export class OAuthTokenDto {
   @IsIn(['client_credentials'], { message: 'grant_type must be client_credentials' })
   readonly grant_type: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated subset of the client’s scopes' })
+  /** Space-separated subset of the client’s scopes */
   @IsOptional()
   @MaxLength(2000)
   @IsString()
   readonly scope?: string;
 
-  @ApiPropertyOptional({ description: 'client_secret_post' })
+  /** client_secret_post */
   @IsOptional()
   @MaxLength(200)
   @IsString()
   readonly client_id?: string;
 
-  @ApiPropertyOptional({ description: 'client_secret_post' })
+  /** client_secret_post */
   @IsOptional()
   @MaxLength(200)
   @IsString()

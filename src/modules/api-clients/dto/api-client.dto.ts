@@ -56,7 +56,7 @@ export class ApiClientResponse {
 
   name: string;
 
-  @ApiProperty({ description: 'The OAuth2 client_id' })
+  /** The OAuth2 client_id */
   clientId: string;
 
   scopes: string[];
@@ -70,7 +70,7 @@ export class ApiClientResponse {
 }
 
 export class CreatedApiClientResponse extends ApiClientResponse {
-  @ApiProperty({ description: 'Shown once; only its hash is stored' })
+  /** Shown once; only its hash is stored */
   clientSecret: string;
 }
 

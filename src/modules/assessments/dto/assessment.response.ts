@@ -47,7 +47,7 @@ export class TrendPointResponse {
 
   atOrAboveRemissionThreshold: boolean;
 
-  @ApiProperty({ description: 'null for the first assessment' })
+  /** null for the first assessment */
   changeFromPrevious: number | null;
 
   changeFromFirst: number;
@@ -63,6 +63,6 @@ export class AssessmentTrendResponse {
   @ApiProperty({ example: 47 })
   remissionThreshold: number;
 
-  @ApiProperty({ description: 'Oldest first' })
+  /** Oldest first */
   points: TrendPointResponse[];
 }

@@ -82,14 +82,14 @@ export class AuditEventPageResponse {
  * checks that this event is still there with this hash, so a truncated tail is found too.
  */
 export class AuditVerifyQuery {
-  @ApiPropertyOptional({ description: 'seq of a head recorded earlier; with anchorHash' })
+  /** seq of a head recorded earlier; with anchorHash */
   @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
   @Type(() => Number)
   @Min(1)
   @IsInt()
   readonly anchorSeq?: number;
 
-  @ApiPropertyOptional({ description: 'its hash (hex); with anchorSeq' })
+  /** its hash (hex); with anchorSeq */
   @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
   @Matches(/^[0-9a-f]{64}$/, { message: 'anchorHash must be 64 lowercase hex digits' })
   readonly anchorHash?: string;
@@ -98,24 +98,22 @@ export class AuditVerifyQuery {
 export class AuditChainHead {
   seq: number;
 
-  @ApiProperty({ description: 'SHA-256, hex' })
+  /** SHA-256, hex */
   hash: string;
 }
 
 export class AuditVerifyResponse {
   valid: boolean;
 
-  @ApiProperty({ description: 'Events checked' })
+  /** Events checked */
   checked: number;
 
   @ApiProperty({ format: 'uuid', description: 'First event whose link is broken' })
   firstBrokenId: string | null;
 
-  @ApiProperty({
-    description: 'The last sealed event: record it elsewhere and pass it back as the anchor later',
-  })
+  /** The last sealed event: record it elsewhere and pass it back as the anchor later */
   head: AuditChainHead | null;
 
-  @ApiProperty({ description: 'Whether the anchor given is still in the chain; null without one' })
+  /** Whether the anchor given is still in the chain; null without one */
   anchorFound: boolean | null;
 }

@@ -16,7 +16,7 @@ export class CaseloadSummaryResponse {
 
   active: boolean;
 
-  @ApiProperty({ description: 'Clients on the caseload that are not closed' })
+  /** Clients on the caseload that are not closed */
   activeClients: number;
 
   caseloadCap: number;
@@ -25,16 +25,16 @@ export class CaseloadSummaryResponse {
 
   overdueFollowUps: number;
 
-  @ApiProperty({ description: 'Completed share of follow-ups due in the last 90 days' })
+  /** Completed share of follow-ups due in the last 90 days */
   followUpCompletionRate: number | null;
 
-  @ApiProperty({ description: 'Draft notes of sessions more than 72 hours ago' })
+  /** Draft notes of sessions more than 72 hours ago */
   unsignedNotesOver72Hours: number;
 
-  @ApiProperty({ description: 'Signed notes awaiting a supervisor’s review' })
+  /** Signed notes awaiting a supervisor’s review */
   notesAwaitingReview: number;
 
-  @ApiProperty({ description: 'Active recovery plans past their review date' })
+  /** Active recovery plans past their review date */
   plansPastReview: number;
 
   @ApiProperty({ enum: ['none', 'expired', 'expiring', 'active'] })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export class CreateAssignmentDto {
-  @ApiProperty({ description: 'An active peer specialist on a team you supervise' })
+  /** An active peer specialist on a team you supervise */
   @IsUUID()
   readonly specialistId: string;
 
@@ -11,7 +11,7 @@ export class CreateAssignmentDto {
   @IsString()
   readonly reason?: string;
 
-  @ApiPropertyOptional({ description: 'Assign beyond the specialist’s caseload cap' })
+  /** Assign beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;
@@ -46,7 +46,7 @@ export class AssignmentPageResponse {
 }
 
 export class CreateCoverageDto {
-  @ApiProperty({ description: 'An active peer specialist on a team you supervise' })
+  /** An active peer specialist on a team you supervise */
   @IsUUID()
   readonly specialistId: string;
 
@@ -82,7 +82,7 @@ export class CoverageResponse {
   @ApiProperty({ format: 'date-time', description: 'When a supervisor ended it early' })
   revokedAt: string | null;
 
-  @ApiProperty({ description: 'Grants access now: started, not ended, not revoked' })
+  /** Grants access now: started, not ended, not revoked */
   active: boolean;
 
   @ApiProperty({ format: 'date-time' })

@@ -110,21 +110,17 @@ export class ClientFieldsDto {
 }
 
 export class CreateClientDto extends ClientFieldsDto {
-  @ApiPropertyOptional({ description: 'Supervisors only: the primary specialist' })
+  /** Supervisors only: the primary specialist */
   @IsOptional()
   @IsUUID()
   readonly primarySpecialistId?: string;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: create despite a name and date-of-birth match',
-  })
+  /** Supervisors only: create despite a name and date-of-birth match */
   @IsOptional()
   @IsBoolean()
   readonly allowDuplicate?: boolean;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: assign beyond the specialist’s caseload cap',
-  })
+  /** Supervisors only: assign beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;

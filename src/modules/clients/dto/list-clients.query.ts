@@ -21,7 +21,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListClientsQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Name fragment (first, last or preferred name)' })
+  /** Name fragment (first, last or preferred name) */
   @IsOptional()
   @MinLength(2)
   @MaxLength(100)
@@ -43,7 +43,7 @@ export class ListClientsQuery extends PageQuery {
   @IsUUID()
   readonly specialistId?: string;
 
-  @ApiPropertyOptional({ description: 'No contact in at least N days (or never)' })
+  /** No contact in at least N days (or never) */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -51,7 +51,7 @@ export class ListClientsQuery extends PageQuery {
   @Max(3650)
   readonly noContactDays?: number;
 
-  @ApiPropertyOptional({ description: 'false: the "needs assignment" queue' })
+  /** false: the "needs assignment" queue */
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

@@ -47,9 +47,7 @@ export class UpdateClientDto extends PartialType(
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: reopen a closed client beyond the specialist’s caseload cap',
-  })
+  /** Supervisors only: reopen a closed client beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;

@@ -23,7 +23,7 @@ export const SIGNATURE_METHODS = ['written', 'electronic'] as const;
 export const CONSENT_STATUSES = ['pending', 'active', 'expired', 'revoked'] as const;
 
 export class CreateConsentDto {
-  @ApiProperty({ description: 'The API client (one external organization) that may receive' })
+  /** The API client (one external organization) that may receive */
   @IsUUID()
   readonly recipientId: string;
 

@@ -31,19 +31,19 @@ export class CadenceStepDto {
   @IsIn(['contact', 'assessment'])
   readonly kind: 'contact' | 'assessment';
 
-  @ApiProperty({ description: 'Hours after the discharge the task is due' })
+  /** Hours after the discharge the task is due */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly dueHours: number;
 
-  @ApiProperty({ description: 'Hours after the discharge the window opens' })
+  /** Hours after the discharge the window opens */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly windowStartHours: number;
 
-  @ApiProperty({ description: 'Hours after the discharge the window closes (then escalation)' })
+  /** Hours after the discharge the window closes (then escalation) */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
@@ -63,11 +63,11 @@ export class CadenceResponse {
   @ApiProperty({ enum: LEVELS_OF_CARE })
   levelOfCare: LevelOfCare;
 
-  @ApiProperty({ description: 'false: the built-in default (SPEC 7) applies' })
+  /** false: the built-in default (SPEC 7) applies */
   customized: boolean;
 
   steps: CadenceStepDto[];
 
-  @ApiProperty({ description: '0 for the built-in default' })
+  /** 0 for the built-in default */
   version: number;
 }

@@ -36,7 +36,7 @@ export class CreateDischargeDto {
   @IsString()
   readonly disposition?: string;
 
-  @ApiProperty({ description: 'A planned discharge, or against advice / unplanned' })
+  /** A planned discharge, or against advice / unplanned */
   @IsBoolean()
   readonly planned: boolean;
 }

@@ -42,7 +42,7 @@ export class CompleteFollowUpDto {
   @IsIn(COMPLETION_OUTCOMES)
   readonly outcome: (typeof COMPLETION_OUTCOMES)[number];
 
-  @ApiPropertyOptional({ description: 'The session note that documents the contact' })
+  /** The session note that documents the contact */
   @IsOptional()
   @IsUUID()
   readonly sessionNoteId?: string;
@@ -128,13 +128,13 @@ export class FollowUpResponse {
   @ApiProperty({ enum: COMPLETION_OUTCOMES })
   outcome: string | null;
 
-  @ApiProperty({ description: 'Why it was cancelled or put on hold' })
+  /** Why it was cancelled or put on hold */
   statusReason: string | null;
 
   @ApiProperty({ format: 'uuid' })
   sessionNoteId: string | null;
 
-  @ApiProperty({ description: 'Attempts with outcome unable_to_reach' })
+  /** Attempts with outcome unable_to_reach */
   unreachableAttempts: number;
 
   attempts: FollowUpAttemptResponse[];

@@ -43,7 +43,7 @@ export class CreateGroupSessionDto {
   @IsString()
   readonly topic: string;
 
-  @ApiPropertyOptional({ description: 'Defaults to the caller' })
+  /** Defaults to the caller */
   @IsOptional()
   @IsUUID()
   readonly facilitatorId?: string;

@@ -31,7 +31,7 @@ export class GroupSessionResponse {
 
   durationMinutes: number;
 
-  @ApiProperty({ description: 'Only the attendees in the caller’s scope' })
+  /** Only the attendees in the caller’s scope */
   attendees: AttendeeResponse[];
 
   version: number;

@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 import { PageQuery } from '../../../common/dto/page.query';
 
 export class NotificationQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only unread notifications' })
+  /** Only unread notifications */
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()

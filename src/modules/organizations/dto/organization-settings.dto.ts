@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The organization's settings (admin): the rules SPEC sections 3, 4 and 7 leave to each program. */
@@ -33,7 +33,7 @@ export class OrganizationSettingsResponse {
   })
   followUpUnreachableEscalationAttempts: number;
 
-  @ApiProperty({ description: 'Also the ETag; send it back in If-Match to update' })
+  /** Also the ETag; send it back in If-Match to update */
   version: number;
 }
 
@@ -57,7 +57,7 @@ export class UpdateOrganizationSettingsDto {
   @IsInt()
   readonly ceRequiredHours?: number;
 
-  @ApiPropertyOptional({ description: 'At most ceRequiredHours' })
+  /** At most ceRequiredHours */
   @IsOptional()
   @Min(0)
   @Max(200)

@@ -85,7 +85,7 @@ class PlanFieldsDto {
   @IsArray()
   readonly barriers?: string[];
 
-  @ApiPropertyOptional({ description: 'Needed before the plan can be active' })
+  /** Needed before the plan can be active */
   @ValidateIf(given)
   @Type(() => ClientAgreementDto)
   @ValidateNested()

@@ -23,13 +23,13 @@ export class FollowUpRateItem {
 
   discharges: number;
 
-  @ApiProperty({ description: 'Discharges with a completed contact within 7 days' })
+  /** Discharges with a completed contact within 7 days */
   within7Days: number;
 
-  @ApiProperty({ description: 'Discharges with a completed contact within 30 days' })
+  /** Discharges with a completed contact within 30 days */
   within30Days: number;
 
-  @ApiProperty({ description: 'within7Days / discharges; null without discharges' })
+  /** within7Days / discharges; null without discharges */
   rate7: number | null;
 
   rate30: number | null;

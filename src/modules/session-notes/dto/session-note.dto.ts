@@ -162,7 +162,7 @@ export class ReviewNoteDto {
   @IsEnum(ReviewDecision)
   readonly decision: ReviewDecision;
 
-  @ApiPropertyOptional({ description: 'Required when the decision is needs_revision' })
+  /** Required when the decision is needs_revision */
   @IsOptional()
   @MaxLength(5000)
   @IsString()

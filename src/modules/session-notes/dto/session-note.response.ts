@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 import {
   ContactType,
@@ -89,10 +89,10 @@ export class SessionNoteResponse {
   @ApiProperty({ format: 'date-time' })
   signedAt: string | null;
 
-  @ApiProperty({ description: 'SHA-256 (hex) of the signed clinical content' })
+  /** SHA-256 (hex) of the signed clinical content */
   contentHash: string | null;
 
-  @ApiProperty({ description: 'Signed more than 72 hours after the session ended' })
+  /** Signed more than 72 hours after the session ended */
   lateEntry: boolean;
 
   @ApiProperty({ format: 'date-time' })
@@ -112,10 +112,10 @@ export class SessionNoteResponse {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiPropertyOptional({ description: 'Only when reading one note' })
+  /** Only when reading one note */
   addenda?: AddendumResponse[];
 
-  @ApiPropertyOptional({ description: 'Only when saving: non-blocking language suggestions' })
+  /** Only when saving: non-blocking language suggestions */
   warnings?: LanguageWarningResponse[];
 }
 
@@ -138,10 +138,7 @@ export class TimelineItemResponse {
   @ApiProperty({ example: 'signed' })
   status: string | null;
 
-  @ApiProperty({
-    description:
-      'A non-narrative label: contact type, follow-up label, instrument and total, group topic',
-  })
+  /** A non-narrative label: contact type, follow-up label, instrument and total, group topic */
   label: string | null;
 }
 

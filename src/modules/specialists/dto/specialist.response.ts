@@ -5,7 +5,7 @@ import { CertificationResponse } from './certification.dto';
 import { CeHoursResponse, SupervisionHoursResponse } from './hours.dto';
 
 export class UpdateSpecialistDto {
-  @ApiProperty({ description: 'Per-specialist cap; null returns to the organization default' })
+  /** Per-specialist cap; null returns to the organization default */
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -42,7 +42,7 @@ export class SpecialistResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ description: 'Version of the profile (caseload cap); PATCH with If-Match' })
+  /** Version of the profile (caseload cap); PATCH with If-Match */
   version: number;
 
   firstName: string;
@@ -69,11 +69,11 @@ export class SpecialistResponse {
 
   supervisionHoursTotal: number;
 
-  @ApiProperty({ description: 'Effective cap: the override, else the organization default' })
+  /** Effective cap: the override, else the organization default */
   caseloadCap: number;
 
   caseloadCapOverride: number | null;
 
-  @ApiProperty({ description: 'Clients on the caseload that are not closed' })
+  /** Clients on the caseload that are not closed */
   activeCaseloadCount: number;
 }

@@ -35,7 +35,7 @@ export class UpdateUserDto {
   @IsEnum(Role)
   readonly role?: Role;
 
-  @ApiPropertyOptional({ description: 'false deactivates: sessions end and tokens stop working' })
+  /** false deactivates: sessions end and tokens stop working */
   @IsOptional()
   @IsBoolean()
   readonly active?: boolean;
