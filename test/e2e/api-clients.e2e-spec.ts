@@ -5,6 +5,7 @@ import request from 'supertest';
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { TokenService } from '../../src/auth/token.service';
 import { CONFIG } from '../../src/config/config.module';
+import { bearer } from '../helpers/http';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { TEST_ENV } from '../setup/test-env';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
@@ -27,7 +28,7 @@ describe('API clients and OAuth client credentials (e2e)', () => {
     created = (
       await http()
         .post('/api/v1/api-clients')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send({ name: 'County EHR', scopes: ['system/Patient.read', 'discharges:write'] })
         .expect(201)
     ).body;
@@ -50,14 +51,11 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       [created.id],
     );
     expect(row.h).not.toContain(created.clientSecret);
-    const list = await http()
-      .get('/api/v1/api-clients')
-      .auth(org.admin.token, { type: 'bearer' })
-      .expect(200);
+    const list = await http().get('/api/v1/api-clients').auth(org.admin.token, bearer).expect(200);
     expect(list.body.items[0]).not.toHaveProperty('clientSecret');
     const otherList = await http()
       .get('/api/v1/api-clients')
-      .auth(other.admin.token, { type: 'bearer' })
+      .auth(other.admin.token, bearer)
       .expect(200);
     expect(otherList.body.items).toEqual([]);
   });
@@ -66,7 +64,7 @@ describe('API clients and OAuth client credentials (e2e)', () => {
     const send = () =>
       http()
         .post('/api/v1/api-clients')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .set('Idempotency-Key', 'ehr-onboarding-1')
         .send({ name: 'Hospital EHR', scopes: ['discharges:write'] });
     const first = await send().expect(201);
@@ -91,12 +89,12 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       .expect(401);
     await http()
       .post('/api/v1/api-clients')
-      .auth(org.supervisorA.token, { type: 'bearer' })
+      .auth(org.supervisorA.token, bearer)
       .send({ name: 'x', scopes: ['discharges:write'] })
       .expect(403);
     const bad = await http()
       .post('/api/v1/api-clients')
-      .auth(org.admin.token, { type: 'bearer' })
+      .auth(org.admin.token, bearer)
       .send({ name: 'x', scopes: ['admin'] })
       .expect(400);
     expect(bad.body.errors).toEqual([
@@ -123,8 +121,8 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       scope: 'discharges:write',
     });
     // An API client never reaches staff endpoints.
-    await http().get('/api/v1/users').auth(res.body.access_token, { type: 'bearer' }).expect(403);
-    await http().get('/api/v1/me').auth(res.body.access_token, { type: 'bearer' }).expect(403);
+    await http().get('/api/v1/users').auth(res.body.access_token, bearer).expect(403);
+    await http().get('/api/v1/me').auth(res.body.access_token, bearer).expect(403);
   });
 
   it('should issue a token with client_secret_post and all granted scopes by default', async () => {
@@ -181,10 +179,10 @@ describe('API clients and OAuth client credentials (e2e)', () => {
     await http()
       .patch(`/api/v1/api-clients/${created.id}`)
       .set('If-Match', '"1"')
-      .auth(org.admin.token, { type: 'bearer' })
+      .auth(org.admin.token, bearer)
       .send({ active: false })
       .expect(200);
-    const res = await http().get('/api/v1/me').auth(token, { type: 'bearer' });
+    const res = await http().get('/api/v1/me').auth(token, bearer);
     expect(res.status).toBe(401);
     await http()
       .post('/oauth/token')
@@ -245,7 +243,6 @@ describe('API clients and OAuth client credentials (e2e)', () => {
   });
 
   describe('tokens already issued when the grant changes', () => {
-    const bearer = { type: 'bearer' } as const;
     const unauthenticated = problem(401, 'UNAUTHENTICATED', 'A valid access token is required.');
     const forbidden = problem(403, 'FORBIDDEN', 'Your role may not perform this action.');
     const register = async (scopes: string[]) =>

@@ -4,6 +4,7 @@ import request from 'supertest';
 
 import { createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg, TestUser } from '../factories/people.factory';
+import { countAuditEvents } from '../helpers/audit';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -204,11 +205,9 @@ describe('BARC-10 assessments (e2e)', () => {
         .set(as(org.peerA1))
         .expect(200);
       expect(page2.body).toEqual({ items: [jan.body], nextCursor: null });
-      const audit = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'assessment.list' AND client_id = $1`,
-        [client],
-      );
-      expect(audit[0].n).toBe(2);
+      expect(
+        await countAuditEvents(t.dataSource, { action: 'assessment.list', clientId: client }),
+      ).toBe(2);
     });
   });
 

@@ -4,6 +4,7 @@ import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
+import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createOrganization, createUser, TEST_PASSWORD, TestUser } from '../factories/people.factory';
 import { problem } from '../helpers/problem';
@@ -50,11 +51,13 @@ describe('auth (e2e)', () => {
     const unknown = await login('nobody@example.test', 'not-the-password').expect(401);
     expect(wrong.body).toEqual(problem(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.'));
     expect(unknown.body).toEqual({ ...wrong.body, correlationId: unknown.body.correlationId });
-    const failures = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM audit_event WHERE actor_id = $1 AND action = 'auth.login' AND outcome = 'failure'`,
-      [peer.id],
-    );
-    expect(failures[0].n).toBeGreaterThanOrEqual(1);
+    expect(
+      await countAuditEvents(t.dataSource, {
+        actorId: peer.id,
+        action: 'auth.login',
+        outcome: 'failure',
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('should record the request’s correlation id on sign-in, failed sign-in and sign-out events', async () => {

@@ -5,6 +5,8 @@ import request from 'supertest';
 
 import { createCertification, createClient, createFollowUp } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { countAuditEvents } from '../helpers/audit';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -17,7 +19,6 @@ describe('caseloads (e2e)', () => {
   let org: TestOrg;
   let other: TestOrg;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
   const c: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -182,11 +183,12 @@ describe('caseloads (e2e)', () => {
         certificationStatus: 'expired',
         followUpCompletionRate: null,
       });
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'caseload.list' AND actor_id = $1`,
-        [org.supervisorA.id],
-      );
-      expect(audit.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'caseload.list',
+          actorId: org.supervisorA.id,
+        }),
+      ).toBe(1);
     });
 
     it('should give an admin every specialist of the organization, paged', async () => {

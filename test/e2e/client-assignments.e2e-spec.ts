@@ -4,6 +4,8 @@ import request from 'supertest';
 
 import { createClient, createFollowUp } from '../factories/client.factory';
 import { createTestOrg, createUser, TestOrg } from '../factories/people.factory';
+import { countAuditEvents } from '../helpers/audit';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { Role } from '../../src/auth/permissions';
@@ -12,7 +14,6 @@ describe('client assignments and coverage (e2e)', () => {
   let t: TestApp;
   let org: TestOrg;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
   const hourFromNow = () => new Date(Date.now() + 3_600_000).toISOString();
 
   beforeAll(async () => {
@@ -194,11 +195,9 @@ describe('client assignments and coverage (e2e)', () => {
         .auth(org.peerA1.token, bearer)
         .expect(200);
       expect(ok.body.items).toHaveLength(1);
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'client.assignment.list' AND client_id = $1`,
-        [clientId],
-      );
-      expect(audit.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, { action: 'client.assignment.list', clientId }),
+      ).toBe(1);
     });
   });
 
@@ -371,11 +370,12 @@ describe('client assignments and coverage (e2e)', () => {
       expect(again.body).toEqual(
         problem(409, 'INVALID_TRANSITION', 'This coverage has already ended.'),
       );
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'client.coverage.end' AND resource_id = $1`,
-        [coverageId],
-      );
-      expect(audit.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'client.coverage.end',
+          resourceId: coverageId,
+        }),
+      ).toBe(1);
       const listed = await list(org.supervisorA.token).expect(200);
       expect(listed.body.items[0]).toEqual(
         expect.objectContaining({ id: coverageId, active: false }),

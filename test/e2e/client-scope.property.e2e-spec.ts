@@ -24,6 +24,7 @@ import {
   TestOrg,
   TestUser,
 } from '../factories/people.factory';
+import { bearer } from '../helpers/http';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 type CoverageKind = 'active' | 'expired' | 'future' | 'revoked';
@@ -92,7 +93,6 @@ describe('client scope (property, e2e)', () => {
   let stranger: TestOrg;
   let strangerClient: string;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
 
   beforeAll(async () => {
     t = await createTestApp();

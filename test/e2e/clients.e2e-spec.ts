@@ -4,6 +4,8 @@ import request from 'supertest';
 
 import { createClient, createCoverage, createFollowUp } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { countAuditEvents } from '../helpers/audit';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -12,7 +14,6 @@ describe('clients (e2e)', () => {
   let org: TestOrg;
   let other: TestOrg;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -31,14 +32,6 @@ describe('clients (e2e)', () => {
     identifiers: [{ system: 'urn:test:mrn', value: `MRN-${randomUUID()}` }],
     ...over,
   });
-
-  const auditCount = async (action: string, actorId: string, clientId?: string) => {
-    const [row] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM audit_event WHERE action = $1 AND actor_id = $2 AND ($3::uuid IS NULL OR client_id = $3)`,
-      [action, actorId, clientId ?? null],
-    );
-    return row.n as number;
-  };
 
   describe('POST /api/v1/clients', () => {
     it('should answer 401 without a token', async () => {
@@ -142,7 +135,13 @@ describe('clients (e2e)', () => {
         [res.body.id],
       );
       expect(history).toEqual([{ specialist_id: org.peerA1.id, ended_at: null }]);
-      expect(await auditCount('client.create', org.peerA1.id, res.body.id)).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'client.create',
+          actorId: org.peerA1.id,
+          clientId: res.body.id,
+        }),
+      ).toBe(1);
     });
 
     describe('a duplicate match (whether someone is a client is Part 2 protected)', () => {
@@ -202,7 +201,9 @@ describe('clients (e2e)', () => {
           }),
         ]);
         expect(await clientsNamed(first.body.lastName)).toBe(1);
-        expect(await auditCount('client.create', o.peerA2.id)).toBe(0);
+        expect(
+          await countAuditEvents(t.dataSource, { action: 'client.create', actorId: o.peerA2.id }),
+        ).toBe(0);
       });
 
       it('should give the id to those who may read the match: its peer, a covering peer and their supervisor, not another team’s', async () => {
@@ -460,7 +461,13 @@ describe('clients (e2e)', () => {
           .expect(200);
         expect(res.body.id).toBe(clientId);
         expect(res.headers.etag).toBe('"1"');
-        expect(await auditCount('client.read', caller.id, clientId)).toBe(1);
+        expect(
+          await countAuditEvents(t.dataSource, {
+            action: 'client.read',
+            actorId: caller.id,
+            clientId,
+          }),
+        ).toBe(1);
       }
       await createCoverage(t.dataSource, {
         clientId,
@@ -536,7 +543,13 @@ describe('clients (e2e)', () => {
         [clientId],
       );
       expect(row).toEqual({ status: 'inactive', preferred_name: 'Lex', ack: '2026-01-05' });
-      expect(await auditCount('client.update', org.peerA1.id, clientId)).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'client.update',
+          actorId: org.peerA1.id,
+          clientId,
+        }),
+      ).toBe(1);
       await patch(clientId, org.peerA1.token, { pronouns: 'he/him' }, '"1"').expect(412);
     });
 
@@ -626,12 +639,13 @@ describe('clients (e2e)', () => {
           'A matching client already exists outside your scope; a supervisor can assign it to you.',
         ),
       );
-      const [probe] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event
-          WHERE action = 'client.duplicate-probe' AND actor_id = $1 AND client_id = $2`,
-        [org.peerA1.id, holder],
-      );
-      expect(probe.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'client.duplicate-probe',
+          actorId: org.peerA1.id,
+          clientId: holder,
+        }),
+      ).toBe(1);
       const own = await createClient(t.dataSource, {
         organizationId: org.id,
         specialistId: org.peerA1.id,

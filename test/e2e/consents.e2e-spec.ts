@@ -4,6 +4,8 @@ import request from 'supertest';
 
 import { createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { countAuditEvents } from '../helpers/audit';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -15,7 +17,6 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
   let other: TestOrg;
   let clientId: string;
   let ehr: string;
-  const bearer = { type: 'bearer' as const };
   const http = () => request(t.app.getHttpServer());
   const path = (id = clientId) => `/api/v1/clients/${id}/consents`;
   const body = (over: Record<string, unknown> = {}) => ({
@@ -158,11 +159,13 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
           created_by_id: org.peerA1.id,
         }),
       );
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'consent.create' AND resource_id = $1 AND client_id = $2`,
-        [res.body.id, clientId],
-      );
-      expect(audit.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'consent.create',
+          resourceId: res.body.id,
+          clientId,
+        }),
+      ).toBe(1);
     });
   });
 
@@ -228,11 +231,9 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
       expect(again.body).toEqual(
         problem(409, 'INVALID_TRANSITION', 'This consent is already revoked or expired.'),
       );
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'consent.revoke' AND resource_id = $1`,
-        [consentId],
-      );
-      expect(audit.n).toBe(1);
+      expect(
+        await countAuditEvents(t.dataSource, { action: 'consent.revoke', resourceId: consentId }),
+      ).toBe(1);
     });
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import request from 'supertest';
 
+import { bearer } from '../helpers/http';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient, createCoverage } from '../factories/client.factory';
 import { dischargeBody } from '../factories/discharge.factory';
@@ -22,7 +23,6 @@ describe('follow-ups (e2e)', () => {
   let clientA1: string;
   let tasksA1: Task[];
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
 
   const discharge = async (
     clientId: string,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
@@ -245,11 +246,9 @@ describe('group sessions (e2e)', () => {
       expect(next.body.items).toHaveLength(1);
       expect(next.body.items[0].startedAt).toBe('2026-01-10T17:00:00.000Z');
       expect(JSON.stringify(next.body)).not.toContain(a2);
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE client_id = $1 AND action = 'group-participation.list'`,
-        [a1],
-      );
-      expect(audit.n).toBe(2);
+      expect(
+        await countAuditEvents(t.dataSource, { clientId: a1, action: 'group-participation.list' }),
+      ).toBe(2);
     });
   });
 });

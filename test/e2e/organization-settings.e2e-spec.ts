@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -11,7 +12,6 @@ describe('organization settings /api/v1/settings/organization (e2e)', () => {
   let org: TestOrg;
   let other: TestOrg;
   const path = '/api/v1/settings/organization';
-  const bearer = { type: 'bearer' as const };
   const http = () => request(t.app.getHttpServer());
   const read = (who = org) => http().get(path).auth(who.admin.token, bearer);
   const patch = (version: number | string, body: Record<string, unknown>) =>

@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createCertification, createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
@@ -478,11 +479,9 @@ describe('session notes: signing, addenda and review (e2e)', () => {
         .send({ decision: 'approved' })
         .expect(200);
       expect(await queue()).not.toContain(signed);
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE resource_id = $1 AND action = 'session-note.review'`,
-        [signed],
-      );
-      expect(audit.n).toBe(3);
+      expect(
+        await countAuditEvents(t.dataSource, { resourceId: signed, action: 'session-note.review' }),
+      ).toBe(3);
     });
 
     it('should answer 400 for a bad awaitingReview value and 403 for an admin', async () => {

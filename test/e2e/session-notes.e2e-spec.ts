@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
@@ -322,11 +323,9 @@ describe('session notes: drafting and reading (e2e)', () => {
         .auth(org.peerA2.token, { type: 'bearer' })
         .expect(200);
       expect(signed.body.items.map((n: { id: string }) => n.id)).toEqual([ids[1], ids[3]]);
-      const [audit] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE client_id = $1 AND action = 'session-note.list'`,
-        [client],
-      );
-      expect(audit.n).toBe(3);
+      expect(
+        await countAuditEvents(t.dataSource, { clientId: client, action: 'session-note.list' }),
+      ).toBe(3);
     });
   });
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 
 import { createCertification, createClient } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -12,7 +13,6 @@ describe('specialists (e2e)', () => {
   let org: TestOrg;
   let other: TestOrg;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
   const cert = (over: object = {}) => ({
     credential: 'CPRS',
     number: `CPRS-${randomUUID().slice(0, 6)}`,

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { CONFIG } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/configuration';
+import { bearer } from '../helpers/http';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient } from '../factories/client.factory';
 import {
@@ -53,7 +54,7 @@ describe('users (e2e)', () => {
     it('should answer 403 for a supervisor and audit the denial', async () => {
       const res = await http()
         .post('/api/v1/users')
-        .auth(org.supervisorA.token, { type: 'bearer' })
+        .auth(org.supervisorA.token, bearer)
         .send(newUser())
         .expect(403);
       expect(res.body).toEqual(problem(403, 'FORBIDDEN', 'Your role may not perform this action.'));
@@ -68,7 +69,7 @@ describe('users (e2e)', () => {
       const body = newUser({ role: 'wizard', password: 'short', teamIds: ['nope'] });
       const res = await http()
         .post('/api/v1/users')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(body)
         .expect(400);
       expect(res.body).toEqual(
@@ -90,7 +91,7 @@ describe('users (e2e)', () => {
     it('should refuse a team of another organization', async () => {
       const res = await http()
         .post('/api/v1/users')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(newUser({ teamIds: [other.teamA] }))
         .expect(400);
       expect(res.body.errors).toEqual([
@@ -102,7 +103,7 @@ describe('users (e2e)', () => {
       const body = newUser();
       const res = await http()
         .post('/api/v1/users')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(body)
         .expect(201);
       expect(res.body).toEqual({
@@ -129,7 +130,7 @@ describe('users (e2e)', () => {
         .expect(200);
       await http()
         .post('/api/v1/users')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send({ ...newUser(), email: body.email.toUpperCase() })
         .expect(409);
     });
@@ -140,20 +141,20 @@ describe('users (e2e)', () => {
       const first = await http()
         .post('/api/v1/users')
         .set('Idempotency-Key', key)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(body)
         .expect(201);
       const again = await http()
         .post('/api/v1/users')
         .set('Idempotency-Key', key)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(body)
         .expect(201);
       expect(again.body).toEqual(first.body);
       const other = await http()
         .post('/api/v1/users')
         .set('Idempotency-Key', key)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send(newUser())
         .expect(422);
       expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -169,13 +170,13 @@ describe('users (e2e)', () => {
     it('should page through the organization only, newest first', async () => {
       const page1 = await http()
         .get('/api/v1/users?limit=3')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .expect(200);
       expect(page1.body.items).toHaveLength(3);
       expect(page1.body.nextCursor).toEqual(expect.any(String));
       const page2 = await http()
         .get(`/api/v1/users?limit=100&cursor=${page1.body.nextCursor}`)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .expect(200);
       const ids = [...page1.body.items, ...page2.body.items].map((u: { id: string }) => u.id);
       expect(new Set(ids).size).toBe(ids.length);
@@ -195,7 +196,7 @@ describe('users (e2e)', () => {
       while (cursor !== null) {
         const res: request.Response = await http()
           .get(`/api/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
-          .auth(fresh.admin.token, { type: 'bearer' })
+          .auth(fresh.admin.token, bearer)
           .expect(200);
         seen.push(...res.body.items.map((u: { id: string }) => u.id));
         cursor = res.body.nextCursor;
@@ -217,7 +218,7 @@ describe('users (e2e)', () => {
     it('should answer 400 above the maximum page size', async () => {
       const res = await http()
         .get('/api/v1/users?limit=101')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .expect(400);
       expect(res.body.errors).toEqual([
         { field: 'limit', message: 'limit must not be greater than 100' },
@@ -227,7 +228,7 @@ describe('users (e2e)', () => {
     it('should answer 404 for a user of another organization', async () => {
       const res = await http()
         .get(`/api/v1/users/${other.peerA1.id}`)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .expect(404);
       expect(res.body).toEqual(problem(404, 'NOT_FOUND', 'User not found.'));
     });
@@ -237,7 +238,7 @@ describe('users (e2e)', () => {
     it('should answer 428 without If-Match', async () => {
       const res = await http()
         .patch(`/api/v1/users/${org.peerA2.id}`)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send({ lastName: 'X' })
         .expect(428);
       expect(res.body).toEqual(
@@ -251,7 +252,7 @@ describe('users (e2e)', () => {
           http()
             .patch(`/api/v1/users/${org.peerA2.id}`)
             .set('If-Match', '"1"')
-            .auth(org.admin.token, { type: 'bearer' })
+            .auth(org.admin.token, bearer)
             .send({ lastName: `Name${i}` }),
         ),
       );
@@ -271,7 +272,7 @@ describe('users (e2e)', () => {
       const res = await http()
         .patch(`/api/v1/users/${org.peerB1.id}`)
         .set('If-Match', '"1"')
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send({ organizationId: other.id })
         .expect(400);
       expect(res.body.errors).toEqual([
@@ -284,20 +285,20 @@ describe('users (e2e)', () => {
         .post('/api/v1/auth/login')
         .send({ email: org.peerB1.email, password: TEST_PASSWORD })
         .expect(200);
-      await http().get('/api/v1/me').auth(login.body.accessToken, { type: 'bearer' }).expect(200);
+      await http().get('/api/v1/me').auth(login.body.accessToken, bearer).expect(200);
       const [{ version }] = await t.dataSource.query(`SELECT version FROM app_user WHERE id = $1`, [
         org.peerB1.id,
       ]);
       const res = await http()
         .patch(`/api/v1/users/${org.peerB1.id}`)
         .set('If-Match', `"${version}"`)
-        .auth(org.admin.token, { type: 'bearer' })
+        .auth(org.admin.token, bearer)
         .send({ active: false })
         .expect(200);
       expect(res.body.active).toBe(false);
       await sleep(Number(TEST_ENV.SESSION_CHECK_TTL_MS) + 50);
-      await http().get('/api/v1/me').auth(login.body.accessToken, { type: 'bearer' }).expect(401);
-      await http().get('/api/v1/me').auth(org.peerB1.token, { type: 'bearer' }).expect(401);
+      await http().get('/api/v1/me').auth(login.body.accessToken, bearer).expect(401);
+      await http().get('/api/v1/me').auth(org.peerB1.token, bearer).expect(401);
       await http()
         .post('/api/v1/auth/refresh')
         .send({ refreshToken: login.body.refreshToken })
@@ -310,7 +311,6 @@ describe('users (e2e)', () => {
   });
 
   describe('role changes', () => {
-    const bearer = { type: 'bearer' } as const;
     const unauthenticated = problem(401, 'UNAUTHENTICATED', 'A valid access token is required.');
     const REVIEW_QUEUE = '/api/v1/session-notes?status=signed&awaitingReview=true';
     const patchUser = (fresh: TestOrg, user: TestUser, body: object, version = 1) =>

@@ -6,9 +6,9 @@ import { DataSource } from 'typeorm';
 
 import { createCertification } from '../factories/client.factory';
 import { createTestOrg, TestOrg, TestUser } from '../factories/people.factory';
+import { bearer } from './http';
 
 const DAY = 86_400_000;
-const bearer = { type: 'bearer' as const };
 
 /** The free text a world's records carry; the PHI canary suite fills every one with a marker. */
 export interface WorldText {

@@ -2,6 +2,7 @@ import request from 'supertest';
 
 import * as password from '../../src/auth/password';
 import { Role } from '../../src/auth/permissions';
+import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import {
   createOrganization,
@@ -63,12 +64,13 @@ describe('auth races (e2e)', () => {
         expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
       }
       // Ten failures were judged, audited, and locked the account once (one notification).
-      const [{ failures }] = await t.dataSource.query(
-        `SELECT count(*)::int AS failures FROM audit_event
-          WHERE resource_id = $1 AND action = 'auth.login' AND outcome = 'failure'`,
-        [peer.id],
-      );
-      expect(failures).toBe(10);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          resourceId: peer.id,
+          action: 'auth.login',
+          outcome: 'failure',
+        }),
+      ).toBe(10);
       const jobs = await t.dataSource.query(
         `SELECT job_name FROM outbox WHERE payload->>'userId' = $1`,
         [peer.id],

@@ -16,6 +16,7 @@ import {
   ApiWorld,
   WorldText,
 } from '../helpers/api-world';
+import { bearer } from '../helpers/http';
 import { loadOpenApi, operationsOf } from '../helpers/openapi-contract';
 import { eventually } from '../helpers/eventually';
 import { OutputCapture } from '../helpers/output-capture';
@@ -48,7 +49,6 @@ const TEXT: WorldText = {
   participation: mark('Participation'),
 };
 const CANARIES = [TAG, DOB, PHONE];
-const bearer = { type: 'bearer' as const };
 
 /** The canaries found in `corpus`, with a little context around each. */
 function hits(corpus: string): string[] {

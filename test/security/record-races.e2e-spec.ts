@@ -6,6 +6,7 @@ import { createClient } from '../factories/client.factory';
 import { dischargeBody } from '../factories/discharge.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { createPlan } from '../factories/recovery-plan.factory';
+import { bearer } from '../helpers/http';
 import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -19,7 +20,6 @@ describe('case-record races (security e2e)', () => {
   let t: TestApp;
   let org: TestOrg;
   const http = () => request(t.app.getHttpServer());
-  const bearer = { type: 'bearer' as const };
   const burst = <T>(make: (i: number) => Promise<T>): Promise<T[]> =>
     Promise.all(Array.from({ length: BURST }, (_, i) => make(i)));
   const count = async (sql: string, params: unknown[]): Promise<number> => {

@@ -17,7 +17,6 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
   @MinLength(1)
   @MaxLength(200)
   @IsString()
@@ -25,10 +24,8 @@ export class RefreshDto {
 }
 
 export class TokenResponse {
-  @ApiProperty()
   accessToken: string;
 
-  @ApiProperty()
   refreshToken: string;
 
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 })
@@ -48,45 +45,40 @@ export class MeResponse {
   @ApiProperty({ format: 'uuid' })
   organizationId: string;
 
-  @ApiPropertyOptional()
   email?: string;
 
-  @ApiPropertyOptional()
   firstName?: string;
 
-  @ApiPropertyOptional()
   lastName?: string;
 
   @ApiPropertyOptional({ enum: Role })
   role?: Role;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   teamIds: string[];
 
-  @ApiPropertyOptional({ type: [String] })
   scopes?: string[];
 }
 
 /** RFC 6749 section 4.4 token request (form-encoded or JSON). */
 export class OAuthTokenDto {
-  @ApiProperty({ enum: ['client_credentials'] })
   @IsString()
   @IsIn(['client_credentials'], { message: 'grant_type must be client_credentials' })
   readonly grant_type: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated subset of the client’s scopes' })
+  /** Space-separated subset of the client’s scopes */
   @IsOptional()
   @MaxLength(2000)
   @IsString()
   readonly scope?: string;
 
-  @ApiPropertyOptional({ description: 'client_secret_post' })
+  /** client_secret_post */
   @IsOptional()
   @MaxLength(200)
   @IsString()
   readonly client_id?: string;
 
-  @ApiPropertyOptional({ description: 'client_secret_post' })
+  /** client_secret_post */
   @IsOptional()
   @MaxLength(200)
   @IsString()
@@ -94,7 +86,6 @@ export class OAuthTokenDto {
 }
 
 export class OAuthTokenResponse {
-  @ApiProperty()
   access_token: string;
 
   @ApiProperty({ example: 'Bearer' })

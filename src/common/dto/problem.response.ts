@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class FieldErrorResponse {
   @ApiProperty({ example: 'email' })
@@ -28,6 +28,5 @@ export class ProblemResponse {
   @ApiProperty({ example: '5d0c1c36-5a43-4b5e-9a4f-2c1b8f3e6a10' })
   correlationId: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorResponse] })
   errors?: FieldErrorResponse[];
 }

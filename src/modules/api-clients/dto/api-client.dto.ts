@@ -20,7 +20,6 @@ export class CreateApiClientDto {
   @IsString()
   readonly name: string;
 
-  @ApiProperty({ enum: API_SCOPES, isArray: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -55,19 +54,15 @@ export class ApiClientResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   name: string;
 
-  @ApiProperty({ description: 'The OAuth2 client_id' })
+  /** The OAuth2 client_id */
   clientId: string;
 
-  @ApiProperty({ type: [String] })
   scopes: string[];
 
-  @ApiProperty()
   active: boolean;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -75,14 +70,12 @@ export class ApiClientResponse {
 }
 
 export class CreatedApiClientResponse extends ApiClientResponse {
-  @ApiProperty({ description: 'Shown once; only its hash is stored' })
+  /** Shown once; only its hash is stored */
   clientSecret: string;
 }
 
 export class ApiClientListResponse {
-  @ApiProperty({ type: [ApiClientResponse] })
   items: ApiClientResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

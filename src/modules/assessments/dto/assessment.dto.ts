@@ -23,12 +23,10 @@ const EACH = {
 };
 
 export class CreateAssessmentDto {
-  @ApiProperty({ enum: INSTRUMENTS })
   @IsIn(INSTRUMENTS)
   readonly instrument: Instrument;
 
   @ApiProperty({
-    type: [Number],
     minItems: BARC10_ITEMS,
     maxItems: BARC10_ITEMS,
     example: [4, 5, 4, 3, 5, 4, 4, 5, 3, 4],

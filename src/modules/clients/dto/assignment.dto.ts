@@ -2,17 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export class CreateAssignmentDto {
-  @ApiProperty({ format: 'uuid', description: 'An active peer specialist on a team you supervise' })
+  /** An active peer specialist on a team you supervise */
   @IsUUID()
   readonly specialistId: string;
 
-  @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
   @MaxLength(500)
   @IsString()
   readonly reason?: string;
 
-  @ApiPropertyOptional({ description: 'Assign beyond the specialist’s caseload cap' })
+  /** Assign beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;
@@ -25,37 +24,29 @@ export class AssignmentResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: 'null: released to the queue',
-  })
+  @ApiProperty({ format: 'uuid', description: 'null: released to the queue' })
   specialistId: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   assignedById: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
   reason: string | null;
 
   @ApiProperty({ format: 'date-time' })
   startedAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   endedAt: string | null;
 }
 
 export class AssignmentPageResponse {
-  @ApiProperty({ type: [AssignmentResponse] })
   items: AssignmentResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
 
 export class CreateCoverageDto {
-  @ApiProperty({ format: 'uuid', description: 'An active peer specialist on a team you supervise' })
+  /** An active peer specialist on a team you supervise */
   @IsUUID()
   readonly specialistId: string;
 
@@ -79,7 +70,7 @@ export class CoverageResponse {
   @ApiProperty({ format: 'uuid' })
   specialistId: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   createdById: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -88,15 +79,10 @@ export class CoverageResponse {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description: 'When a supervisor ended it early',
-  })
+  @ApiProperty({ format: 'date-time', description: 'When a supervisor ended it early' })
   revokedAt: string | null;
 
-  @ApiProperty({ description: 'Grants access now: started, not ended, not revoked' })
+  /** Grants access now: started, not ended, not revoked */
   active: boolean;
 
   @ApiProperty({ format: 'date-time' })
@@ -104,19 +90,15 @@ export class CoverageResponse {
 }
 
 export class CoveragePageResponse {
-  @ApiProperty({ type: [CoverageResponse] })
   items: CoverageResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
 
 export class CoverageParam {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly id: string;
 
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly coverageId: string;
 }

@@ -3,10 +3,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CLIENT_STATUSES, CONTACT_METHODS, ClientStatus, ContactMethod } from '../client.entity';
 
 export class ClientIdentifierResponse {
-  @ApiProperty()
   system: string;
 
-  @ApiProperty()
   value: string;
 }
 
@@ -14,52 +12,43 @@ export class ClientResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ enum: CLIENT_STATUSES })
   status: ClientStatus;
 
-  @ApiProperty()
   firstName: string;
 
-  @ApiProperty()
   lastName: string;
 
-  @ApiProperty({ type: String, nullable: true })
   preferredName: string | null;
 
   @ApiProperty({ format: 'date' })
   dateOfBirth: string;
 
-  @ApiProperty({ type: String, nullable: true })
   pronouns: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
   email: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
   phone: string | null;
 
-  @ApiProperty({ enum: CONTACT_METHODS, nullable: true })
+  @ApiProperty({ enum: CONTACT_METHODS })
   preferredContactMethod: ContactMethod | null;
 
-  @ApiProperty({ type: [ClientIdentifierResponse] })
   identifiers: ClientIdentifierResponse[];
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty({ format: 'date' })
   recoveryStartDate: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   primarySpecialistId: string | null;
 
-  @ApiProperty()
   needsReassignment: boolean;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty({ format: 'date' })
   part2NoticeAcknowledgedOn: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   lastContactAt: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -70,9 +59,7 @@ export class ClientResponse {
 }
 
 export class ClientPageResponse {
-  @ApiProperty({ type: [ClientResponse] })
   items: ClientResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -52,7 +52,7 @@ export class ClientFieldsDto {
   @IsString()
   readonly lastName: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lex' })
+  @ApiPropertyOptional({ example: 'Lex' })
   @IsOptional()
   @MaxLength(100)
   @IsString()
@@ -63,30 +63,27 @@ export class ClientFieldsDto {
   @IsISO8601({ strict: true }, DATE_MESSAGE('dateOfBirth'))
   readonly dateOfBirth: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'they/them' })
+  @ApiPropertyOptional({ example: 'they/them' })
   @IsOptional()
   @MaxLength(50)
   @IsString()
   readonly pronouns?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   readonly email?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '+1-555-0100' })
+  @ApiPropertyOptional({ example: '+1-555-0100' })
   @IsOptional()
   @MaxLength(40)
   @IsString()
   readonly phone?: string | null;
 
-  @ApiPropertyOptional({ enum: CONTACT_METHODS, nullable: true })
   @IsOptional()
   @IsIn(CONTACT_METHODS)
   readonly preferredContactMethod?: ContactMethod | null;
 
-  @ApiPropertyOptional({ type: [ClientIdentifierDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -94,7 +91,7 @@ export class ClientFieldsDto {
   @Type(() => ClientIdentifierDto)
   readonly identifiers?: ClientIdentifierDto[];
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE('recoveryStartDate'))
   @IsISO8601({ strict: true }, DATE_MESSAGE('recoveryStartDate'))
@@ -105,12 +102,7 @@ export class ClientFieldsDto {
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date',
-    nullable: true,
-    description: '42 CFR Part 2 notice acknowledged on',
-  })
+  @ApiPropertyOptional({ format: 'date', description: '42 CFR Part 2 notice acknowledged on' })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
   @IsISO8601({ strict: true }, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
@@ -118,21 +110,17 @@ export class ClientFieldsDto {
 }
 
 export class CreateClientDto extends ClientFieldsDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Supervisors only: the primary specialist' })
+  /** Supervisors only: the primary specialist */
   @IsOptional()
   @IsUUID()
   readonly primarySpecialistId?: string;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: create despite a name and date-of-birth match',
-  })
+  /** Supervisors only: create despite a name and date-of-birth match */
   @IsOptional()
   @IsBoolean()
   readonly allowDuplicate?: boolean;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: assign beyond the specialist’s caseload cap',
-  })
+  /** Supervisors only: assign beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;

@@ -21,7 +21,7 @@ const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListClientsQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Name fragment (first, last or preferred name)' })
+  /** Name fragment (first, last or preferred name) */
   @IsOptional()
   @MinLength(2)
   @MaxLength(100)
@@ -35,21 +35,15 @@ export class ListClientsQuery extends PageQuery {
   @IsString()
   readonly identifier?: string;
 
-  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
   @IsOptional()
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   readonly specialistId?: string;
 
-  @ApiPropertyOptional({
-    description: 'No contact in at least N days (or never)',
-    minimum: 0,
-    maximum: 3650,
-  })
+  /** No contact in at least N days (or never) */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -57,13 +51,12 @@ export class ListClientsQuery extends PageQuery {
   @Max(3650)
   readonly noContactDays?: number;
 
-  @ApiPropertyOptional({ description: 'false: the "needs assignment" queue' })
+  /** false: the "needs assignment" queue */
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   readonly assigned?: boolean;
 
-  @ApiPropertyOptional()
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

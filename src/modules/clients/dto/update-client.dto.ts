@@ -25,14 +25,12 @@ const IfPresent = () => ValidateIf((_, value) => value !== undefined);
 export class UpdateClientDto extends PartialType(
   OmitType(ClientFieldsDto, ['firstName', 'lastName', 'dateOfBirth', 'status'] as const),
 ) {
-  @ApiPropertyOptional()
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
   @IsString() // nearest the property: checked first, so null reads "must be a string"
   readonly firstName?: string;
 
-  @ApiPropertyOptional()
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
@@ -45,14 +43,11 @@ export class UpdateClientDto extends PartialType(
   @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
   readonly dateOfBirth?: string;
 
-  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
   @IfPresent()
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({
-    description: 'Supervisors only: reopen a closed client beyond the specialist’s caseload cap',
-  })
+  /** Supervisors only: reopen a closed client beyond the specialist’s caseload cap */
   @IsOptional()
   @IsBoolean()
   readonly overrideCaseloadCap?: boolean;

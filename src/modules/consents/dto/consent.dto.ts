@@ -23,14 +23,10 @@ export const SIGNATURE_METHODS = ['written', 'electronic'] as const;
 export const CONSENT_STATUSES = ['pending', 'active', 'expired', 'revoked'] as const;
 
 export class CreateConsentDto {
-  @ApiProperty({
-    format: 'uuid',
-    description: 'The API client (one external organization) that may receive',
-  })
+  /** The API client (one external organization) that may receive */
   @IsUUID()
   readonly recipientId: string;
 
-  @ApiProperty({ enum: CONSENT_PURPOSES, isArray: true })
   @IsIn(CONSENT_PURPOSES, { each: true })
   @ArrayUnique()
   @ArrayMaxSize(CONSENT_PURPOSES.length)
@@ -38,7 +34,6 @@ export class CreateConsentDto {
   @IsArray()
   readonly purposes: (typeof CONSENT_PURPOSES)[number][];
 
-  @ApiProperty({ enum: CONSENT_CATEGORIES, isArray: true })
   @IsIn(CONSENT_CATEGORIES, { each: true })
   @ArrayUnique()
   @ArrayMaxSize(CONSENT_CATEGORIES.length)
@@ -59,17 +54,14 @@ export class CreateConsentDto {
   @IsISO8601({ strict: true })
   readonly signedAt: string;
 
-  @ApiProperty({ enum: SIGNATURE_METHODS })
   @IsIn(SIGNATURE_METHODS)
   readonly signatureMethod: (typeof SIGNATURE_METHODS)[number];
 }
 
 export class ConsentParam {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly id: string;
 
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly consentId: string;
 }
@@ -102,7 +94,7 @@ export class ConsentResponse {
   @ApiProperty({ enum: SIGNATURE_METHODS })
   signatureMethod: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   revokedAt: string | null;
 
   @ApiProperty({
@@ -111,7 +103,7 @@ export class ConsentResponse {
   })
   status: (typeof CONSENT_STATUSES)[number];
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   createdById: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -119,9 +111,7 @@ export class ConsentResponse {
 }
 
 export class ConsentPageResponse {
-  @ApiProperty({ type: [ConsentResponse] })
   items: ConsentResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -17,7 +17,6 @@ import { LEVELS_OF_CARE, LevelOfCare } from '../cadence';
 const MAX_HOURS = 400 * 24;
 
 export class LevelOfCareParam {
-  @ApiProperty({ enum: LEVELS_OF_CARE })
   @IsIn(LEVELS_OF_CARE)
   readonly levelOfCare: LevelOfCare;
 }
@@ -29,23 +28,22 @@ export class CadenceStepDto {
   })
   readonly label: string;
 
-  @ApiProperty({ enum: ['contact', 'assessment'] })
   @IsIn(['contact', 'assessment'])
   readonly kind: 'contact' | 'assessment';
 
-  @ApiProperty({ description: 'Hours after the discharge the task is due' })
+  /** Hours after the discharge the task is due */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly dueHours: number;
 
-  @ApiProperty({ description: 'Hours after the discharge the window opens' })
+  /** Hours after the discharge the window opens */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly windowStartHours: number;
 
-  @ApiProperty({ description: 'Hours after the discharge the window closes (then escalation)' })
+  /** Hours after the discharge the window closes (then escalation) */
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
@@ -53,7 +51,6 @@ export class CadenceStepDto {
 }
 
 export class UpdateCadenceDto {
-  @ApiProperty({ type: [CadenceStepDto] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
@@ -66,12 +63,11 @@ export class CadenceResponse {
   @ApiProperty({ enum: LEVELS_OF_CARE })
   levelOfCare: LevelOfCare;
 
-  @ApiProperty({ description: 'false: the built-in default (SPEC 7) applies' })
+  /** false: the built-in default (SPEC 7) applies */
   customized: boolean;
 
-  @ApiProperty({ type: [CadenceStepDto] })
   steps: CadenceStepDto[];
 
-  @ApiProperty({ description: '0 for the built-in default' })
+  /** 0 for the built-in default */
   version: number;
 }

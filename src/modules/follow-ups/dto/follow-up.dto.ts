@@ -23,12 +23,10 @@ export class FollowUpQuery extends PageQuery {
   @IsIn(FOLLOW_UP_VIEWS)
   readonly view?: FollowUpView;
 
-  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   readonly clientId?: string;
 
-  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES })
   @IsOptional()
   @IsIn(FOLLOW_UP_STATUSES)
   readonly status?: FollowUpStatus;
@@ -44,17 +42,13 @@ export class CompleteFollowUpDto {
   @IsIn(COMPLETION_OUTCOMES)
   readonly outcome: (typeof COMPLETION_OUTCOMES)[number];
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'The session note that documents the contact',
-  })
+  /** The session note that documents the contact */
   @IsOptional()
   @IsUUID()
   readonly sessionNoteId?: string;
 }
 
 export class CancelFollowUpDto {
-  @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
   @MaxLength(500)
   @IsString()
@@ -62,15 +56,12 @@ export class CancelFollowUpDto {
 }
 
 export class RecordAttemptDto {
-  @ApiProperty({ enum: ATTEMPT_METHODS })
   @IsIn(ATTEMPT_METHODS)
   readonly method: AttemptMethod;
 
-  @ApiProperty({ enum: ATTEMPT_OUTCOMES })
   @IsIn(ATTEMPT_OUTCOMES)
   readonly outcome: AttemptOutcome;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
   @MinLength(1)
   @MaxLength(2000)
@@ -88,10 +79,9 @@ export class FollowUpAttemptResponse {
   @ApiProperty({ enum: ATTEMPT_OUTCOMES })
   outcome: AttemptOutcome;
 
-  @ApiProperty({ nullable: true, type: String })
   note: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   authorId: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -105,7 +95,7 @@ export class FollowUpResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({ format: 'uuid' })
   dischargeId: string | null;
 
   @ApiProperty({ enum: ['contact', 'assessment'] })
@@ -126,36 +116,29 @@ export class FollowUpResponse {
   @ApiProperty({ format: 'date-time' })
   windowEnd: string;
 
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'null: in the needs-assignment queue',
-  })
+  @ApiProperty({ format: 'uuid', description: 'null: in the needs-assignment queue' })
   ownerId: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time' })
   startedAt: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time' })
   completedAt: string | null;
 
-  @ApiProperty({ enum: COMPLETION_OUTCOMES, nullable: true, type: String })
+  @ApiProperty({ enum: COMPLETION_OUTCOMES })
   outcome: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was cancelled or put on hold' })
+  /** Why it was cancelled or put on hold */
   statusReason: string | null;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({ format: 'uuid' })
   sessionNoteId: string | null;
 
-  @ApiProperty({ description: 'Attempts with outcome unable_to_reach' })
+  /** Attempts with outcome unable_to_reach */
   unreachableAttempts: number;
 
-  @ApiProperty({ type: [FollowUpAttemptResponse] })
   attempts: FollowUpAttemptResponse[];
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -166,9 +149,7 @@ export class FollowUpResponse {
 }
 
 export class FollowUpPageResponse {
-  @ApiProperty({ type: [FollowUpResponse] })
   items: FollowUpResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -21,14 +21,10 @@ import { Attendance } from '../group-session.entity';
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class AttendeeDto {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly clientId: string;
 
-  @ApiProperty({
-    maxLength: 5000,
-    example: 'Shared a goal for the week; encouraged a newer member.',
-  })
+  @ApiProperty({ example: 'Shared a goal for the week; encouraged a newer member.' })
   @Matches(/\S/, { message: 'participation must not be blank' })
   @MaxLength(5000)
   @IsString()
@@ -41,18 +37,18 @@ export class AttendeeDto {
 }
 
 export class CreateGroupSessionDto {
-  @ApiProperty({ maxLength: 200, example: 'Building a recovery support network' })
+  @ApiProperty({ example: 'Building a recovery support network' })
   @MinLength(1)
   @MaxLength(200)
   @IsString()
   readonly topic: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller' })
+  /** Defaults to the caller */
   @IsOptional()
   @IsUUID()
   readonly facilitatorId?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, example: 'community center' })
+  @ApiPropertyOptional({ example: 'community center' })
   @IsOptional()
   @MaxLength(200)
   @IsString()
@@ -68,7 +64,6 @@ export class CreateGroupSessionDto {
   @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
   readonly endedAt: string;
 
-  @ApiProperty({ type: [AttendeeDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The organization's settings (admin): the rules SPEC sections 3, 4 and 7 leave to each program. */
@@ -33,48 +33,43 @@ export class OrganizationSettingsResponse {
   })
   followUpUnreachableEscalationAttempts: number;
 
-  @ApiProperty({ description: 'Also the ETag; send it back in If-Match to update' })
+  /** Also the ETag; send it back in If-Match to update */
   version: number;
 }
 
 /** `@IsInt()` sits last on each field: evaluated first, so a wrong type is named as such. */
 export class UpdateOrganizationSettingsDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
   @IsOptional()
   @Min(1)
   @Max(1000)
   @IsInt()
   readonly caseloadCap?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 365 })
   @IsOptional()
   @Min(0)
   @Max(365)
   @IsInt()
   readonly credentialGraceDays?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200 })
   @IsOptional()
   @Min(1)
   @Max(200)
   @IsInt()
   readonly ceRequiredHours?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 200, description: 'At most ceRequiredHours' })
+  /** At most ceRequiredHours */
   @IsOptional()
   @Min(0)
   @Max(200)
   @IsInt()
   readonly ceRequiredEthicsHours?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
   @IsOptional()
   @Min(1)
   @Max(5)
   @IsInt()
   readonly ceCycleYears?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 20 })
   @IsOptional()
   @Min(1)
   @Max(20)

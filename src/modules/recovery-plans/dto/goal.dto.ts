@@ -48,13 +48,12 @@ export class ActionStepDto {
 }
 
 class GoalFieldsDto {
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
   @IsISO8601({ strict: true }, TARGET_DATE_MESSAGE)
   @Matches(DATE, TARGET_DATE_MESSAGE)
   readonly targetDate?: string | null;
 
-  @ApiPropertyOptional({ type: [ActionStepDto], maxItems: 30 })
   @ValidateIf(given)
   @Type(() => ActionStepDto)
   @ValidateNested({ each: true })
@@ -62,7 +61,6 @@ class GoalFieldsDto {
   @IsArray()
   readonly actionSteps?: ActionStepDto[];
 
-  @ApiPropertyOptional({ enum: GOAL_ACHIEVEMENT_STATUSES, nullable: true })
   @IsOptional()
   @IsIn(GOAL_ACHIEVEMENT_STATUSES)
   readonly achievementStatus?: GoalAchievementStatus | null;
@@ -87,14 +85,12 @@ export class CreateGoalDto extends GoalFieldsDto {
 
 /** The plan and client of a goal are not fields: a goal never moves to another plan or client. */
 export class UpdateGoalDto extends GoalFieldsDto {
-  @ApiPropertyOptional()
   @ValidateIf(given)
   @MaxLength(2000)
   @MinLength(1)
   @IsString()
   readonly description?: string;
 
-  @ApiPropertyOptional({ enum: RECOVERY_DOMAINS })
   @ValidateIf(given)
   @IsIn(RECOVERY_DOMAINS)
   readonly domain?: RecoveryDomain;

@@ -9,10 +9,8 @@ import {
 } from '../goal-status';
 
 export class ActionStepResponse {
-  @ApiProperty()
   text: string;
 
-  @ApiProperty()
   done: boolean;
 }
 
@@ -26,28 +24,25 @@ export class GoalResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty()
   description: string;
 
   @ApiProperty({ enum: RECOVERY_DOMAINS })
   domain: RecoveryDomain;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty({ format: 'date' })
   targetDate: string | null;
 
-  @ApiProperty({ type: [ActionStepResponse] })
   actionSteps: ActionStepResponse[];
 
   @ApiProperty({ enum: GOAL_LIFECYCLE_STATUSES })
   lifecycleStatus: GoalLifecycleStatus;
 
-  @ApiProperty({ enum: GOAL_ACHIEVEMENT_STATUSES, nullable: true })
+  @ApiProperty({ enum: GOAL_ACHIEVEMENT_STATUSES })
   achievementStatus: GoalAchievementStatus | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   createdById: string | null;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -58,9 +53,7 @@ export class GoalResponse {
 }
 
 export class GoalPageResponse {
-  @ApiProperty({ type: [GoalResponse] })
   items: GoalResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

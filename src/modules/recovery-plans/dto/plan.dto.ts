@@ -36,7 +36,6 @@ export class ClientAgreementDto {
   @Matches(DATE, dateMessage('agreedOn'))
   readonly agreedOn: string;
 
-  @ApiProperty({ enum: AGREEMENT_METHODS })
   @IsIn(AGREEMENT_METHODS)
   readonly method: AgreementMethod;
 }
@@ -53,12 +52,7 @@ class PlanFieldsDto {
   @Matches(DATE, dateMessage('startDate'))
   readonly startDate?: string;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date',
-    nullable: true,
-    description: 'Period end (optional)',
-  })
+  @ApiPropertyOptional({ format: 'date', description: 'Period end (optional)' })
   @IsOptional()
   @IsISO8601({ strict: true }, dateMessage('endDate'))
   @Matches(DATE, dateMessage('endDate'))
@@ -73,11 +67,7 @@ class PlanFieldsDto {
   @Matches(DATE, dateMessage('reviewDueAt'))
   readonly reviewDueAt?: string;
 
-  @ApiPropertyOptional({
-    type: [String],
-    maxItems: MAX_ITEMS,
-    example: ['Supportive sister nearby'],
-  })
+  @ApiPropertyOptional({ maxItems: MAX_ITEMS, example: ['Supportive sister nearby'] })
   @ValidateIf(given)
   @MaxLength(500, { each: true })
   @MinLength(1, { each: true })
@@ -86,7 +76,7 @@ class PlanFieldsDto {
   @IsArray()
   readonly strengths?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_ITEMS, example: ['No reliable transport'] })
+  @ApiPropertyOptional({ maxItems: MAX_ITEMS, example: ['No reliable transport'] })
   @ValidateIf(given)
   @MaxLength(500, { each: true })
   @MinLength(1, { each: true })
@@ -95,10 +85,7 @@ class PlanFieldsDto {
   @IsArray()
   readonly barriers?: string[];
 
-  @ApiPropertyOptional({
-    type: ClientAgreementDto,
-    description: 'Needed before the plan can be active',
-  })
+  /** Needed before the plan can be active */
   @ValidateIf(given)
   @Type(() => ClientAgreementDto)
   @ValidateNested()
@@ -119,7 +106,6 @@ export class CreatePlanDto extends PlanFieldsDto {
 }
 
 export class UpdatePlanDto extends PlanFieldsDto {
-  @ApiPropertyOptional()
   @ValidateIf(given)
   @MaxLength(200)
   @MinLength(1)
@@ -136,7 +122,6 @@ export class UpdatePlanDto extends PlanFieldsDto {
 }
 
 export class ListPlansQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: PLAN_STATUSES })
   @IsOptional()
   @IsIn(PLAN_STATUSES)
   readonly status?: PlanStatus;

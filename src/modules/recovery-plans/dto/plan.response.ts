@@ -19,7 +19,6 @@ export class PlanResponse {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty()
   title: string;
 
   @ApiProperty({ enum: PLAN_STATUSES })
@@ -28,25 +27,21 @@ export class PlanResponse {
   @ApiProperty({ format: 'date' })
   startDate: string;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty({ format: 'date' })
   endDate: string | null;
 
   @ApiProperty({ format: 'date', description: 'Review due date (YYYY-MM-DD)' })
   reviewDueAt: string;
 
-  @ApiProperty({ type: [String] })
   strengths: string[];
 
-  @ApiProperty({ type: [String] })
   barriers: string[];
 
-  @ApiProperty({ type: ClientAgreementResponse, nullable: true })
   clientAgreement: ClientAgreementResponse | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   createdById: string | null;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -57,9 +52,7 @@ export class PlanResponse {
 }
 
 export class PlanPageResponse {
-  @ApiProperty({ type: [PlanResponse] })
   items: PlanResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -21,23 +21,17 @@ export class FollowUpRateItem {
   @ApiProperty({ enum: LEVELS_OF_CARE })
   levelOfCare: LevelOfCare;
 
-  @ApiProperty()
   discharges: number;
 
-  @ApiProperty({ description: 'Discharges with a completed contact within 7 days' })
+  /** Discharges with a completed contact within 7 days */
   within7Days: number;
 
-  @ApiProperty({ description: 'Discharges with a completed contact within 30 days' })
+  /** Discharges with a completed contact within 30 days */
   within30Days: number;
 
-  @ApiProperty({
-    nullable: true,
-    type: Number,
-    description: 'within7Days / discharges; null without discharges',
-  })
+  /** within7Days / discharges; null without discharges */
   rate7: number | null;
 
-  @ApiProperty({ nullable: true, type: Number })
   rate30: number | null;
 }
 
@@ -54,6 +48,5 @@ export class FollowUpRatesResponse {
   })
   basis: 'operational';
 
-  @ApiProperty({ type: [FollowUpRateItem] })
   items: FollowUpRateItem[];
 }

@@ -18,15 +18,12 @@ export class ClientNotesQuery extends PageQuery {
 
 /** Notes across the caller's scope; `awaitingReview=true` is a supervisor's review queue. */
 export class NoteSearchQuery extends ClientNotesQuery {
-  @ApiPropertyOptional({
-    description: 'Signed notes not yet reviewed, or with an addendum since their last review',
-  })
+  /** Signed notes not yet reviewed, or with an addendum since their last review */
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   readonly awaitingReview?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   readonly authorId?: string;

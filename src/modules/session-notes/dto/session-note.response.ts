@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 import {
   ContactType,
@@ -27,7 +27,6 @@ export class AddendumResponse {
   @ApiProperty({ format: 'uuid' })
   noteId: string;
 
-  @ApiProperty()
   text: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -50,7 +49,6 @@ export class SessionNoteResponse {
   @ApiProperty({ enum: NoteStatus })
   status: NoteStatus;
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -71,7 +69,6 @@ export class SessionNoteResponse {
   @ApiProperty({ enum: ContactType })
   contactType: ContactType;
 
-  @ApiProperty({ type: String, nullable: true })
   setting: string | null;
 
   @ApiProperty({ enum: NoteFormat })
@@ -80,7 +77,7 @@ export class SessionNoteResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   sections: Record<string, string>;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   goalIds: string[];
 
   @ApiProperty({ enum: PeerIntervention, isArray: true })
@@ -89,29 +86,24 @@ export class SessionNoteResponse {
   @ApiProperty({ enum: RiskFlag, isArray: true })
   riskFlags: RiskFlag[];
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   signedAt: string | null;
 
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'SHA-256 (hex) of the signed clinical content',
-  })
+  /** SHA-256 (hex) of the signed clinical content */
   contentHash: string | null;
 
-  @ApiProperty({ description: 'Signed more than 72 hours after the session ended' })
+  /** Signed more than 72 hours after the session ended */
   lateEntry: boolean;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ format: 'date-time' })
   reviewedAt: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   reviewerId: string | null;
 
-  @ApiProperty({ enum: ReviewDecision, nullable: true })
+  @ApiProperty({ enum: ReviewDecision })
   reviewDecision: ReviewDecision | null;
 
-  @ApiProperty({ type: String, nullable: true })
   reviewComment: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -120,21 +112,16 @@ export class SessionNoteResponse {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiPropertyOptional({ type: [AddendumResponse], description: 'Only when reading one note' })
+  /** Only when reading one note */
   addenda?: AddendumResponse[];
 
-  @ApiPropertyOptional({
-    type: [LanguageWarningResponse],
-    description: 'Only when saving: non-blocking language suggestions',
-  })
+  /** Only when saving: non-blocking language suggestions */
   warnings?: LanguageWarningResponse[];
 }
 
 export class SessionNotePageResponse {
-  @ApiProperty({ type: [SessionNoteResponse] })
   items: SessionNoteResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
 
@@ -148,22 +135,15 @@ export class TimelineItemResponse {
   @ApiProperty({ format: 'date-time' })
   occurredAt: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'signed' })
+  @ApiProperty({ example: 'signed' })
   status: string | null;
 
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'A non-narrative label: contact type, follow-up label, instrument and total, group topic',
-  })
+  /** A non-narrative label: contact type, follow-up label, instrument and total, group topic */
   label: string | null;
 }
 
 export class TimelinePageResponse {
-  @ApiProperty({ type: [TimelineItemResponse] })
   items: TimelineItemResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

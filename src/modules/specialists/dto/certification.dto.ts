@@ -35,11 +35,9 @@ export class CreateCertificationDto {
 export class UpdateCertificationDto extends PartialType(CreateCertificationDto) {}
 
 export class CertificationParams {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly id: string;
 
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   readonly certificationId: string;
 }
@@ -51,10 +49,8 @@ export class CertificationResponse {
   @ApiProperty({ enum: CREDENTIALS })
   credential: Credential;
 
-  @ApiProperty()
   number: string;
 
-  @ApiProperty()
   issuingState: string;
 
   @ApiProperty({ format: 'date' })
@@ -63,6 +59,5 @@ export class CertificationResponse {
   @ApiProperty({ format: 'date' })
   expiresOn: string;
 
-  @ApiProperty()
   version: number;
 }

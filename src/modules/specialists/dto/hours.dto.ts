@@ -17,13 +17,12 @@ export const CE_CATEGORIES = ['ethics', 'general'] as const;
 export type CeCategory = (typeof CE_CATEGORIES)[number];
 
 export class CreateCeHoursDto {
-  @ApiProperty({ example: 3, minimum: 0.25, maximum: 100 })
+  @ApiProperty({ example: 3 })
   @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0.25)
   @Max(100)
   readonly hours: number;
 
-  @ApiProperty({ enum: CE_CATEGORIES })
   @IsIn(CE_CATEGORIES)
   readonly category: CeCategory;
 
@@ -43,7 +42,6 @@ export class CeHoursResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   hours: number;
 
   @ApiProperty({ enum: CE_CATEGORIES })
@@ -52,7 +50,6 @@ export class CeHoursResponse {
   @ApiProperty({ format: 'date' })
   completedOn: string;
 
-  @ApiProperty()
   title: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -60,7 +57,7 @@ export class CeHoursResponse {
 }
 
 export class CreateSupervisionHoursDto {
-  @ApiProperty({ example: 1, minimum: 0.25, maximum: 24 })
+  @ApiProperty({ example: 1 })
   @IsNumber({ maxDecimalPlaces: 2 })
   @Min(0.25)
   @Max(24)
@@ -76,13 +73,12 @@ export class SupervisionHoursResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   hours: number;
 
   @ApiProperty({ format: 'date' })
   occurredOn: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ format: 'uuid' })
   supervisorId: string | null;
 
   @ApiProperty({ format: 'date-time' })

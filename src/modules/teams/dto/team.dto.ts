@@ -17,14 +17,14 @@ export class CreateTeamDto {
   @IsString()
   readonly name: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   readonly supervisorIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
@@ -46,26 +46,21 @@ export class TeamResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   name: string;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   supervisorIds: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   memberIds: string[];
 
-  @ApiProperty()
   active: boolean;
 
-  @ApiProperty()
   version: number;
 }
 
 export class TeamListResponse {
-  @ApiProperty({ type: [TeamResponse] })
   items: TeamResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

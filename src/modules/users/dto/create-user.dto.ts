@@ -18,7 +18,6 @@ export class CreateUserDto {
   @MaxLength(254)
   readonly email: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 256 })
   @MinLength(12)
   @MaxLength(256)
   @IsString()
@@ -41,7 +40,6 @@ export class CreateUserDto {
   readonly role: Role;
 
   @ApiProperty({
-    type: [String],
     format: 'uuid',
     description: 'Teams joined (supervisors: teams supervised; an admin is on none)',
   })

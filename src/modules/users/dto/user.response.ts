@@ -6,25 +6,20 @@ export class UserResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty()
   email: string;
 
-  @ApiProperty()
   firstName: string;
 
-  @ApiProperty()
   lastName: string;
 
   @ApiProperty({ enum: Role })
   role: Role;
 
-  @ApiProperty()
   active: boolean;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ format: 'uuid' })
   teamIds: string[];
 
-  @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -32,9 +27,7 @@ export class UserResponse {
 }
 
 export class UserPageResponse {
-  @ApiProperty({ type: [UserResponse] })
   items: UserResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }

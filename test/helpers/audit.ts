@@ -1,0 +1,33 @@
+import { DataSource } from 'typeorm';
+
+/** Which audit events to count: every given field must match (an absent field matches all). */
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  clientId?: string;
+  resourceId?: string;
+  outcome?: 'success' | 'denied' | 'failure';
+  organizationId?: string;
+}
+
+const COLUMNS: Record<keyof AuditFilter, string> = {
+  action: 'action',
+  actorId: 'actor_id',
+  clientId: 'client_id',
+  resourceId: 'resource_id',
+  outcome: 'outcome',
+  organizationId: 'organization_id',
+};
+
+/** How many audit events match the filter. */
+export async function countAuditEvents(ds: DataSource, filter: AuditFilter): Promise<number> {
+  const fields = (Object.keys(COLUMNS) as (keyof AuditFilter)[]).filter(
+    (key) => filter[key] !== undefined,
+  );
+  if (fields.length === 0) throw new Error('countAuditEvents needs at least one filter field');
+  const where = fields.map((key, i) => `${COLUMNS[key]} = $${i + 1}`).join(' AND ');
+  const [row] = await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${where}`, [
+    ...fields.map((key) => filter[key]),
+  ]);
+  return row.n as number;
+}
