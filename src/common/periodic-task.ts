@@ -68,10 +68,10 @@ export interface PeriodicDeclaration {
  * must be safe to (SKIP LOCKED, unique keys, idempotent effects).
  */
 export function Periodic(declaration: PeriodicDeclaration) {
-  return (
+  return <M extends PeriodicPass>(
     _target: object,
     _key: string | symbol,
-    descriptor: TypedPropertyDescriptor<PeriodicPass>,
+    descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     Reflect.defineMetadata(PERIODIC, declaration, descriptor.value as object);
   };

@@ -16,10 +16,10 @@ export type JobHandlerMethod<N extends JobName> = (
  * database and have one effect however often it runs.
  */
 export function JobHandler<N extends JobName>(name: N) {
-  return (
+  return <M extends JobHandlerMethod<N>>(
     _target: object,
     _key: string | symbol,
-    descriptor: TypedPropertyDescriptor<JobHandlerMethod<N>>,
+    descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     Reflect.defineMetadata(JOB_HANDLER, name, descriptor.value as object);
   };

@@ -10,9 +10,10 @@ export interface ProviderMethod {
 }
 
 /**
- * Every method of every provider of the process, for the start-up discovery of decorated methods
- * (job handlers, periodic work). Request-scoped providers are left out: they have no instance to
- * call at start-up, and no worker code is one.
+ * Every method of every class provider of the process, for the start-up discovery of decorated
+ * methods (job handlers, periodic work). Values and factories' products (connections, queues)
+ * are not looked into, nor request-scoped providers: they have no instance to call at start-up,
+ * and no worker code is one.
  */
 export function providerMethods(
   discovery: DiscoveryService,
@@ -21,7 +22,9 @@ export function providerMethods(
   const methods: ProviderMethod[] = [];
   for (const wrapper of discovery.getProviders()) {
     const instance: unknown = wrapper.instance;
-    if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+    const isClass = typeof wrapper.metatype === 'function' && !wrapper.inject;
+    if (!isClass || !instance || typeof instance !== 'object') continue;
+    if (!wrapper.isDependencyTreeStatic()) continue;
     const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
     for (const key of scanner.getAllMethodNames(prototype)) {
       const method = prototype[key];
