@@ -55,7 +55,7 @@ async function startWith(...providers: Type[]): Promise<JobHandlerRegistry> {
   return moduleRef.get(JobHandlerRegistry);
 }
 
-const job = (name: string, data: object, id = 'job-1') => ({ name, data, id }) as Job;
+const job = (name: string, data: object, id = 'job-1') => ({ name, data, id }) as unknown as Job;
 
 describe('JobHandlerRegistry', () => {
   it('should find one handler per job at start-up and run each job with its own, given the payload and the job', async () => {
