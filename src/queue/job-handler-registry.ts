@@ -34,7 +34,8 @@ export class JobHandlerRegistry implements OnModuleInit {
     if (missing.length > 0) problems.push(`no handler for ${missing.join(', ')}`);
     for (const [name, handlers] of found) {
       if (handlers.length === 1) this.handlers.set(name, handlers[0].call);
-      else problems.push(`several handlers for ${name}: ${handlers.map((h) => h.where).join(', ')}`);
+      else
+        problems.push(`several handlers for ${name}: ${handlers.map((h) => h.where).join(', ')}`);
     }
     if (problems.length > 0) throw new Error(`The worker cannot start: ${problems.join('; ')}`);
   }
