@@ -7,6 +7,7 @@ import { PermissionGuard } from './auth/guards/permission.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { ApiClientsModule } from './modules/api-clients/api-clients.module';
 import { AssessmentsModule } from './modules/assessments/assessments.module';
 import { CaseloadsModule } from './modules/caseloads/caseloads.module';
@@ -27,7 +28,7 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
-  imports: [CoreModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, ConsentsModule, QueueDashboardModule],
+  imports: [CoreModule, AuditModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, ConsentsModule, QueueDashboardModule],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionGuard },

@@ -7,7 +7,7 @@ import { CONFIG, AppConfigModule } from './config/config.module';
 import { Config, loadConfig } from './config/configuration';
 import { loggerParams } from './common/logging/logger.config';
 import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
-import { AuditModule } from './modules/audit/audit.module';
+import { AuditCoreModule } from './modules/audit/audit-core.module';
 import { OutboxModule } from './queue/outbox.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -33,7 +33,7 @@ import { RedisModule } from './redis/redis.module';
         }),
     }),
     RedisModule,
-    AuditModule,
+    AuditCoreModule,
     AuthCoreModule,
     OutboxModule,
   ],

@@ -8,15 +8,7 @@ import { Logger } from 'nestjs-pino';
 
 import { loadConfig } from './config/configuration';
 import { EnvironmentError } from './config/env.validation';
-import { JobName } from './queue/jobs';
-import { PROCESSORS, WorkerModule } from './worker.module';
-
-/** Refuse to start when a job has no processor (immich JobRepository.setup). */
-export function assertEveryJobHandled(): void {
-  const handled = new Set(PROCESSORS.flatMap((p) => p.handles));
-  const missing = Object.values(JobName).filter((name) => !handled.has(name));
-  if (missing.length > 0) throw new Error(`No processor for jobs: ${missing.join(', ')}`);
-}
+import { WorkerModule } from './worker.module';
 
 /** BullMQ needs Redis to keep every key: an evicting Redis would silently drop scheduled follow-ups. */
 export async function assertNoEviction(url: string): Promise<void> {
@@ -32,8 +24,11 @@ export async function assertNoEviction(url: string): Promise<void> {
   }
 }
 
+/**
+ * The worker's context. It refuses to start (JobHandlerRegistry) when a job has no handler or more
+ * than one, and before that when Redis could evict its keys.
+ */
 export async function createWorker(): Promise<INestApplicationContext> {
-  assertEveryJobHandled();
   await assertNoEviction(loadConfig().redis.url);
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));

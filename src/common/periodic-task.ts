@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 
+import type { Config } from '../config/configuration';
+
 /**
  * Runs `work` again and again, `intervalMs` apart, never overlapping itself; again at once when
  * it reports a full batch, later (`backoffMs`) after an error. `stop()` waits for the run in flight.
@@ -10,7 +12,7 @@ export class PeriodicTask {
   private stopped = true;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly work: () => Promise<'more' | 'idle'>,
     private readonly intervalMs: number,
     private readonly logger: Pick<Logger, 'warn'> = new Logger(name),
@@ -45,4 +47,37 @@ export class PeriodicTask {
     }
     this.schedule(next);
   }
+}
+
+const PERIODIC = Symbol('PERIODIC');
+
+/** A pass of periodic work: 'more' when it left work behind (a full batch), to run again at once. */
+export type PeriodicPass = () => Promise<'more' | 'idle'>;
+
+export interface PeriodicDeclaration {
+  /** For the logs. */
+  name: string;
+  /** Milliseconds between passes, from the configuration; 0 or less: not run in this process. */
+  every: (config: Config) => number;
+}
+
+/**
+ * Marks a worker provider's method as periodic work. The worker's PeriodicTaskHost finds every
+ * one at start-up and runs each as a PeriodicTask (started once the process is up, stopped and
+ * awaited at shutdown); the API runs none. Several workers may run the same work at once, so it
+ * must be safe to (SKIP LOCKED, unique keys, idempotent effects).
+ */
+export function Periodic(declaration: PeriodicDeclaration) {
+  return <M extends PeriodicPass>(
+    _target: object,
+    _key: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): void => {
+    Reflect.defineMetadata(PERIODIC, declaration, descriptor.value as object);
+  };
+}
+
+/** The declaration of a periodic method, if it is one. */
+export function periodicDeclaration(method: unknown): PeriodicDeclaration | undefined {
+  return typeof method === 'function' ? Reflect.getMetadata(PERIODIC, method) : undefined;
 }

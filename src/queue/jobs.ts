@@ -1,10 +1,22 @@
-/** Queues and their jobs. Payloads carry ids only (no PHI); processors re-read the database. */
+import type { JobsOptions } from 'bullmq';
+
+import type { Config } from '../config/configuration';
+
+/** Queues and their jobs. Payloads carry ids only (no PHI); handlers re-read the database. */
 export enum QueueName {
   Notifications = 'notifications',
   FollowUps = 'follow-ups',
   SessionNotes = 'session-notes',
   ScheduledScans = 'scheduled-scans',
 }
+
+/** How many jobs of a queue one worker process runs at once. */
+export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Notifications]: 1,
+  [QueueName.FollowUps]: 5,
+  [QueueName.SessionNotes]: 1,
+  [QueueName.ScheduledScans]: 1,
+};
 
 export enum JobName {
   AccountLocked = 'security.account-locked',
@@ -18,30 +30,67 @@ export enum JobName {
   ScanConsentExpiry = 'scan.consent-expiry',
 }
 
-export interface JobPayloads {
-  [JobName.AccountLocked]: { organizationId: string; userId: string; windowStartedAt: string };
-  [JobName.FollowUpReminder]: { organizationId: string; followUpId: string };
-  [JobName.FollowUpEscalation]: { organizationId: string; followUpId: string; reason: 'overdue' | 'unreachable' };
-  [JobName.NoteCrisisFlag]: { organizationId: string; noteId: string; clientId: string };
-  // Periodic scans (BullMQ job schedulers) cover every organization and carry nothing.
-  [JobName.ScanCertificationExpiry]: Record<string, never>;
-  [JobName.ScanPlanReviewDue]: Record<string, never>;
-  [JobName.ScanRecoveryMilestones]: Record<string, never>;
-  [JobName.ScanNoContact]: Record<string, never>;
-  [JobName.ScanConsentExpiry]: Record<string, never>;
+/**
+ * A job's declaration: its queue, its payload type (`P`, ids only) and, when it differs from the
+ * queues' defaults (DEFAULT_JOB_OPTIONS), its BullMQ options. `every`: a periodic job, run by a
+ * BullMQ job scheduler (id: the job's name) that many ms apart; 0 removes the scheduler.
+ */
+export interface JobDeclaration<P extends object> {
+  readonly queue: QueueName;
+  readonly options?: Readonly<JobsOptions>;
+  readonly every?: (config: Config) => number;
+  /** Never set: carries the payload type. */
+  readonly payload?: P;
 }
 
-export const JOB_QUEUE: Record<JobName, QueueName> = {
-  [JobName.AccountLocked]: QueueName.Notifications,
-  [JobName.FollowUpReminder]: QueueName.FollowUps,
-  [JobName.FollowUpEscalation]: QueueName.FollowUps,
-  [JobName.NoteCrisisFlag]: QueueName.SessionNotes,
-  [JobName.ScanCertificationExpiry]: QueueName.ScheduledScans,
-  [JobName.ScanPlanReviewDue]: QueueName.ScheduledScans,
-  [JobName.ScanRecoveryMilestones]: QueueName.ScheduledScans,
-  [JobName.ScanNoContact]: QueueName.ScheduledScans,
-  [JobName.ScanConsentExpiry]: QueueName.ScheduledScans,
+const job = <P extends object>(
+  queue: QueueName,
+  more: Omit<JobDeclaration<P>, 'queue' | 'payload'> = {},
+): JobDeclaration<P> => ({ queue, ...more });
+
+// Periodic scans cover every organization and carry nothing; a scan superseded by the next slot
+// needs no long retry tail.
+const scan = () =>
+  job<Record<string, never>>(QueueName.ScheduledScans, {
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+    every: (config) => config.scheduledScans.intervalMs,
+  });
+
+/**
+ * Every job, declared once. Its handler is the one method marked `@JobHandler(JobName.X)` in a
+ * worker provider: the worker refuses to start when a job has none, or more than one.
+ */
+export const JOBS = {
+  [JobName.AccountLocked]: job<{ organizationId: string; userId: string; windowStartedAt: string }>(
+    QueueName.Notifications,
+  ),
+  [JobName.FollowUpReminder]: job<{ organizationId: string; followUpId: string }>(
+    QueueName.FollowUps,
+  ),
+  [JobName.FollowUpEscalation]: job<{
+    organizationId: string;
+    followUpId: string;
+    reason: 'overdue' | 'unreachable';
+  }>(QueueName.FollowUps),
+  [JobName.NoteCrisisFlag]: job<{ organizationId: string; noteId: string; clientId: string }>(
+    QueueName.SessionNotes,
+  ),
+  [JobName.ScanCertificationExpiry]: scan(),
+  [JobName.ScanPlanReviewDue]: scan(),
+  [JobName.ScanRecoveryMilestones]: scan(),
+  [JobName.ScanNoContact]: scan(),
+  [JobName.ScanConsentExpiry]: scan(),
+} satisfies Record<JobName, JobDeclaration<object>>;
+
+/** Each job's payload type, read from its declaration. */
+export type JobPayloads = {
+  [N in JobName]: (typeof JOBS)[N] extends JobDeclaration<infer P> ? P : never;
 };
+
+/** The declaration of a job name read back from Redis or the outbox (undefined: unknown name). */
+export function jobDeclaration(name: string): JobDeclaration<object> | undefined {
+  return (JOBS as Partial<Record<string, JobDeclaration<object>>>)[name];
+}
 
 export interface JobRequest<N extends JobName = JobName> {
   name: N;

@@ -1,14 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 
-import { PeriodicTask } from '../common/periodic-task';
-import { CONFIG } from '../config/config.module';
-import { Config } from '../config/configuration';
-import { QueueName } from './jobs';
+import { Periodic } from '../common/periodic-task';
+import { jobDeclaration, QueueName } from './jobs';
 
 interface OutboxRow {
   id: string;
@@ -31,27 +29,15 @@ const ADD_TIMEOUT_MS = 5000;
  * re-adds a job: the jobId dedupes it and processors are idempotent.
  */
 @Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: PeriodicTask;
-
+export class OutboxRelayService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
-    @Inject(CONFIG) config: Config,
-  ) {
-    this.task = new PeriodicTask(
-      'outbox relay',
-      async () => ((await this.relayOnce()) === BATCH ? 'more' : 'idle'),
-      config.app.outboxPollMs,
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+  @Periodic({ name: 'outbox relay', every: (config) => config.app.outboxPollMs })
+  async relay(): Promise<'more' | 'idle'> {
+    return (await this.relayOnce()) === BATCH ? 'more' : 'idle';
   }
 
   /** One pass; returns how many rows were dispatched. */
@@ -68,7 +54,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
           jobs.map((r) => ({
             name: r.job_name,
             data: r.payload,
-            opts: { jobId: r.job_id, delay: Math.max(0, r.run_at.getTime() - now) },
+            opts: {
+              ...jobDeclaration(r.job_name)?.options,
+              jobId: r.job_id,
+              delay: Math.max(0, r.run_at.getTime() - now),
+            },
           })),
         );
         await withTimeout(added, ADD_TIMEOUT_MS, 'Redis did not accept the jobs in time');

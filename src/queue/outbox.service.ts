@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { JOB_QUEUE, JobName, JobRequest } from './jobs';
+import { JOBS, JobName, JobRequest } from './jobs';
 
 /**
  * The only way the API schedules work: a row in the outbox, written in the caller's transaction.
@@ -20,7 +20,7 @@ export class OutboxService {
     const values: unknown[] = [];
     const tuples = jobs.map((job, i) => {
       values.push(
-        JOB_QUEUE[job.name],
+        JOBS[job.name].queue,
         job.name,
         job.jobId,
         JSON.stringify({ ...job.payload, correlationId }),

@@ -1,11 +1,17 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
+import { JobHandlerRegistry } from './job-handler-registry';
+import { JobSchedulerService } from './job-scheduler.service';
 import { QueueName } from './jobs';
 import { OutboxRelayService } from './outbox-relay.service';
+import { PeriodicTaskHost } from './periodic-task-host';
+import { QueueWorkers } from './queue-workers';
 import { bullConnection } from './redis-connection';
+import { WorkerHeartbeat } from './worker-heartbeat';
 
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
@@ -14,9 +20,14 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
-/** BullMQ queues and the outbox relay: the worker process only. */
+/**
+ * The worker process's machinery: BullMQ queues, one worker per queue running the `@JobHandler`
+ * methods, the periodic jobs' schedulers, the `@Periodic` work (the outbox relay among it) and the
+ * heartbeat. The API never loads it.
+ */
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
@@ -27,7 +38,14 @@ export const DEFAULT_JOB_OPTIONS = {
     }),
     BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
   ],
-  providers: [OutboxRelayService],
-  exports: [BullModule, OutboxRelayService],
+  providers: [
+    JobHandlerRegistry,
+    QueueWorkers,
+    JobSchedulerService,
+    PeriodicTaskHost,
+    OutboxRelayService,
+    WorkerHeartbeat,
+  ],
+  exports: [BullModule],
 })
 export class QueueModule {}

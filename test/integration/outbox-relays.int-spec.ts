@@ -4,8 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 
-import { CONFIG } from '../../src/config/config.module';
-import { Config, resetConfigCache } from '../../src/config/configuration';
+import { resetConfigCache } from '../../src/config/configuration';
 import { JobName, QueueName } from '../../src/queue/jobs';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
 import { createWorker } from '../../src/worker';
@@ -57,7 +56,7 @@ describe('outbox relays running concurrently (integration)', () => {
       handed.push(...jobs.map((j) => j.opts!.jobId!));
       return addBulk(jobs);
     });
-    const second = new OutboxRelayService(ds, worker.get(ModuleRef), worker.get<Config>(CONFIG));
+    const second = new OutboxRelayService(ds, worker.get(ModuleRef));
     // Delayed a day: the jobs wait in Redis and never run in this test.
     await ds.query(
       `INSERT INTO outbox (queue, job_name, job_id, payload, run_at)

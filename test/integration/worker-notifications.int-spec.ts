@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import { INestApplicationContext } from '@nestjs/common';
+import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 
-import { NotificationsProcessor } from '../../src/modules/notifications/notifications.processor';
-import { ScheduledScansProcessor } from '../../src/modules/scheduled-scans/scheduled-scans.processor';
-import { SessionNotesProcessor } from '../../src/modules/session-notes/session-notes.processor';
 import { SecurityNotificationsService } from '../../src/modules/notifications/security-notifications.service';
-import { LoggedWorkerHost } from '../../src/queue/logged-worker-host';
+import { QueueName } from '../../src/queue/jobs';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
+import { PeriodicTaskHost } from '../../src/queue/periodic-task-host';
+import { QueueWorkers } from '../../src/queue/queue-workers';
 import { createWorker } from '../../src/worker';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
@@ -119,16 +119,35 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
     expect(n).toBe(0);
   });
 
-  it('should log, not throw, when a queue worker reports an error', () => {
-    for (const processor of [
-      NotificationsProcessor,
-      SessionNotesProcessor,
-      ScheduledScansProcessor,
-    ]) {
-      const host = worker.get<LoggedWorkerHost>(processor);
+  it('should run one consuming BullMQ worker per queue, and log, not throw, when one reports an error', () => {
+    const workers = worker.get(QueueWorkers).workers;
+    expect([...workers.keys()].sort()).toEqual(Object.values(QueueName).sort());
+    for (const consumer of workers.values()) {
+      expect(consumer.isRunning()).toBe(true);
       // An 'error' event without a listener would throw here (and crash the worker process).
-      expect(() => host.worker.emit('error', new Error('connection lost'))).not.toThrow();
+      expect(() => consumer.emit('error', new Error('connection lost'))).not.toThrow();
     }
+    expect(worker.get(QueueWorkers).stopped()).toEqual([]);
+  });
+
+  it('should run every periodic task of the worker in one host', () => {
+    // The heartbeat runs only with WORKER_HEARTBEAT_FILE (graceful-shutdown.int-spec.ts).
+    expect(worker.get(PeriodicTaskHost).running().sort()).toEqual([
+      'audit sealer',
+      'follow-up reconciler',
+      'idempotency purge',
+      'outbox relay',
+    ]);
+  });
+
+  it('should load no HTTP controller in the worker', () => {
+    const controllers = (app: INestApplicationContext) =>
+      new DiscoveryService(app.get(ModulesContainer)).getControllers().map((c) => c.name);
+    expect(controllers(worker)).toEqual([]);
+    // The same look at the API finds its controllers.
+    expect(controllers(t.app)).toEqual(
+      expect.arrayContaining(['AuditController', 'NotificationsController']),
+    );
   });
 
   describe('GET /api/v1/notifications and POST /api/v1/notifications/:id/read', () => {

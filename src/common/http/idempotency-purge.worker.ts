@@ -1,8 +1,8 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { PeriodicTask } from '../periodic-task';
+import { Periodic } from '../periodic-task';
 
 const PURGE_INTERVAL_MS = 15 * 60_000;
 const BATCH = 5000;
@@ -16,23 +16,12 @@ export const IDEMPOTENCY_RETENTION_HOURS = 24;
  * that old belongs to a request that died a day ago.
  */
 @Injectable()
-export class IdempotencyPurgeWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: PeriodicTask;
+export class IdempotencyPurgeWorker {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.task = new PeriodicTask(
-      'idempotency purge',
-      async () => ((await this.purgeOnce()) === BATCH ? 'more' : 'idle'),
-      PURGE_INTERVAL_MS,
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+  @Periodic({ name: 'idempotency purge', every: () => PURGE_INTERVAL_MS })
+  async purge(): Promise<'more' | 'idle'> {
+    return (await this.purgeOnce()) === BATCH ? 'more' : 'idle';
   }
 
   /** One batch; returns how many keys were deleted. */

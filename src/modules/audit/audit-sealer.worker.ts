@@ -1,28 +1,17 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { PeriodicTask } from '../../common/periodic-task';
+import { Periodic } from '../../common/periodic-task';
 import { AuditSealerService } from './audit-sealer.service';
 
 const SEAL_INTERVAL_MS = 500;
 
 /** Worker only: keeps the audit hash chain sealed within about half a second of each commit. */
 @Injectable()
-export class AuditSealerWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: PeriodicTask;
+export class AuditSealerWorker {
+  constructor(private readonly sealer: AuditSealerService) {}
 
-  constructor(sealer: AuditSealerService) {
-    this.task = new PeriodicTask(
-      'audit sealer',
-      async () => ((await sealer.sealAll()) > 0 ? 'more' : 'idle'),
-      SEAL_INTERVAL_MS,
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+  @Periodic({ name: 'audit sealer', every: () => SEAL_INTERVAL_MS })
+  async seal(): Promise<'more' | 'idle'> {
+    return (await this.sealer.sealAll()) > 0 ? 'more' : 'idle';
   }
 }

@@ -1,17 +1,11 @@
-import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module } from '@nestjs/common';
 
-import { AuditEvent } from './audit-event.entity';
 import { AuditQueryService } from './audit-query.service';
-import { AuditSealerService } from './audit-sealer.service';
 import { AuditController } from './audit.controller';
-import { AuditService } from './audit.service';
 
-@Global()
+/** The API's audit routes (the audit trail and its verification); AuditCoreModule records. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, AuditSealerService],
-  exports: [AuditService, AuditSealerService],
+  providers: [AuditQueryService],
 })
 export class AuditModule {}

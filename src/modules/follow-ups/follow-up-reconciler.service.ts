@@ -1,21 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
-import { PeriodicTask } from '../../common/periodic-task';
-import { CONFIG } from '../../config/config.module';
-import { Config } from '../../config/configuration';
-import { QueueName } from '../../queue/jobs';
+import { Periodic } from '../../common/periodic-task';
+import { jobDeclaration, QueueName } from '../../queue/jobs';
 
 interface PendingJob {
   job_id: string;
@@ -35,33 +27,23 @@ const BATCH = 500;
  * Safe with several workers: adds are deduplicated by job id, and effects by the processors.
  */
 @Injectable()
-export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
+export class FollowUpReconcilerService {
   private readonly logger = new Logger(FollowUpReconcilerService.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
-    @Inject(CONFIG) config: Config,
-  ) {
-    this.task = new PeriodicTask(
-      'follow-up reconciler',
-      async () => {
-        const restored = await this.reconcileOnce();
-        if (restored > 0) this.logger.warn({ restored }, 'follow-up jobs re-created');
-        return 'idle';
-      },
-      config.followUps.reconcileIntervalMs,
-    );
-  }
+  ) {}
 
-  // A pass at boot too: a worker starting after an outage restores what Redis lost meanwhile.
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+  // The first pass runs at boot: a worker starting after an outage restores what Redis lost meanwhile.
+  @Periodic({
+    name: 'follow-up reconciler',
+    every: (config) => config.followUps.reconcileIntervalMs,
+  })
+  async reconcile(): Promise<'idle'> {
+    const restored = await this.reconcileOnce();
+    if (restored > 0) this.logger.warn({ restored }, 'follow-up jobs re-created');
+    return 'idle';
   }
 
   /** One full pass; returns how many jobs were re-created. */
@@ -115,7 +97,11 @@ export class FollowUpReconcilerService implements OnApplicationBootstrap, OnModu
       restore.map((row) => ({
         name: row.job_name,
         data: row.payload,
-        opts: { jobId: row.job_id, delay: Math.max(0, row.run_at.getTime() - now) },
+        opts: {
+          ...jobDeclaration(row.job_name)?.options,
+          jobId: row.job_id,
+          delay: Math.max(0, row.run_at.getTime() - now),
+        },
       })),
     );
     return restore.length;

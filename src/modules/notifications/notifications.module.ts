@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 
-import { Notification } from './notification.entity';
+import { NotificationsCoreModule } from './notifications-core.module';
 import { NotificationsController } from './notifications.controller';
-import { NotificationsService } from './notifications.service';
 
+/** The API's notification routes. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification])],
+  imports: [NotificationsCoreModule],
   controllers: [NotificationsController],
-  providers: [NotificationsService],
-  exports: [NotificationsService],
 })
 export class NotificationsModule {}

@@ -1,24 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
+import { Injectable } from '@nestjs/common';
 
-import { JobName, JobPayloads, QueueName } from '../../queue/jobs';
-import { LoggedWorkerHost } from '../../queue/logged-worker-host';
+import { JobHandler } from '../../queue/job-handler.decorator';
+import { JobName, JobPayloads } from '../../queue/jobs';
 import { SecurityNotificationsService } from './security-notifications.service';
 
-@Processor(QueueName.Notifications)
-export class NotificationsProcessor extends LoggedWorkerHost {
-  static readonly handles: JobName[] = [JobName.AccountLocked];
+@Injectable()
+export class NotificationsProcessor {
+  constructor(private readonly security: SecurityNotificationsService) {}
 
-  constructor(private readonly security: SecurityNotificationsService) {
-    super();
-  }
-
-  async process(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case JobName.AccountLocked:
-        return this.security.accountLocked(job.data as JobPayloads[JobName.AccountLocked]);
-      default:
-        throw new Error(`No handler for job ${job.name}`);
-    }
+  @JobHandler(JobName.AccountLocked)
+  accountLocked(payload: JobPayloads[JobName.AccountLocked]): Promise<number> {
+    return this.security.accountLocked(payload);
   }
 }

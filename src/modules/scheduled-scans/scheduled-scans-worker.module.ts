@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 
-import { ScanSchedulerService } from './scan-scheduler.service';
 import { ScheduledScansProcessor } from './scheduled-scans.processor';
 import { ScheduledScansService } from './scheduled-scans.service';
 
 /**
  * Worker side of SPEC 7's other scheduled work: certification expiry, plan review due, recovery
- * milestones, no contact for 14 days. Consent expiry waits for the consents of SPEC 8.
+ * milestones, no contact for 14 days, consent expiry (periodic jobs, see JOBS in queue/jobs.ts).
  */
 @Module({
-  providers: [ScheduledScansService, ScheduledScansProcessor, ScanSchedulerService],
+  providers: [ScheduledScansService, ScheduledScansProcessor],
   exports: [ScheduledScansService],
 })
 export class ScheduledScansWorkerModule {}

@@ -1,39 +1,36 @@
-import { Processor } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
+import { Injectable } from '@nestjs/common';
 
-import { JobName, QueueName } from '../../queue/jobs';
-import { LoggedWorkerHost } from '../../queue/logged-worker-host';
+import { JobHandler } from '../../queue/job-handler.decorator';
+import { JobName } from '../../queue/jobs';
 import { ScheduledScansService } from './scheduled-scans.service';
 
-/** Runs the periodic scans; each is idempotent, so a retried or doubled run notifies once. */
-@Processor(QueueName.ScheduledScans)
-export class ScheduledScansProcessor extends LoggedWorkerHost {
-  static readonly handles: JobName[] = [
-    JobName.ScanCertificationExpiry,
-    JobName.ScanPlanReviewDue,
-    JobName.ScanRecoveryMilestones,
-    JobName.ScanNoContact,
-    JobName.ScanConsentExpiry,
-  ];
+/** The periodic scans; each is idempotent, so a retried or doubled run notifies once. */
+@Injectable()
+export class ScheduledScansProcessor {
+  constructor(private readonly scans: ScheduledScansService) {}
 
-  constructor(private readonly scans: ScheduledScansService) {
-    super();
+  @JobHandler(JobName.ScanCertificationExpiry)
+  async certificationExpiry(): Promise<{ notified: number }> {
+    return { notified: await this.scans.certificationExpiry() };
   }
 
-  async process(job: Job): Promise<{ notified: number }> {
-    switch (job.name) {
-      case JobName.ScanCertificationExpiry:
-        return { notified: await this.scans.certificationExpiry() };
-      case JobName.ScanPlanReviewDue:
-        return { notified: await this.scans.planReviewDue() };
-      case JobName.ScanRecoveryMilestones:
-        return { notified: await this.scans.recoveryMilestones() };
-      case JobName.ScanNoContact:
-        return { notified: await this.scans.noContact() };
-      case JobName.ScanConsentExpiry:
-        return { notified: await this.scans.consentExpiry() };
-      default:
-        throw new Error(`No handler for job ${job.name}`);
-    }
+  @JobHandler(JobName.ScanPlanReviewDue)
+  async planReviewDue(): Promise<{ notified: number }> {
+    return { notified: await this.scans.planReviewDue() };
+  }
+
+  @JobHandler(JobName.ScanRecoveryMilestones)
+  async recoveryMilestones(): Promise<{ notified: number }> {
+    return { notified: await this.scans.recoveryMilestones() };
+  }
+
+  @JobHandler(JobName.ScanNoContact)
+  async noContact(): Promise<{ notified: number }> {
+    return { notified: await this.scans.noContact() };
+  }
+
+  @JobHandler(JobName.ScanConsentExpiry)
+  async consentExpiry(): Promise<{ notified: number }> {
+    return { notified: await this.scans.consentExpiry() };
   }
 }

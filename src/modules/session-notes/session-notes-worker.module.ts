@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 
-import { NotificationsModule } from '../notifications/notifications.module';
+import { NotificationsCoreModule } from '../notifications/notifications-core.module';
 import { SessionNoteAlertsService } from './session-note-alerts.service';
 import { SessionNotesProcessor } from './session-notes.processor';
 
 /** Worker side of session notes: crisis-flag notifications. */
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsCoreModule],
   providers: [SessionNotesProcessor, SessionNoteAlertsService],
 })
 export class SessionNotesWorkerModule {}

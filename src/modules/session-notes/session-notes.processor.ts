@@ -1,24 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
+import { Injectable } from '@nestjs/common';
 
-import { JobName, JobPayloads, QueueName } from '../../queue/jobs';
-import { LoggedWorkerHost } from '../../queue/logged-worker-host';
+import { JobHandler } from '../../queue/job-handler.decorator';
+import { JobName, JobPayloads } from '../../queue/jobs';
 import { SessionNoteAlertsService } from './session-note-alerts.service';
 
-@Processor(QueueName.SessionNotes)
-export class SessionNotesProcessor extends LoggedWorkerHost {
-  static readonly handles: JobName[] = [JobName.NoteCrisisFlag];
+@Injectable()
+export class SessionNotesProcessor {
+  constructor(private readonly alerts: SessionNoteAlertsService) {}
 
-  constructor(private readonly alerts: SessionNoteAlertsService) {
-    super();
-  }
-
-  async process(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case JobName.NoteCrisisFlag:
-        return this.alerts.crisisFlag(job.data as JobPayloads[JobName.NoteCrisisFlag]);
-      default:
-        throw new Error(`No handler for job ${job.name}`);
-    }
+  @JobHandler(JobName.NoteCrisisFlag)
+  crisisFlag(payload: JobPayloads[JobName.NoteCrisisFlag]): Promise<number> {
+    return this.alerts.crisisFlag(payload);
   }
 }
