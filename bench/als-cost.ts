@@ -41,7 +41,9 @@ function median(values: number[]): number {
 
 function main(): void {
   const nodes = [process.execPath, ...process.argv.slice(2)];
-  console.log(`ALS cost: ${REQUESTS} requests of ${AWAITS} awaits, ${ROUNDS} rounds, CPU µs per request (median)`);
+  console.log(
+    `ALS cost: ${REQUESTS} requests of ${AWAITS} awaits, ${ROUNDS} rounds, CPU µs per request (median)`,
+  );
   for (const node of nodes) {
     const version = execFileSync(node, ['--version']).toString().trim();
     const plain: number[] = [];
@@ -52,7 +54,9 @@ function main(): void {
     }
     const p = median(plain);
     const a = median(als);
-    console.log(`${version}: no ALS ${p.toFixed(1)} µs, inside als.run ${a.toFixed(1)} µs: x${(a / p).toFixed(2)}`);
+    console.log(
+      `${version}: no ALS ${p.toFixed(1)} µs, inside als.run ${a.toFixed(1)} µs: x${(a / p).toFixed(2)}`,
+    );
   }
 }
 

@@ -42,7 +42,9 @@ function main(): void {
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   const idle = new Set(['(idle)', '(program)', '(garbage collector)']);
   let total = 0;
   let busy = 0;
@@ -69,9 +71,12 @@ function main(): void {
   const pct = (us: number): string => `${((100 * us) / busy).toFixed(1).padStart(5)} %`;
   const print = (title: string, m: Map<string, number>, n: number): void => {
     console.log(`\n${title}`);
-    for (const [k, v] of [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${pct(v)}  ${k}`);
+    for (const [k, v] of [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.log(`  ${pct(v)}  ${k}`);
   };
-  console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)`);
+  console.log(
+    `${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)`,
+  );
   print('self time by package', byBucket, top);
   print('self time by function', bySelf, top);
   print('inclusive time by function', byInclusive, top);

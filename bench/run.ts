@@ -23,8 +23,10 @@ const MEMORY_MIX = ['S1', 'S2', 'S3', 'S6'];
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  console.log(`recovery-bridge bench (${opts.quick ? 'quick' : 'full'}): ${opts.notes.toLocaleString()} notes, ` +
-    `${opts.rounds} rounds x ${opts.seconds} s per side, ${opts.connections} connections`);
+  console.log(
+    `recovery-bridge bench (${opts.quick ? 'quick' : 'full'}): ${opts.notes.toLocaleString()} notes, ` +
+      `${opts.rounds} rounds x ${opts.seconds} s per side, ${opts.connections} connections`,
+  );
 
   // The database (created and migrated like a fresh install) and Redis index are the bench's own.
   // The seed database is created and migrated like a fresh install, then copied for the run.
@@ -49,9 +51,18 @@ async function main(): Promise<void> {
   const children: Child[] = [];
   process.on('exit', () => children.forEach((c) => c.proc.kill('SIGKILL')));
   // The API runs with the flags it is deployed with (the heap cap).
-  const service = await Child.start('service', 'service.js', childEnv({ PORT: String(BENCH.servicePort) }), API_NODE_FLAGS);
+  const service = await Child.start(
+    'service',
+    'service.js',
+    childEnv({ PORT: String(BENCH.servicePort) }),
+    API_NODE_FLAGS,
+  );
   children.push(service);
-  const baseline = await Child.start('baseline', 'baseline.js', childEnv({ PORT: String(BENCH.baselinePort) }));
+  const baseline = await Child.start(
+    'baseline',
+    'baseline.js',
+    childEnv({ PORT: String(BENCH.baselinePort) }),
+  );
   children.push(baseline);
 
   const tokens = new Tokens(BENCH.servicePort, [...data.specialists, ...data.supervisors]);
@@ -65,7 +76,10 @@ async function main(): Promise<void> {
   };
   await ctx.refreshTokens();
 
-  const all: Scenario[] = [...SCENARIOS, memoryScenario(SCENARIOS.filter((s) => MEMORY_MIX.includes(s.name.split(' ')[0])))];
+  const all: Scenario[] = [
+    ...SCENARIOS,
+    memoryScenario(SCENARIOS.filter((s) => MEMORY_MIX.includes(s.name.split(' ')[0]))),
+  ];
   const results: ScenarioResult[] = [];
   for (const scenario of all) {
     const key = scenario.name.split(/[ :]/)[0].toUpperCase();
@@ -82,7 +96,9 @@ async function main(): Promise<void> {
       results.push(await scenario.run(ctx));
     } catch (err) {
       console.log(`  failed: ${(err as Error).stack}`);
-      results.push(notMeasured(scenario.name, scenario.target, `failed: ${(err as Error).message}`));
+      results.push(
+        notMeasured(scenario.name, scenario.target, `failed: ${(err as Error).message}`),
+      );
     }
   }
 
@@ -91,7 +107,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'latest.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${table(results)}\n\nwrote ${file} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `\n${table(results)}\n\nwrote ${file} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 }
 
 /** --reset: seed again from an empty database (after a migration changed under it). */
@@ -106,7 +124,18 @@ async function dropBenchDatabase(notes: number): Promise<void> {
 
 function table(results: ScenarioResult[]): string {
   const rows = [
-    ['scenario', 'ratio', 'target', 'p50 ms', 'p99 ms', 'req/s', 'baseline req/s', 'cpu ms/req', 'sql/req', 'pass'],
+    [
+      'scenario',
+      'ratio',
+      'target',
+      'p50 ms',
+      'p99 ms',
+      'req/s',
+      'baseline req/s',
+      'cpu ms/req',
+      'sql/req',
+      'pass',
+    ],
     ...results.map((r) => [
       r.scenario,
       r.ratio === null ? '-' : r.ratio.toFixed(3),
@@ -122,10 +151,15 @@ function table(results: ScenarioResult[]): string {
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
-const fmt = (v: number | null): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : String(v));
+const fmt = (v: number | null): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : String(v);
 
 main().then(
   () => process.exit(0),

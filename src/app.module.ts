@@ -28,7 +28,29 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
 @Module({
-  imports: [CoreModule, AuditModule, HealthModule, AuthModule, UsersModule, TeamsModule, ApiClientsModule, NotificationsModule, RecoveryPlansModule, AssessmentsModule, ClientsModule, SpecialistsModule, CaseloadsModule, SessionNotesModule, GroupSessionsModule, FollowUpsModule, DischargesModule, ReportsModule, OrganizationsModule, ConsentsModule, QueueDashboardModule],
+  imports: [
+    CoreModule,
+    AuditModule,
+    HealthModule,
+    AuthModule,
+    UsersModule,
+    TeamsModule,
+    ApiClientsModule,
+    NotificationsModule,
+    RecoveryPlansModule,
+    AssessmentsModule,
+    ClientsModule,
+    SpecialistsModule,
+    CaseloadsModule,
+    SessionNotesModule,
+    GroupSessionsModule,
+    FollowUpsModule,
+    DischargesModule,
+    ReportsModule,
+    OrganizationsModule,
+    ConsentsModule,
+    QueueDashboardModule,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionGuard },

@@ -42,15 +42,35 @@ export interface Comparison {
   ratios: number[];
 }
 
-async function measure(side: Side, opts: BenchOptions, connections: number, request: (c: number, s: number) => BenchRequest, ok?: (s: number) => boolean): Promise<SideRun> {
-  await runLoad({ port: side.port, connections, durationMs: opts.warmupSeconds * 1000, request, ok });
+async function measure(
+  side: Side,
+  opts: BenchOptions,
+  connections: number,
+  request: (c: number, s: number) => BenchRequest,
+  ok?: (s: number) => boolean,
+): Promise<SideRun> {
+  await runLoad({
+    port: side.port,
+    connections,
+    durationMs: opts.warmupSeconds * 1000,
+    request,
+    ok,
+  });
   await side.child.stats(true);
   const cpu0 = side.child.cpuMs();
-  const load = await runLoad({ port: side.port, connections, durationMs: opts.seconds * 1000, request, ok });
+  const load = await runLoad({
+    port: side.port,
+    connections,
+    durationMs: opts.seconds * 1000,
+    request,
+    ok,
+  });
   const cpuMs = side.child.cpuMs() - cpu0;
   const stats = await side.child.stats(false);
   if (load.errors > 0) {
-    console.log(`    ! ${side.label}: ${load.errors}/${load.requests} failed, first: ${load.firstError}`);
+    console.log(
+      `    ! ${side.label}: ${load.errors}/${load.requests} failed, first: ${load.firstError}`,
+    );
   }
   return { load, cpuMs, stats };
 }
@@ -114,7 +134,8 @@ export function summarize(c: Comparison): Summary {
   const sql = c.service.reduce((a, r) => a + r.stats.sql.total, 0);
   const statements = new Map<string, number>();
   for (const r of c.service) {
-    for (const [k, v] of Object.entries(r.stats.sql.byStatement)) statements.set(k, (statements.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.stats.sql.byStatement))
+      statements.set(k, (statements.get(k) ?? 0) + v);
   }
   const n = reqs(c.service);
   return {
@@ -129,7 +150,9 @@ export function summarize(c: Comparison): Summary {
     baselineCpuMsPerRequest: round(cpu(c.baseline) / reqs(c.baseline), 3),
     sqlPerRequest: round(sql / n, 2),
     eventLoopP99Ms: round(Math.max(...c.service.map((r) => r.stats.eventLoop.p99Ms))),
-    errors: c.service.reduce((a, r) => a + r.load.errors, 0) + c.baseline.reduce((a, r) => a + r.load.errors, 0),
+    errors:
+      c.service.reduce((a, r) => a + r.load.errors, 0) +
+      c.baseline.reduce((a, r) => a + r.load.errors, 0),
     topStatements: [...statements.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => [k, round(v / n, 2)]),
@@ -137,13 +160,44 @@ export function summarize(c: Comparison): Summary {
 }
 
 export function notMeasured(scenario: string, target: string, why: string): ScenarioResult {
-  return { scenario, ratio: null, target, p50Ms: null, p99Ms: null, rps: null, baselineRps: null, pass: null, measured: false, notes: [why] };
+  return {
+    scenario,
+    ratio: null,
+    target,
+    p50Ms: null,
+    p99Ms: null,
+    rps: null,
+    baselineRps: null,
+    pass: null,
+    measured: false,
+    notes: [why],
+  };
 }
 
-export function fromSummary(scenario: string, target: string, s: Summary, ratios: number[], pass: boolean, notes: string[]): ScenarioResult {
+export function fromSummary(
+  scenario: string,
+  target: string,
+  s: Summary,
+  ratios: number[],
+  pass: boolean,
+  notes: string[],
+): ScenarioResult {
   const { topStatements, errors, ...rest } = s;
   const extra = [...notes];
   if (errors > 0) extra.push(`${errors} failed responses (not counted in req/s)`);
-  extra.push(`SQL per request: ${topStatements.slice(0, 10).map(([k, v]) => `${v} x "${k}"`).join('; ')}`);
-  return { scenario, target, ...rest, rounds: ratios.map((r) => round(r, 3)), pass, measured: true, notes: extra };
+  extra.push(
+    `SQL per request: ${topStatements
+      .slice(0, 10)
+      .map(([k, v]) => `${v} x "${k}"`)
+      .join('; ')}`,
+  );
+  return {
+    scenario,
+    target,
+    ...rest,
+    rounds: ratios.map((r) => round(r, 3)),
+    pass,
+    measured: true,
+    notes: extra,
+  };
 }

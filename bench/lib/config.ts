@@ -48,7 +48,8 @@ export const BENCH = {
    * Seeded once for each size (migrated, filled, vacuumed), then only copied: every run starts
    * from it. `recovery_bridge_bench_seed_100000` for the quick mode, `..._1000000` for the full.
    */
-  seedDatabaseUrl: (notes: number): string => databaseUrl.replace(/(\/[^/?]+)(\?|$)/, `$1_seed_${notes}$2`),
+  seedDatabaseUrl: (notes: number): string =>
+    databaseUrl.replace(/(\/[^/?]+)(\?|$)/, `$1_seed_${notes}$2`),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
   queuePrefix: 'rbbench',
   servicePort: 3101,

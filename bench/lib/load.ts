@@ -88,7 +88,15 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve) => {
     const finish = (): void => {
       const elapsedMs = performance.now() - started;
-      resolve({ requests, errors, statuses, firstError, latenciesMs: latencies, elapsedMs, rps: (requests * 1000) / elapsedMs });
+      resolve({
+        requests,
+        errors,
+        statuses,
+        firstError,
+        latenciesMs: latencies,
+        elapsedMs,
+        rps: (requests * 1000) / elapsedMs,
+      });
     };
     const startConnection = (conn: number): void => {
       open += 1;
@@ -136,7 +144,10 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
 }
 
 /** One request, for set-up (logins, fixtures). Returns status and parsed JSON body. */
-export async function request(port: number, req: BenchRequest): Promise<{ status: number; body: unknown }> {
+export async function request(
+  port: number,
+  req: BenchRequest,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1' });
     let buf: Buffer = Buffer.alloc(0);

@@ -9,7 +9,11 @@ export interface ChildStats {
   rssMb: number;
 }
 
-type Message = { type: 'ready' } | { type: 'profiled'; file: string | null } | ({ type: 'stats' } & ChildStats) | { type: 'error'; message: string };
+type Message =
+  | { type: 'ready' }
+  | { type: 'profiled'; file: string | null }
+  | ({ type: 'stats' } & ChildStats)
+  | { type: 'error'; message: string };
 
 const CLK_TCK = 100; // Linux USER_HZ
 
@@ -32,11 +36,17 @@ export class Child {
     proc.stdout?.on('data', () => undefined);
     proc.on('exit', (code) => {
       this.exitCode = code ?? -1;
-      for (const w of this.waiters.splice(0)) w({ type: 'error', message: `${name} exited (${code}): ${this.stderr}` });
+      for (const w of this.waiters.splice(0))
+        w({ type: 'error', message: `${name} exited (${code}): ${this.stderr}` });
     });
   }
 
-  static async start(name: string, script: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child> {
+  static async start(
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    execArgv: string[] = [],
+  ): Promise<Child> {
     const proc = fork(join(__dirname, '..', 'servers', script), [], {
       env: { ...env, BENCH_CHILD: name },
       execArgv,
@@ -44,7 +54,8 @@ export class Child {
     });
     const child = new Child(name, proc);
     const m = await child.next(60_000);
-    if (m.type !== 'ready') throw new Error(`${name} did not start: ${m.type === 'error' ? m.message : m.type}`);
+    if (m.type !== 'ready')
+      throw new Error(`${name} did not start: ${m.type === 'error' ? m.message : m.type}`);
     return child;
   }
 
@@ -53,9 +64,13 @@ export class Child {
   }
 
   private next(timeoutMs: number): Promise<Message> {
-    if (this.exitCode !== null) return Promise.resolve({ type: 'error', message: `${this.name} has exited: ${this.stderr}` });
+    if (this.exitCode !== null)
+      return Promise.resolve({ type: 'error', message: `${this.name} has exited: ${this.stderr}` });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ type: 'error', message: `${this.name}: no answer in ${timeoutMs} ms` }), timeoutMs);
+      const timer = setTimeout(
+        () => resolve({ type: 'error', message: `${this.name}: no answer in ${timeoutMs} ms` }),
+        timeoutMs,
+      );
       this.waiters.push((m) => {
         clearTimeout(timer);
         resolve(m);

@@ -27,7 +27,10 @@ export interface Dataset {
   followUps: number;
 }
 
-export async function withDb<T>(fn: (db: Client) => Promise<T>, url: string = BENCH.databaseUrl): Promise<T> {
+export async function withDb<T>(
+  fn: (db: Client) => Promise<T>,
+  url: string = BENCH.databaseUrl,
+): Promise<T> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
@@ -51,7 +54,9 @@ export async function columnsOf(db: Client, table: string): Promise<Set<string>>
 }
 
 async function meta(db: Client, key: string): Promise<string | undefined> {
-  await db.query(`CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)`);
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)`,
+  );
   const { rows } = await db.query(`SELECT value FROM bench_meta WHERE key = $1`, [key]);
   return rows[0]?.value;
 }
@@ -256,15 +261,26 @@ export async function seedDataset(notes: number): Promise<Dataset> {
        WHERE u.organization_id = $1 ORDER BY u.email`,
       [ORG_ID],
     );
-    const toUser = (r: { id: string; email: string; role: BenchUser['role']; team: string }): BenchUser => ({
+    const toUser = (r: {
+      id: string;
+      email: string;
+      role: BenchUser['role'];
+      team: string;
+    }): BenchUser => ({
       id: r.id,
       email: r.email,
       role: r.role,
       teamNo: Number(r.team.split(' ').pop()),
     });
     const num = (email: string): number => Number(/\d+/.exec(email)?.[0]);
-    const specialists = users.filter((u) => u.role === 'peer_specialist').map(toUser).sort((a, b) => num(a.email) - num(b.email));
-    const supervisors = users.filter((u) => u.role === 'supervisor').map(toUser).sort((a, b) => num(a.email) - num(b.email));
+    const specialists = users
+      .filter((u) => u.role === 'peer_specialist')
+      .map(toUser)
+      .sort((a, b) => num(a.email) - num(b.email));
+    const supervisors = users
+      .filter((u) => u.role === 'supervisor')
+      .map(toUser)
+      .sort((a, b) => num(a.email) - num(b.email));
     const { rows: clients } = await db.query(
       `SELECT id, primary_specialist_id FROM client WHERE organization_id = $1 ORDER BY created_at, id`,
       [ORG_ID],
@@ -272,13 +288,26 @@ export async function seedDataset(notes: number): Promise<Dataset> {
     const index = new Map(specialists.map((s, i) => [s.id, i]));
     const clientsOf: string[][] = specialists.map(() => []);
     for (const c of clients) clientsOf[index.get(c.primary_specialist_id) ?? 0]?.push(c.id);
-    const { rows: fu } = await db.query(`SELECT count(*)::int AS n FROM follow_up WHERE organization_id = $1`, [ORG_ID]);
-    return { organizationId: ORG_ID, specialists, supervisors, clientsOf, notes: seededNotes, followUps: fu[0].n };
+    const { rows: fu } = await db.query(
+      `SELECT count(*)::int AS n FROM follow_up WHERE organization_id = $1`,
+      [ORG_ID],
+    );
+    return {
+      organizationId: ORG_ID,
+      specialists,
+      supervisors,
+      clientsOf,
+      notes: seededNotes,
+      followUps: fu[0].n,
+    };
   }, BENCH.seedDatabaseUrl(notes));
 }
 
 /** A database named in `url`, through the maintenance database. */
-export async function withAdmin<T>(url: string, fn: (db: Client, name: string) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  url: string,
+  fn: (db: Client, name: string) => Promise<T>,
+): Promise<T> {
   const admin = new URL(url);
   const name = decodeURIComponent(admin.pathname.slice(1));
   if (!name.includes('bench')) throw new Error(`refusing to touch ${name}`);

@@ -48,9 +48,14 @@ export class Tokens {
     const queue = [...this.users];
     const loginOne = async (): Promise<void> => {
       for (let u = queue.shift(); u; u = queue.shift()) {
-        const res = await request(this.port, { method: 'POST', path: '/api/v1/auth/login', body: { email: u.email, password: BENCH.password } });
+        const res = await request(this.port, {
+          method: 'POST',
+          path: '/api/v1/auth/login',
+          body: { email: u.email, password: BENCH.password },
+        });
         const body = res.body as { accessToken?: string };
-        if (res.status !== 200 || !body.accessToken) throw new Error(`login of ${u.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 200 || !body.accessToken)
+          throw new Error(`login of ${u.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
         this.tokens.set(u.id, body.accessToken);
       }
     };
@@ -60,7 +65,11 @@ export class Tokens {
 }
 
 /** Sends one request of a scenario to the service: undefined when it answers as expected. */
-export async function probe(ctx: BenchContext, req: BenchRequest, expected: number): Promise<string | undefined> {
+export async function probe(
+  ctx: BenchContext,
+  req: BenchRequest,
+  expected: number,
+): Promise<string | undefined> {
   const res = await request(ctx.service.port, req);
   if (res.status === expected) return undefined;
   const body = JSON.stringify(res.body).slice(0, 200);

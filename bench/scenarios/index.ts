@@ -7,4 +7,12 @@ import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
 
 /** In the order they run; the memory scenario (sustained mix of these) runs last. */
-export const SCENARIOS: Scenario[] = [s1Note, s2Caseload, s3Dashboard, s4Discharge, s5Worker, s6AuthGet, s7Login];
+export const SCENARIOS: Scenario[] = [
+  s1Note,
+  s2Caseload,
+  s3Dashboard,
+  s4Discharge,
+  s5Worker,
+  s6AuthGet,
+  s7Login,
+];

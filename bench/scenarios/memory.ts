@@ -42,7 +42,10 @@ export function memoryScenario(sources: Scenario[]): Scenario {
       sample();
       const rss = samples.map((s) => s.rss);
       const tail = samples.filter((s) => s.t >= ctx.opts.memorySeconds / 5);
-      const perMin = slope(tail.map((s) => s.t / 60), tail.map((s) => s.rss));
+      const perMin = slope(
+        tail.map((s) => s.t / 60),
+        tail.map((s) => s.rss),
+      );
       const mean = tail.reduce((a, s) => a + s.rss, 0) / Math.max(1, tail.length);
       const max = Math.max(...rss);
       const flat = perMin * 5 < mean * 0.1;

@@ -3,7 +3,10 @@ import { BenchRequest } from '../lib/load';
 import { BenchContext, bearer, probe, Scenario } from './context';
 
 // About 1 KB of narrative, like the seeded notes.
-const NARRATIVE = 'Met at the community center; talked through the week, the job fair and the new meeting. '.repeat(11);
+const NARRATIVE =
+  'Met at the community center; talked through the week, the job fair and the new meeting. '.repeat(
+    11,
+  );
 
 /** S1: a specialist logs a session note on a client of their caseload (auth + validation + insert + audit). */
 export const s1Note: Scenario = {

@@ -10,7 +10,11 @@ export const s2Caseload: Scenario = {
     const { specialists, supervisors } = ctx.data;
     return (conn, seq): BenchRequest => {
       const s = specialists[(conn + seq) % specialists.length];
-      return { method: 'GET', path: `/api/v1/caseloads/${s.id}`, headers: bearer(ctx.token(supervisors[s.teamNo - 1])) };
+      return {
+        method: 'GET',
+        path: `/api/v1/caseloads/${s.id}`,
+        headers: bearer(ctx.token(supervisors[s.teamNo - 1])),
+      };
     };
   },
   async unavailable(ctx) {
@@ -24,7 +28,7 @@ export const s2Caseload: Scenario = {
     const pass = s.ratio >= 0.5 && s.p99Ms < 40 && dataStatements <= 2;
     return fromSummary(this.name, this.target, s, c.ratios, pass, [
       `${ctx.data.notes.toLocaleString()} seeded notes; data statements per request (excluding the audit insert and the cached session check): ${dataStatements}`,
-      'baseline: the service\'s own CASELOAD_DETAIL statement and the audit insert through raw pg',
+      "baseline: the service's own CASELOAD_DETAIL statement and the audit insert through raw pg",
     ]);
   },
 };
@@ -51,13 +55,14 @@ export const s3Dashboard: Scenario = {
     const pass = s.ratio >= 0.6 && s.p99Ms < 100;
     return fromSummary(this.name, this.target, s, c.ratios, pass, [
       `${ctx.data.notes.toLocaleString()} seeded notes`,
-      'baseline: the service\'s own CASELOAD_SUMMARY statement and the audit insert through raw pg',
+      "baseline: the service's own CASELOAD_SUMMARY statement and the audit insert through raw pg",
     ]);
   },
 };
 
 /** Statements per request other than the audit trail, the session check and transaction control. */
 function dataSql(top: [string, number][]): number {
-  const skip = /^(INSERT INTO audit_event|SELECT 1 FROM auth_session|START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i;
+  const skip =
+    /^(INSERT INTO audit_event|SELECT 1 FROM auth_session|START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i;
   return Math.round(top.filter(([k]) => !skip.test(k)).reduce((a, [, v]) => a + v, 0) * 100) / 100;
 }

@@ -25,12 +25,17 @@ export const s5Worker: Scenario = {
   name: 'S5 worker: follow-up reminder jobs',
   target: '>= 0.70 of the raw worker',
   async unavailable() {
-    return withDb(async (db) => ((await tableExists(db, 'follow_up_job')) ? undefined : 'follow_up_job table missing'));
+    return withDb(async (db) =>
+      (await tableExists(db, 'follow_up_job')) ? undefined : 'follow_up_job table missing',
+    );
   },
   async run(ctx: BenchContext): Promise<ScenarioResult> {
     const n = ctx.opts.quick ? 3000 : 10_000;
     const sealed = await sealAuditBacklog();
-    const queue = new Queue(QUEUE, { connection: bullConnection(BENCH.redisUrl), prefix: BENCH.queuePrefix });
+    const queue = new Queue(QUEUE, {
+      connection: bullConnection(BENCH.redisUrl),
+      prefix: BENCH.queuePrefix,
+    });
     const followUps = await withDb(async (db) => {
       const { rows } = await db.query(
         `SELECT id FROM follow_up WHERE organization_id = $1 AND status = 'requested' AND owner_id IS NOT NULL ORDER BY id LIMIT $2`,
@@ -56,7 +61,9 @@ export const s5Worker: Scenario = {
           cpu.get(side.label)?.push(cpuMsPerJob);
         }
         ratios.push((got.get('service') ?? 0) / (got.get('raw-worker') ?? 1));
-        console.log(`    round ${r + 1}: service ${round(got.get('service') ?? 0, 0)} jobs/s | raw ${round(got.get('raw-worker') ?? 0, 0)} jobs/s | ratio ${round(ratios[r], 3)}`);
+        console.log(
+          `    round ${r + 1}: service ${round(got.get('service') ?? 0, 0)} jobs/s | raw ${round(got.get('raw-worker') ?? 0, 0)} jobs/s | ratio ${round(ratios[r], 3)}`,
+        );
       }
     } finally {
       await cleanup(queue);
@@ -94,16 +101,24 @@ export const s5Worker: Scenario = {
  */
 async function sealAuditBacklog(): Promise<string> {
   const unsealed = (): Promise<number> =>
-    withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM audit_event WHERE seq IS NULL`)).rows[0].n);
+    withDb(
+      async (db) =>
+        (await db.query(`SELECT count(*)::int AS n FROM audit_event WHERE seq IS NULL`)).rows[0].n,
+    );
   const backlog = await unsealed();
   if (backlog === 0) return 'no audit events to seal before the first round';
   const started = performance.now();
-  const child = await Child.start('service', 'worker.js', childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' }));
+  const child = await Child.start(
+    'service',
+    'worker.js',
+    childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' }),
+  );
   try {
     const deadline = Date.now() + 1_200_000;
     let vacuumed = Date.now();
     for (let left = backlog; left > 0; left = await unsealed()) {
-      if (Date.now() > deadline) throw new Error(`${left} audit events still unsealed after 1,200 s`);
+      if (Date.now() > deadline)
+        throw new Error(`${left} audit events still unsealed after 1,200 s`);
       if (Date.now() - vacuumed > 20_000) {
         await withDb((db) => db.query('VACUUM audit_event'));
         vacuumed = Date.now();
@@ -123,11 +138,18 @@ async function cleanup(queue: Queue): Promise<void> {
   await queue.obliterate({ force: true });
   await withDb(async (db) => {
     await db.query(`DELETE FROM follow_up_job WHERE job_id LIKE '${PREFIX}%'`);
-    await db.query(`DELETE FROM notification WHERE organization_id = $1 AND kind = 'follow-up.reminder'`, [ORG_ID]);
+    await db.query(
+      `DELETE FROM notification WHERE organization_id = $1 AND kind = 'follow-up.reminder'`,
+      [ORG_ID],
+    );
   });
 }
 
-async function runSide(queue: Queue, side: Side, followUps: string[]): Promise<{ rate: number; cpuMsPerJob: number }> {
+async function runSide(
+  queue: Queue,
+  side: Side,
+  followUps: string[],
+): Promise<{ rate: number; cpuMsPerJob: number }> {
   await cleanup(queue);
   const env = childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' });
   const child = await Child.start(side.label, side.script, env);
@@ -158,9 +180,12 @@ async function runSide(queue: Queue, side: Side, followUps: string[]): Promise<{
     const deadline = t0 + 180_000;
     await withDb(async (db) => {
       for (;;) {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM follow_up_job WHERE job_id LIKE '${PREFIX}%' AND done_at IS NOT NULL`);
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM follow_up_job WHERE job_id LIKE '${PREFIX}%' AND done_at IS NOT NULL`,
+        );
         if (rows[0].n >= jobs.length) return;
-        if (performance.now() > deadline) throw new Error(`${side.label}: only ${rows[0].n}/${jobs.length} jobs done in 180 s`);
+        if (performance.now() > deadline)
+          throw new Error(`${side.label}: only ${rows[0].n}/${jobs.length} jobs done in 180 s`);
         await new Promise((r) => setTimeout(r, 25));
       }
     });

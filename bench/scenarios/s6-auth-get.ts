@@ -15,7 +15,11 @@ export const s6AuthGet: Scenario = {
   },
   request(ctx: BenchContext) {
     const { specialists } = ctx.data;
-    return (conn) => ({ method: 'GET', path: '/api/v1/me', headers: bearer(ctx.token(specialists[conn % specialists.length])) });
+    return (conn) => ({
+      method: 'GET',
+      path: '/api/v1/me',
+      headers: bearer(ctx.token(specialists[conn % specialists.length])),
+    });
   },
   async run(ctx) {
     await ctx.refreshTokens();
@@ -26,7 +30,12 @@ export const s6AuthGet: Scenario = {
       API_NODE_FLAGS,
     );
     try {
-      const c = await compare(ctx.opts, ctx.service, { label: 'no-auth', port: NOAUTH_PORT, child: noauth }, this.request!(ctx));
+      const c = await compare(
+        ctx.opts,
+        ctx.service,
+        { label: 'no-auth', port: NOAUTH_PORT, child: noauth },
+        this.request!(ctx),
+      );
       const s = summarize(c);
       return fromSummary(this.name, this.target, s, c.ratios, s.ratio >= 0.85, [
         'baseline: the same service process with JwtAuthGuard replaced by reading the token claims unverified',

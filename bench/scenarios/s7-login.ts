@@ -11,11 +11,17 @@ export const s7Login: Scenario = {
   },
   async run(ctx) {
     const users = ctx.data.specialists;
-    const c = await compare(ctx.opts, ctx.service, ctx.baseline, (_conn, seq) => ({
-      method: 'POST',
-      path: '/api/v1/auth/login',
-      body: { email: users[seq % users.length].email, password: BENCH.password },
-    }), 8);
+    const c = await compare(
+      ctx.opts,
+      ctx.service,
+      ctx.baseline,
+      (_conn, seq) => ({
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        body: { email: users[seq % users.length].email, password: BENCH.password },
+      }),
+      8,
+    );
     const s = summarize(c);
     const pass = s.p99Ms < 150 && s.eventLoopP99Ms < 20;
     return fromSummary(this.name, this.target, s, c.ratios, pass, [

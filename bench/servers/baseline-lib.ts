@@ -83,7 +83,17 @@ export function auditReads(
   id: string | null,
 ): Promise<unknown> {
   if (clientIds.length === 0) return audit(c, who, action, null, type, id);
-  return c.query(AUDIT_READS, [who.organizationId, who.id, 'user', who.role, action, clientIds, type, id, randomUUID()]);
+  return c.query(AUDIT_READS, [
+    who.organizationId,
+    who.id,
+    'user',
+    who.role,
+    action,
+    clientIds,
+    type,
+    id,
+    randomUUID(),
+  ]);
 }
 
 export function audit(

@@ -1,7 +1,12 @@
 import { audit, auditReads, Handler, Route } from './baseline-lib';
 
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from '../../src/modules/caseloads/caseload.queries';
-import { defaultCadence, LEVELS_OF_CARE, LevelOfCare, planFollowUps } from '../../src/modules/discharges/cadence';
+import {
+  defaultCadence,
+  LEVELS_OF_CARE,
+  LevelOfCare,
+  planFollowUps,
+} from '../../src/modules/discharges/cadence';
 import { INSERT_FOLLOW_UPS } from '../../src/modules/discharges/discharge.queries';
 import { findStigmatizingLanguage } from '../../src/modules/session-notes/recovery-language';
 
@@ -11,7 +16,14 @@ import { findStigmatizingLanguage } from '../../src/modules/session-notes/recove
  */
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const CONTACT_TYPES = new Set(['in_person', 'phone', 'video', 'text', 'outreach_attempt', 'collateral']);
+const CONTACT_TYPES = new Set([
+  'in_person',
+  'phone',
+  'video',
+  'text',
+  'outreach_attempt',
+  'collateral',
+]);
 const SECTIONS: Record<string, string[]> = {
   narrative: ['narrative'],
   DAP: ['data', 'assessment', 'plan'],
@@ -41,18 +53,22 @@ const createNote: Handler = async (ctx, req, [clientId], raw) => {
   const errors: string[] = [];
   if (typeof b.startedAt !== 'string' || !INSTANT.test(b.startedAt)) errors.push('startedAt');
   if (typeof b.endedAt !== 'string' || !INSTANT.test(b.endedAt)) errors.push('endedAt');
-  if (typeof b.contactType !== 'string' || !CONTACT_TYPES.has(b.contactType)) errors.push('contactType');
-  if (b.setting !== undefined && (typeof b.setting !== 'string' || b.setting.length > 200)) errors.push('setting');
+  if (typeof b.contactType !== 'string' || !CONTACT_TYPES.has(b.contactType))
+    errors.push('contactType');
+  if (b.setting !== undefined && (typeof b.setting !== 'string' || b.setting.length > 200))
+    errors.push('setting');
   const keys = typeof b.format === 'string' ? SECTIONS[b.format] : undefined;
   if (!keys) errors.push('format');
   const sections = (b.sections ?? {}) as Record<string, string>;
   for (const [k, v] of Object.entries(sections)) {
-    if (!keys?.includes(k) || typeof v !== 'string' || v.length > 20_000) errors.push(`sections.${k}`);
+    if (!keys?.includes(k) || typeof v !== 'string' || v.length > 20_000)
+      errors.push(`sections.${k}`);
   }
   if (errors.length > 0) return [400, { code: 'VALIDATION_FAILED', errors }];
   const startedAt = new Date(b.startedAt as string);
   const endedAt = new Date(b.endedAt as string);
-  if (endedAt < startedAt || endedAt.getTime() > Date.now() + 300_000) return [400, { code: 'VALIDATION_FAILED' }];
+  if (endedAt < startedAt || endedAt.getTime() > Date.now() + 300_000)
+    return [400, { code: 'VALIDATION_FAILED' }];
   return ctx.tx(async (c) => {
     const { rows: scoped } = await c.query(CLIENT_IN_SCOPE, [clientId, who.organizationId, who.id]);
     if (scoped.length === 0) return [404, { code: 'NOT_FOUND' }];
@@ -61,12 +77,31 @@ const createNote: Handler = async (ctx, req, [clientId], raw) => {
          setting, format, sections, goal_ids, interventions, risk_flags, late_entry, version)
        VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, '{}', '{}', '{}', false, 1)
        RETURNING id, status, version, created_at, updated_at`,
-      [who.organizationId, clientId, who.id, startedAt, endedAt, b.contactType, b.setting ?? null, b.format, sections],
+      [
+        who.organizationId,
+        clientId,
+        who.id,
+        startedAt,
+        endedAt,
+        b.contactType,
+        b.setting ?? null,
+        b.format,
+        sections,
+      ],
     );
     if (b.contactType !== 'outreach_attempt') {
-      await c.query(`UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1`, [clientId, startedAt]);
+      await c.query(
+        `UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = $1`,
+        [clientId, startedAt],
+      );
     }
-    const note = rows[0] as { id: string; status: string; version: number; created_at: Date; updated_at: Date };
+    const note = rows[0] as {
+      id: string;
+      status: string;
+      version: number;
+      created_at: Date;
+      updated_at: Date;
+    };
     await audit(c, who, 'session-note.create', clientId, 'SessionNote', note.id);
     const minutes = Math.round((endedAt.getTime() - startedAt.getTime()) / 60_000);
     return [
@@ -103,7 +138,11 @@ const createNote: Handler = async (ctx, req, [clientId], raw) => {
 const caseloadDetail: Handler = async (ctx, req, [specialistId]) => {
   const who = ctx.caller(req);
   const supervisor = who.role === 'supervisor' ? who.id : null;
-  const { rows } = await ctx.pool.query({ name: 'caseload-detail', text: CASELOAD_DETAIL, values: [who.organizationId, supervisor, specialistId] });
+  const { rows } = await ctx.pool.query({
+    name: 'caseload-detail',
+    text: CASELOAD_DETAIL,
+    values: [who.organizationId, supervisor, specialistId],
+  });
   if (rows.length === 0) return [404, { code: 'NOT_FOUND' }];
   const clientIds = (rows[0].clients as { id: string }[]).map((c) => c.id);
   await auditReads(ctx.pool, who, 'caseload.read', clientIds, 'Caseload', specialistId);
@@ -114,10 +153,23 @@ const caseloadDetail: Handler = async (ctx, req, [specialistId]) => {
 const caseloadSummary: Handler = async (ctx, req) => {
   const who = ctx.caller(req);
   const supervisor = who.role === 'supervisor' ? who.id : null;
-  const { rows } = await ctx.pool.query({ name: 'caseload-summary', text: CASELOAD_SUMMARY, values: [who.organizationId, supervisor, null, null, null, 21] });
+  const { rows } = await ctx.pool.query({
+    name: 'caseload-summary',
+    text: CASELOAD_SUMMARY,
+    values: [who.organizationId, supervisor, null, null, null, 21],
+  });
   await audit(ctx.pool, who, 'caseload.list', null, 'Caseload', null);
   const items = rows.slice(0, 20);
-  return [200, { items, nextCursor: rows.length > 20 ? Buffer.from(JSON.stringify(items[19].specialistId)).toString('base64url') : null }];
+  return [
+    200,
+    {
+      items,
+      nextCursor:
+        rows.length > 20
+          ? Buffer.from(JSON.stringify(items[19].specialistId)).toString('base64url')
+          : null,
+    },
+  ];
 };
 
 interface FollowUpRow {
@@ -139,17 +191,31 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
   const b = (raw ?? {}) as Record<string, unknown>;
   const level = b.levelOfCare as LevelOfCare;
   const bad =
-    typeof b.facility !== 'string' || !b.facility.trim() || b.facility.length > 200 ||
-    !LEVELS_OF_CARE.includes(level) || typeof b.admittedAt !== 'string' || typeof b.dischargedAt !== 'string' ||
-    Number.isNaN(Date.parse(b.admittedAt)) || Number.isNaN(Date.parse(b.dischargedAt)) || typeof b.planned !== 'boolean' ||
+    typeof b.facility !== 'string' ||
+    !b.facility.trim() ||
+    b.facility.length > 200 ||
+    !LEVELS_OF_CARE.includes(level) ||
+    typeof b.admittedAt !== 'string' ||
+    typeof b.dischargedAt !== 'string' ||
+    Number.isNaN(Date.parse(b.admittedAt)) ||
+    Number.isNaN(Date.parse(b.dischargedAt)) ||
+    typeof b.planned !== 'boolean' ||
     (b.disposition !== undefined && typeof b.disposition !== 'string');
   if (bad) return [400, { code: 'VALIDATION_FAILED' }];
   const admittedAt = new Date(b.admittedAt as string);
   const dischargedAt = new Date(b.dischargedAt as string);
-  if (dischargedAt < admittedAt || dischargedAt.getTime() > Date.now() + 300_000) return [400, { code: 'VALIDATION_FAILED' }];
+  if (dischargedAt < admittedAt || dischargedAt.getTime() > Date.now() + 300_000)
+    return [400, { code: 'VALIDATION_FAILED' }];
   return ctx.tx(async (c) => {
     const { rows: scoped } = await c.query(CLIENT_IN_SCOPE, [clientId, who.organizationId, who.id]);
-    const client = scoped[0] as { id: string; organization_id: string; primary_specialist_id: string | null; status: string } | undefined;
+    const client = scoped[0] as
+      | {
+          id: string;
+          organization_id: string;
+          primary_specialist_id: string | null;
+          status: string;
+        }
+      | undefined;
     if (!client) return [404, { code: 'NOT_FOUND' }];
     if (client.status === 'closed') return [422, { code: 'BUSINESS_RULE_VIOLATION' }];
     const { rows: ins } = await c.query(
@@ -157,9 +223,21 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
          disposition, planned, created_by_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT ON CONSTRAINT discharge_once_uq DO NOTHING RETURNING *`,
-      [client.organization_id, clientId, b.facility, level, admittedAt, dischargedAt, b.disposition ?? null, b.planned, who.id],
+      [
+        client.organization_id,
+        clientId,
+        b.facility,
+        level,
+        admittedAt,
+        dischargedAt,
+        b.disposition ?? null,
+        b.planned,
+        who.id,
+      ],
     );
-    const d = ins[0] as { id: string; discharged_at: Date; admitted_at: Date; created_at: Date; source: string } | undefined;
+    const d = ins[0] as
+      | { id: string; discharged_at: Date; admitted_at: Date; created_at: Date; source: string }
+      | undefined;
     if (!d) return [409, { code: 'DUPLICATE' }];
     await c.query(
       `UPDATE follow_up SET status = $3, status_reason = $4, version = version + 1, updated_at = now()
@@ -173,21 +251,40 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
     );
     const planned = planFollowUps(level, d.discharged_at, cad[0]?.steps ?? defaultCadence(level));
     const { rows: inserted } = await c.query(INSERT_FOLLOW_UPS, [
-      client.organization_id, clientId, d.id, planned.map((p) => p.kind), planned.map((p) => p.label),
-      planned.map((p) => p.dueAt), planned.map((p) => p.windowStart), planned.map((p) => p.windowEnd),
+      client.organization_id,
+      clientId,
+      d.id,
+      planned.map((p) => p.kind),
+      planned.map((p) => p.label),
+      planned.map((p) => p.dueAt),
+      planned.map((p) => p.windowStart),
+      planned.map((p) => p.windowEnd),
       client.primary_specialist_id,
     ]);
-    const tasks = (inserted as FollowUpRow[]).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.label.localeCompare(b.label));
+    const tasks = (inserted as FollowUpRow[]).sort(
+      (a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.label.localeCompare(b.label),
+    );
     const now = Date.now();
-    const jobs: { id: string; name: string; followUpId: string; payload: string; runAt: Date }[] = [];
+    const jobs: { id: string; name: string; followUpId: string; payload: string; runAt: Date }[] =
+      [];
     for (const f of tasks) {
       const payload = { organizationId: client.organization_id, followUpId: f.id };
       if (f.dueAt.getTime() > now) {
-        jobs.push({ id: `followup-reminder.${f.id}.${f.dueAt.getTime()}`, name: 'follow-up.reminder', followUpId: f.id,
-          payload: JSON.stringify(payload), runAt: new Date(Math.max(now, f.dueAt.getTime() - 60 * 60_000)) });
+        jobs.push({
+          id: `followup-reminder.${f.id}.${f.dueAt.getTime()}`,
+          name: 'follow-up.reminder',
+          followUpId: f.id,
+          payload: JSON.stringify(payload),
+          runAt: new Date(Math.max(now, f.dueAt.getTime() - 60 * 60_000)),
+        });
       }
-      jobs.push({ id: `followup-overdue.${f.id}.${f.windowEnd.getTime()}`, name: 'follow-up.escalation', followUpId: f.id,
-        payload: JSON.stringify({ ...payload, reason: 'overdue' }), runAt: new Date(f.windowEnd.getTime() + 60 * 60_000) });
+      jobs.push({
+        id: `followup-overdue.${f.id}.${f.windowEnd.getTime()}`,
+        name: 'follow-up.escalation',
+        followUpId: f.id,
+        payload: JSON.stringify({ ...payload, reason: 'overdue' }),
+        runAt: new Date(f.windowEnd.getTime() + 60 * 60_000),
+      });
     }
     const jv: unknown[] = [];
     const jt = jobs.map((j, i) => {
@@ -202,12 +299,18 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
     );
     const freshIds = new Set(fresh.map((r: { job_id: string }) => r.job_id));
     const ov: unknown[] = [];
-    const ot = jobs.filter((j) => freshIds.has(j.id)).map((j, i) => {
-      ov.push('follow-ups', j.name, j.id, j.payload, j.runAt.toISOString());
-      const o = i * 5;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
-    });
-    if (ot.length) await c.query(`INSERT INTO outbox (queue, job_name, job_id, payload, run_at) VALUES ${ot.join(', ')}`, ov);
+    const ot = jobs
+      .filter((j) => freshIds.has(j.id))
+      .map((j, i) => {
+        ov.push('follow-ups', j.name, j.id, j.payload, j.runAt.toISOString());
+        const o = i * 5;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
+      });
+    if (ot.length)
+      await c.query(
+        `INSERT INTO outbox (queue, job_name, job_id, payload, run_at) VALUES ${ot.join(', ')}`,
+        ov,
+      );
     await audit(c, who, 'discharge.create', clientId, 'Discharge', d.id);
     return [
       201,
@@ -223,11 +326,26 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
         source: d.source,
         createdAt: d.created_at.toISOString(),
         followUps: tasks.map((f) => ({
-          id: f.id, clientId: f.clientId, dischargeId: f.dischargeId, kind: f.kind, label: f.label, status: f.status,
-          dueAt: iso(f.dueAt), windowStart: iso(f.windowStart), windowEnd: iso(f.windowEnd), ownerId: f.ownerId,
-          startedAt: iso(f.startedAt), completedAt: iso(f.completedAt), outcome: f.outcome, statusReason: f.statusReason,
-          sessionNoteId: f.sessionNoteId, unreachableAttempts: f.unreachableAttempts, attempts: [], version: f.version,
-          createdAt: iso(f.createdAt), updatedAt: iso(f.updatedAt),
+          id: f.id,
+          clientId: f.clientId,
+          dischargeId: f.dischargeId,
+          kind: f.kind,
+          label: f.label,
+          status: f.status,
+          dueAt: iso(f.dueAt),
+          windowStart: iso(f.windowStart),
+          windowEnd: iso(f.windowEnd),
+          ownerId: f.ownerId,
+          startedAt: iso(f.startedAt),
+          completedAt: iso(f.completedAt),
+          outcome: f.outcome,
+          statusReason: f.statusReason,
+          sessionNoteId: f.sessionNoteId,
+          unreachableAttempts: f.unreachableAttempts,
+          attempts: [],
+          version: f.version,
+          createdAt: iso(f.createdAt),
+          updatedAt: iso(f.updatedAt),
         })),
       },
     ];
@@ -235,8 +353,16 @@ const createDischarge: Handler = async (ctx, req, [clientId], raw) => {
 };
 
 export const BASELINE_ROUTES: Route[] = [
-  { method: 'POST', pattern: /^\/api\/v1\/clients\/([0-9a-f-]{36})\/discharges$/, handler: createDischarge },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/clients\/([0-9a-f-]{36})\/discharges$/,
+    handler: createDischarge,
+  },
   { method: 'GET', pattern: /^\/api\/v1\/caseloads\/([0-9a-f-]{36})$/, handler: caseloadDetail },
   { method: 'GET', pattern: /^\/api\/v1\/caseloads$/, handler: caseloadSummary },
-  { method: 'POST', pattern: /^\/api\/v1\/clients\/([0-9a-f-]{36})\/session-notes$/, handler: createNote },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/clients\/([0-9a-f-]{36})\/session-notes$/,
+    handler: createNote,
+  },
 ];

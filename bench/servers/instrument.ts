@@ -45,7 +45,10 @@ function writeProfile(): void {
   const session = profiler;
   if (!session || !profileDir) return;
   session.post('Profiler.stop', (err, result) => {
-    const file = join(profileDir, `${process.env.BENCH_CHILD ?? 'child'}-${process.pid}.cpuprofile`);
+    const file = join(
+      profileDir,
+      `${process.env.BENCH_CHILD ?? 'child'}-${process.pid}.cpuprofile`,
+    );
     if (!err) writeFileSync(file, JSON.stringify(result.profile));
     process.send?.({ type: 'profiled', file: err ? null : file });
   });

@@ -17,11 +17,21 @@ import { loadConfig } from '../../src/config/configuration';
  */
 if (process.env.BENCH_NOAUTH === '1') {
   JwtAuthGuard.prototype.canActivate = function (context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; user?: unknown }>();
     const token = request.headers.authorization?.slice('Bearer '.length);
     if (token) {
-      const c = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, string>;
-      request.user = { kind: 'user', id: c.sub, organizationId: c.org, role: c.role, sessionId: c.sid };
+      const c = JSON.parse(
+        Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
+      ) as Record<string, string>;
+      request.user = {
+        kind: 'user',
+        id: c.sub,
+        organizationId: c.org,
+        role: c.role,
+        sessionId: c.sid,
+      };
     }
     return true;
   };
@@ -34,7 +44,9 @@ async function main(): Promise<void> {
     app
       .getHttpAdapter()
       .getInstance()
-      .addHook('onRequest', (request, _reply, done) => als.run({ correlationId: String(request.id) }, done));
+      .addHook('onRequest', (request, _reply, done) =>
+        als.run({ correlationId: String(request.id) }, done),
+      );
   }
   await app.listen({ port: loadConfig().app.port, host: '127.0.0.1' });
   ready();

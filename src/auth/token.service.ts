@@ -38,8 +38,20 @@ export class TokenService {
   signAccess(principal: Principal): string {
     const claims: AccessClaims =
       principal.kind === 'user'
-        ? { sub: principal.id, org: principal.organizationId, typ: 'user', role: principal.role, sid: principal.sessionId }
-        : { sub: principal.id, org: principal.organizationId, typ: 'client', scope: principal.scopes.join(' '), gen: principal.generation };
+        ? {
+            sub: principal.id,
+            org: principal.organizationId,
+            typ: 'user',
+            role: principal.role,
+            sid: principal.sessionId,
+          }
+        : {
+            sub: principal.id,
+            org: principal.organizationId,
+            typ: 'client',
+            scope: principal.scopes.join(' '),
+            gen: principal.generation,
+          };
     return sign(claims, this.auth.jwtKey, {
       algorithm: ALGORITHM,
       expiresIn: this.auth.accessTtlSeconds,
@@ -90,7 +102,13 @@ function toPrincipal(c: AccessClaims): Principal {
   if (ok && c.typ === 'client' && typeof c.scope === 'string') {
     const generation = c.gen ?? 0;
     if (!Number.isSafeInteger(generation)) throw new UnauthenticatedError();
-    return { kind: 'api_client', id: c.sub, organizationId: c.org, scopes: c.scope.split(' ').filter(Boolean), generation };
+    return {
+      kind: 'api_client',
+      id: c.sub,
+      organizationId: c.org,
+      scopes: c.scope.split(' ').filter(Boolean),
+      generation,
+    };
   }
   throw new UnauthenticatedError();
 }

@@ -6,7 +6,12 @@ import request from 'supertest';
 import { Role } from '../../src/auth/permissions';
 import { countAuditEvents } from '../helpers/audit';
 import { createTestApp, TestApp } from '../setup/create-test-app';
-import { createOrganization, createUser, TEST_PASSWORD, TestUser } from '../factories/people.factory';
+import {
+  createOrganization,
+  createUser,
+  TEST_PASSWORD,
+  TestUser,
+} from '../factories/people.factory';
 import { problem } from '../helpers/problem';
 import { TEST_ENV } from '../setup/test-env';
 
@@ -37,8 +42,16 @@ describe('auth (e2e)', () => {
       expiresIn: 900,
       tokenType: 'Bearer',
     });
-    const me = await request(server).get('/api/v1/me').auth(res.body.accessToken, { type: 'bearer' }).expect(200);
-    expect(me.body).toMatchObject({ id: peer.id, role: 'peer_specialist', email: peer.email, kind: 'user' });
+    const me = await request(server)
+      .get('/api/v1/me')
+      .auth(res.body.accessToken, { type: 'bearer' })
+      .expect(200);
+    expect(me.body).toMatchObject({
+      id: peer.id,
+      role: 'peer_specialist',
+      email: peer.email,
+      kind: 'user',
+    });
     const [audit] = await t.dataSource.query(
       `SELECT action, outcome, actor_id FROM audit_event WHERE actor_id = $1 AND action = 'auth.login'`,
       [peer.id],
@@ -49,7 +62,9 @@ describe('auth (e2e)', () => {
   it('should answer 401 with one message for a wrong password and an unknown email', async () => {
     const wrong = await login(peer.email, 'not-the-password').expect(401);
     const unknown = await login('nobody@example.test', 'not-the-password').expect(401);
-    expect(wrong.body).toEqual(problem(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.'));
+    expect(wrong.body).toEqual(
+      problem(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect.'),
+    );
     expect(unknown.body).toEqual({ ...wrong.body, correlationId: unknown.body.correlationId });
     expect(
       await countAuditEvents(t.dataSource, {
@@ -61,8 +76,12 @@ describe('auth (e2e)', () => {
   });
 
   it('should record the request’s correlation id on sign-in, failed sign-in and sign-out events', async () => {
-    const ok = await login(peer.email, TEST_PASSWORD).set('X-Correlation-Id', 'trace-login-ok').expect(200);
-    await login(peer.email, 'not-the-password').set('X-Correlation-Id', 'trace-login-bad').expect(401);
+    const ok = await login(peer.email, TEST_PASSWORD)
+      .set('X-Correlation-Id', 'trace-login-ok')
+      .expect(200);
+    await login(peer.email, 'not-the-password')
+      .set('X-Correlation-Id', 'trace-login-bad')
+      .expect(401);
     await request(server)
       .post('/api/v1/auth/logout')
       .set('X-Correlation-Id', 'trace-logout')
@@ -73,9 +92,24 @@ describe('auth (e2e)', () => {
         WHERE correlation_id IN ('trace-login-ok', 'trace-login-bad', 'trace-logout') ORDER BY occurred_at`,
     );
     expect(events).toEqual([
-      { correlation_id: 'trace-login-ok', action: 'auth.login', outcome: 'success', actor_id: peer.id },
-      { correlation_id: 'trace-login-bad', action: 'auth.login', outcome: 'failure', actor_id: peer.id },
-      { correlation_id: 'trace-logout', action: 'auth.logout', outcome: 'success', actor_id: peer.id },
+      {
+        correlation_id: 'trace-login-ok',
+        action: 'auth.login',
+        outcome: 'success',
+        actor_id: peer.id,
+      },
+      {
+        correlation_id: 'trace-login-bad',
+        action: 'auth.login',
+        outcome: 'failure',
+        actor_id: peer.id,
+      },
+      {
+        correlation_id: 'trace-logout',
+        action: 'auth.logout',
+        outcome: 'success',
+        actor_id: peer.id,
+      },
     ]);
   });
 
@@ -94,49 +128,126 @@ describe('auth (e2e)', () => {
   });
 
   describe('token attacks', () => {
-    const claims = () => ({ sub: peer.id, org: peer.organizationId, typ: 'user', role: 'peer_specialist', sid: 'x' });
+    const claims = () => ({
+      sub: peer.id,
+      org: peer.organizationId,
+      typ: 'user',
+      role: 'peer_specialist',
+      sid: 'x',
+    });
     const cases: [string, () => string][] = [
-      ['alg none', () => sign(claims(), '', { algorithm: 'none', issuer: 'recovery-bridge', audience: 'recovery-bridge-api' })],
-      ['a foreign key', () => sign(claims(), 'another-secret-another-secret-another-secret', { issuer: 'recovery-bridge', audience: 'recovery-bridge-api' })],
-      ['an RS256 key', () => sign(claims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256', issuer: 'recovery-bridge', audience: 'recovery-bridge-api' })],
-      ['an expired token', () => sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 10 }, KEY, { issuer: 'recovery-bridge', audience: 'recovery-bridge-api' })],
-      ['a wrong audience', () => sign(claims(), KEY, { issuer: 'recovery-bridge', audience: 'someone-else' })],
-      ['a wrong issuer', () => sign(claims(), KEY, { issuer: 'evil', audience: 'recovery-bridge-api' })],
-      ['a tampered payload', () => {
-        const [h, , s] = peer.token.split('.');
-        const body = Buffer.from(JSON.stringify({ ...claims(), role: 'admin' })).toString('base64url');
-        return `${h}.${body}.${s}`;
-      }],
+      [
+        'alg none',
+        () =>
+          sign(claims(), '', {
+            algorithm: 'none',
+            issuer: 'recovery-bridge',
+            audience: 'recovery-bridge-api',
+          }),
+      ],
+      [
+        'a foreign key',
+        () =>
+          sign(claims(), 'another-secret-another-secret-another-secret', {
+            issuer: 'recovery-bridge',
+            audience: 'recovery-bridge-api',
+          }),
+      ],
+      [
+        'an RS256 key',
+        () =>
+          sign(claims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, {
+            algorithm: 'RS256',
+            issuer: 'recovery-bridge',
+            audience: 'recovery-bridge-api',
+          }),
+      ],
+      [
+        'an expired token',
+        () =>
+          sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 10 }, KEY, {
+            issuer: 'recovery-bridge',
+            audience: 'recovery-bridge-api',
+          }),
+      ],
+      [
+        'a wrong audience',
+        () => sign(claims(), KEY, { issuer: 'recovery-bridge', audience: 'someone-else' }),
+      ],
+      [
+        'a wrong issuer',
+        () => sign(claims(), KEY, { issuer: 'evil', audience: 'recovery-bridge-api' }),
+      ],
+      [
+        'a tampered payload',
+        () => {
+          const [h, , s] = peer.token.split('.');
+          const body = Buffer.from(JSON.stringify({ ...claims(), role: 'admin' })).toString(
+            'base64url',
+          );
+          return `${h}.${body}.${s}`;
+        },
+      ],
       ['garbage', () => 'not.a.jwt'],
     ];
 
     it.each(cases)('should answer 401 for %s', async (_, make) => {
-      const res = await request(server).get('/api/v1/me').auth(make(), { type: 'bearer' }).expect(401);
-      expect(res.body).toEqual(problem(401, 'UNAUTHENTICATED', 'A valid access token is required.'));
+      const res = await request(server)
+        .get('/api/v1/me')
+        .auth(make(), { type: 'bearer' })
+        .expect(401);
+      expect(res.body).toEqual(
+        problem(401, 'UNAUTHENTICATED', 'A valid access token is required.'),
+      );
     });
 
     it('should answer 401 without a token', async () => {
       const res = await request(server).get('/api/v1/me').expect(401);
-      expect(res.body).toEqual(problem(401, 'UNAUTHENTICATED', 'A valid access token is required.'));
+      expect(res.body).toEqual(
+        problem(401, 'UNAUTHENTICATED', 'A valid access token is required.'),
+      );
     });
   });
 
   it('should rotate refresh tokens and end the session when a spent one is replayed', async () => {
     const first = (await login(peer.email, TEST_PASSWORD).expect(200)).body;
-    const second = (await request(server).post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body;
+    const second = (
+      await request(server)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: first.refreshToken })
+        .expect(200)
+    ).body;
     expect(second.refreshToken).not.toEqual(first.refreshToken);
-    const replay = await request(server).post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
+    const replay = await request(server)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: first.refreshToken })
+      .expect(401);
     expect(replay.body.code).toBe('INVALID_REFRESH_TOKEN');
     // The replay revoked the whole session: the newest refresh token is dead too.
-    await request(server).post('/api/v1/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
+    await request(server)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: second.refreshToken })
+      .expect(401);
   });
 
   it('should stop the access token within seconds after logout', async () => {
     const tokens = (await login(peer.email, TEST_PASSWORD).expect(200)).body;
-    await request(server).get('/api/v1/me').auth(tokens.accessToken, { type: 'bearer' }).expect(200);
-    await request(server).post('/api/v1/auth/logout').send({ refreshToken: tokens.refreshToken }).expect(204);
+    await request(server)
+      .get('/api/v1/me')
+      .auth(tokens.accessToken, { type: 'bearer' })
+      .expect(200);
+    await request(server)
+      .post('/api/v1/auth/logout')
+      .send({ refreshToken: tokens.refreshToken })
+      .expect(204);
     await sleep(Number(TEST_ENV.SESSION_CHECK_TTL_MS) + 50);
-    await request(server).get('/api/v1/me').auth(tokens.accessToken, { type: 'bearer' }).expect(401);
-    await request(server).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
+    await request(server)
+      .get('/api/v1/me')
+      .auth(tokens.accessToken, { type: 'bearer' })
+      .expect(401);
+    await request(server)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: tokens.refreshToken })
+      .expect(401);
   });
 });

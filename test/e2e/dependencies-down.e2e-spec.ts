@@ -43,7 +43,13 @@ describe('when Redis is down (e2e)', () => {
 
   it('should still let staff sign in (the brute-force limiter fails open) and read', async () => {
     const org = await createTestOrg(t.app);
-    const login = await request(t.app.getHttpServer()).post('/api/v1/auth/login').send({ email: org.peerA1.email, password: TEST_PASSWORD }).expect(200);
-    await request(t.app.getHttpServer()).get('/api/v1/me').auth(login.body.accessToken, { type: 'bearer' }).expect(200);
+    const login = await request(t.app.getHttpServer())
+      .post('/api/v1/auth/login')
+      .send({ email: org.peerA1.email, password: TEST_PASSWORD })
+      .expect(200);
+    await request(t.app.getHttpServer())
+      .get('/api/v1/me')
+      .auth(login.body.accessToken, { type: 'bearer' })
+      .expect(200);
   });
 });

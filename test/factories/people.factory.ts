@@ -35,16 +35,23 @@ export interface TestOrg {
   peerB1: TestUser;
 }
 
-export async function createOrganization(ds: DataSource, name = `Org ${randomUUID()}`): Promise<string> {
+export async function createOrganization(
+  ds: DataSource,
+  name = `Org ${randomUUID()}`,
+): Promise<string> {
   const [row] = await ds.query(`INSERT INTO organization (name) VALUES ($1) RETURNING id`, [name]);
   return row.id;
 }
 
-export async function createTeam(ds: DataSource, organizationId: string, name = `Team ${randomUUID()}`): Promise<string> {
-  const [row] = await ds.query(`INSERT INTO team (organization_id, name) VALUES ($1, $2) RETURNING id`, [
-    organizationId,
-    name,
-  ]);
+export async function createTeam(
+  ds: DataSource,
+  organizationId: string,
+  name = `Team ${randomUUID()}`,
+): Promise<string> {
+  const [row] = await ds.query(
+    `INSERT INTO team (organization_id, name) VALUES ($1, $2) RETURNING id`,
+    [organizationId, name],
+  );
   return row.id;
 }
 

@@ -32,7 +32,9 @@ export class TcpProxy {
   /** Refuse new connections and drop the open ones, like a crashed server. */
   async cut(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     this.server = undefined;
   }
 

@@ -9,7 +9,9 @@ describe('native modules', () => {
     const script =
       "require('argon2').hash('x').then((h) => require('argon2').verify(h, 'x'))" +
       ".then((ok) => { require('msgpackr-extract'); process.stdout.write(process.versions.node + ' ' + ok); })";
-    expect(execFileSync(process.execPath, ['-e', script]).toString()).toMatch(/^24\.\d+\.\d+ true$/);
+    expect(execFileSync(process.execPath, ['-e', script]).toString()).toMatch(
+      /^24\.\d+\.\d+ true$/,
+    );
   });
 
   it('should hash and verify with argon2', async () => {
@@ -19,7 +21,9 @@ describe('native modules', () => {
   });
 
   it('should load msgpackr-extract for BullMQ', () => {
-    expect(() => execFileSync(process.execPath, ['-e', "require('msgpackr-extract')"])).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ['-e', "require('msgpackr-extract')"]),
+    ).not.toThrow();
   });
 
   it('should refuse to start on the system Node.js 20 before loading anything native', () => {
@@ -30,13 +34,17 @@ describe('native modules', () => {
     for (const entry of ['src/main.ts', 'src/worker.ts', 'src/scripts/start.ts']) {
       let failure: { status: number | null; signal: string | null; stderr: Buffer } | undefined;
       try {
-        execFileSync(systemNode, ['-r', 'ts-node/register/transpile-only', entry], { stdio: 'pipe' });
+        execFileSync(systemNode, ['-r', 'ts-node/register/transpile-only', entry], {
+          stdio: 'pipe',
+        });
       } catch (err) {
         failure = err as typeof failure;
       }
       expect(failure?.signal).toBeNull();
       expect(failure?.status).toBe(1);
-      expect(failure?.stderr.toString()).toContain('is not supported: Recovery Bridge runs on Node.js 24 LTS');
+      expect(failure?.stderr.toString()).toContain(
+        'is not supported: Recovery Bridge runs on Node.js 24 LTS',
+      );
     }
   });
 

@@ -6,7 +6,11 @@ import { RequirePermission } from '../../auth/decorators/require-permission.deco
 import { Permission } from '../../auth/permissions';
 import { Principal } from '../../auth/principal';
 import { UuidParam } from '../../common/dto/uuid.param';
-import { NotificationPageResponse, NotificationQuery, NotificationResponse } from './dto/notification.dto';
+import {
+  NotificationPageResponse,
+  NotificationQuery,
+  NotificationResponse,
+} from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('notifications')
@@ -18,7 +22,10 @@ export class NotificationsController {
   @RequirePermission(Permission.NotificationRead)
   @ApiOperation({ summary: 'The caller’s notifications, newest first' })
   @ApiOkResponse({ type: NotificationPageResponse })
-  list(@CurrentUser() actor: Principal, @Query() query: NotificationQuery): Promise<NotificationPageResponse> {
+  list(
+    @CurrentUser() actor: Principal,
+    @Query() query: NotificationQuery,
+  ): Promise<NotificationPageResponse> {
     return this.notifications.list(actor, query);
   }
 
@@ -27,7 +34,10 @@ export class NotificationsController {
   @RequirePermission(Permission.NotificationRead)
   @ApiOperation({ summary: 'Mark a notification read' })
   @ApiOkResponse({ type: NotificationResponse })
-  markRead(@CurrentUser() actor: Principal, @Param() { id }: UuidParam): Promise<NotificationResponse> {
+  markRead(
+    @CurrentUser() actor: Principal,
+    @Param() { id }: UuidParam,
+  ): Promise<NotificationResponse> {
     return this.notifications.markRead(actor, id);
   }
 }

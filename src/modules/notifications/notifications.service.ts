@@ -39,11 +39,15 @@ const NOTIFY = `INSERT INTO notification (organization_id, recipient_id, kind, r
 
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectRepository(Notification) private readonly notifications: Repository<Notification>) {}
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+  ) {}
 
   async list(actor: Principal, query: NotificationQuery): Promise<Page<NotificationResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'notifications' });
-    const qb = this.notifications.createQueryBuilder('n').where('n.recipient_id = :me', { me: actor.id });
+    const qb = this.notifications
+      .createQueryBuilder('n')
+      .where('n.recipient_id = :me', { me: actor.id });
     if (query.unread) qb.andWhere('n.read_at IS NULL');
     const rows = await pageNewestFirst(qb, 'n', pager).getMany();
     return pager.page(rows, (n) => ({ key: n.createdAt.toISOString(), id: n.id }), toResponse);
@@ -80,4 +84,3 @@ export class NotificationsService {
     return inserted.length;
   }
 }
-
