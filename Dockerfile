@@ -18,4 +18,4 @@ COPY package.json ./
 USER node
 EXPOSE 3000
 # The heap cap of src/config/runtime.ts (API_NODE_FLAGS).
-CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=16", "dist/src/main.js"]
