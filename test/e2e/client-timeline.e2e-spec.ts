@@ -5,7 +5,7 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient, createFollowUp } from '../factories/client.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { createNote } from '../factories/session-note.factory';
-import { problem } from '../helpers/problem';
+import { INVALID_CURSOR, problem } from '../helpers/problem';
 
 describe('GET /api/v1/clients/:id/timeline (e2e)', () => {
   let t: TestApp;
@@ -132,12 +132,7 @@ describe('GET /api/v1/clients/:id/timeline (e2e)', () => {
       const res = await http().get(path).query({ cursor }).auth(token, { type: 'bearer' });
       expect({ status: res.status, body: res.body }).toEqual({
         status: 400,
-        body: problem(
-          400,
-          'INVALID_CURSOR',
-          'The cursor is not valid; request the first page again.',
-          [{ field: 'cursor', message: 'cursor is not valid' }],
-        ),
+        body: INVALID_CURSOR,
       });
     }
   });

@@ -6,7 +6,7 @@ import { createClient, createCoverage, createFollowUp } from '../factories/clien
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 import { countAuditEvents } from '../helpers/audit';
 import { bearer } from '../helpers/http';
-import { problem } from '../helpers/problem';
+import { INVALID_CURSOR, problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 describe('clients (e2e)', () => {
@@ -816,12 +816,7 @@ describe('clients (e2e)', () => {
         const res = await http().get('/api/v1/clients').query({ cursor }).auth(token, bearer);
         expect({ status: res.status, body: res.body }).toEqual({
           status: 400,
-          body: problem(
-            400,
-            'INVALID_CURSOR',
-            'The cursor is not valid; request the first page again.',
-            [{ field: 'cursor', message: 'cursor is not valid' }],
-          ),
+          body: INVALID_CURSOR,
         });
       }
     });

@@ -7,7 +7,7 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createClient, createCoverage } from '../factories/client.factory';
 import { dischargeBody } from '../factories/discharge.factory';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
-import { problem } from '../helpers/problem';
+import { INVALID_CURSOR, problem } from '../helpers/problem';
 
 interface Task {
   id: string;
@@ -159,12 +159,7 @@ describe('follow-ups (e2e)', () => {
           .auth(token, bearer);
         expect({ status: res.status, body: res.body }).toEqual({
           status: 400,
-          body: problem(
-            400,
-            'INVALID_CURSOR',
-            'The cursor is not valid; request the first page again.',
-            [{ field: 'cursor', message: 'cursor is not valid' }],
-          ),
+          body: INVALID_CURSOR,
         });
       }
     });

@@ -1,6 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 
 import { IS_PUBLIC } from '../../src/auth/decorators/public.decorator';
@@ -9,6 +6,7 @@ import { Permission } from '../../src/auth/permissions';
 import { registeredRoutes as serverRoutes } from '../../src/bootstrap/http-setup';
 import { QUEUE_DASHBOARD_PATH } from '../../src/queue/queue-dashboard.service';
 import { createTestOrg } from '../factories/people.factory';
+import { controllerHandlers } from '../helpers/controller-handlers';
 import { configureQueueOperator, createQueueOperator } from '../helpers/queue-dashboard';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
@@ -30,34 +28,16 @@ function directRoutes(t: TestApp): { method: string; url: string }[] {
 
 /** Every handler of every controller registered in the app, with its access declaration. */
 function registeredRoutes(t: TestApp): Route[] {
-  const routes: Route[] = [];
-  for (const module of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as new (...args: unknown[]) => unknown;
-      const base = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
-      const proto = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        routes.push({
-          route: `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(
-            /\/+/g,
-            '/',
-          ),
-          isPublic:
-            Reflect.getMetadata(IS_PUBLIC, handler) ??
-            Reflect.getMetadata(IS_PUBLIC, controller) ??
-            false,
-          permission:
-            Reflect.getMetadata(REQUIRED_PERMISSION, handler) ??
-            Reflect.getMetadata(REQUIRED_PERMISSION, controller),
-        });
-      }
-    }
-  }
-  return routes;
+  return controllerHandlers(t.app).map(({ route, controller, handler }) => ({
+    route,
+    isPublic:
+      Reflect.getMetadata(IS_PUBLIC, handler) ??
+      Reflect.getMetadata(IS_PUBLIC, controller) ??
+      false,
+    permission:
+      Reflect.getMetadata(REQUIRED_PERMISSION, handler) ??
+      Reflect.getMetadata(REQUIRED_PERMISSION, controller),
+  }));
 }
 
 const DASHBOARD_SIGN_IN = `${QUEUE_DASHBOARD_PATH}/auth/`;

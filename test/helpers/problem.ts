@@ -15,3 +15,11 @@ export function problem(
     ...(errors ? { errors } : {}),
   };
 }
+
+/** The answer to any cursor the list did not issue to this caller. */
+export const INVALID_CURSOR = problem(
+  400,
+  'INVALID_CURSOR',
+  'The cursor is not valid; request the first page again.',
+  [{ field: 'cursor', message: 'cursor is not valid' }],
+);

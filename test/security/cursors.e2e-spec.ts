@@ -1,8 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 
 import { PageQuery } from '../../src/common/dto/page.query';
@@ -11,7 +8,8 @@ import { createClient, createCoverage, createFollowUp } from '../factories/clien
 import { createTestOrg, TestOrg, TestUser } from '../factories/people.factory';
 import { createPlan } from '../factories/recovery-plan.factory';
 import { createNote } from '../factories/session-note.factory';
-import { problem } from '../helpers/problem';
+import { controllerHandlers } from '../helpers/controller-handlers';
+import { INVALID_CURSOR } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 /**
@@ -180,12 +178,6 @@ describe('list cursors (security e2e)', () => {
     );
   const unsigned = (key: string, id: string) =>
     Buffer.from(JSON.stringify([key, id])).toString('base64url');
-  const invalid = problem(
-    400,
-    'INVALID_CURSOR',
-    'The cursor is not valid; request the first page again.',
-    [{ field: 'cursor', message: 'cursor is not valid' }],
-  );
 
   /** Every garbled cursor a client could send: none may reach SQL. */
   const garbled = (e: ListEndpoint): Record<string, string> => {
@@ -218,7 +210,7 @@ describe('list cursors (security e2e)', () => {
         results[name] = { status: res.status, body: res.body };
       }
       const expected = Object.fromEntries(
-        Object.keys(results).map((name) => [name, { status: 400, body: invalid }]),
+        Object.keys(results).map((name) => [name, { status: 400, body: INVALID_CURSOR }]),
       );
       expect(results).toEqual(expected);
     });
@@ -228,7 +220,7 @@ describe('list cursors (security e2e)', () => {
         .get(`${e.path()}?cursor=a&cursor=b`)
         .auth(e.user().token, { type: 'bearer' })
         .expect(400);
-      expect(res.body).toEqual(invalid);
+      expect(res.body).toEqual(INVALID_CURSOR);
     });
 
     it('should accept a cursor issued to the caller for this list', async () => {
@@ -296,29 +288,13 @@ describe('list cursors (security e2e)', () => {
   });
 
   it('should cover every list endpoint that takes a cursor', () => {
-    const routes: string[] = [];
-    for (const module of t.app.get(ModulesContainer).values()) {
-      for (const wrapper of module.controllers.values()) {
-        const controller = wrapper.metatype as new (...args: unknown[]) => unknown;
-        const base = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
-        const proto = controller.prototype as Record<string, unknown>;
-        for (const name of Object.getOwnPropertyNames(proto)) {
-          const handler = proto[name];
-          if (name === 'constructor' || typeof handler !== 'function') continue;
-          if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-          const params: unknown[] = Reflect.getMetadata('design:paramtypes', proto, name) ?? [];
-          const paged = params.some(
-            (p) => typeof p === 'function' && (p === PageQuery || p.prototype instanceof PageQuery),
-          );
-          if (!paged) continue;
-          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-          const path = `/${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`
-            .replace(/\/+/g, '/')
-            .replace(/\/$/, '');
-          routes.push(`${method} ${path}`);
-        }
-      }
-    }
+    const routes = controllerHandlers(t.app)
+      .filter(({ paramTypes }) =>
+        paramTypes.some(
+          (p) => typeof p === 'function' && (p === PageQuery || p.prototype instanceof PageQuery),
+        ),
+      )
+      .map(({ route }) => route.replace(/\/$/, ''));
     expect(routes.sort()).toEqual(Object.keys(endpoints).sort());
   });
 });
