@@ -143,10 +143,13 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
         signedAt: sent.signedAt,
         signatureMethod: 'written',
         revokedAt: null,
+        revocationReason: null,
         status: 'active',
         createdById: org.peerA1.id,
         createdAt: expect.any(String),
+        version: 1,
       });
+      expect(res.headers.etag).toBe('"1"');
       const [row] = await stored(res.body.id);
       expect(row).toEqual(
         expect.objectContaining({
