@@ -67,9 +67,9 @@ export class RevokeConsentDto {
     example: 'Client withdrew consent by phone',
   })
   @IsOptional()
-  @IsString()
   @MinLength(1)
   @MaxLength(1000)
+  @IsString()
   readonly reason?: string;
 }
 
