@@ -3,11 +3,8 @@ import { ValidatorConstraint, ValidatorConstraintInterface } from 'class-validat
 
 /** A comma-separated list of IP addresses and CIDRs, or undefined when an entry is neither. */
 export function parseAddressList(value: string): string[] | undefined {
-  const entries = value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  return entries.length > 0 && entries.every(isAddressOrCidr) ? entries : undefined;
+  const entries = value.split(',').map((entry) => entry.trim());
+  return entries.every(isAddressOrCidr) ? entries : undefined;
 }
 
 function isAddressOrCidr(entry: string): boolean {
