@@ -126,6 +126,13 @@ describe('JwksFetcher (SSRF guards, limits, cache)', () => {
     expect(server.hits.get(p)).toBeUndefined();
   });
 
+  it('should connect through a name whose addresses are all allowed', async () => {
+    const url = server.json(path('by-name'), { keys: [key] });
+    const byName = url.replace('127.0.0.1', 'localhost');
+    const sut = fetcherWith({ allowedAddresses: ['127.0.0.1', '::1'] });
+    expect(await sut.get(byName)).toEqual({ keys: [key] });
+  });
+
   it('should refuse plain http to a host not configured for it', async () => {
     await expect(fetcherWith().get('http://ehr.example.org/jwks.json')).rejects.toThrow(
       'plain http is not allowed for this host',
