@@ -14,6 +14,9 @@ import { CreateConsents1764000011000 } from './1764000011000-CreateConsents';
 import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-EnforceTeamMembershipRoles';
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
+import { AddGroupSessionStatus1764000013500 } from './1764000013500-AddGroupSessionStatus';
+import { IndexSessionNoteGoals1764000013510 } from './1764000013510-IndexSessionNoteGoals';
+import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowUpAssessment';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -33,4 +36,7 @@ export const MIGRATIONS = [
   EnforceTeamMembershipRoles1764000012200,
   AddApiClientTokenGeneration1764000012210,
   IdempotencySealedResponses1764000012500,
+  AddGroupSessionStatus1764000013500,
+  IndexSessionNoteGoals1764000013510,
+  LinkFollowUpAssessment1764000013520,
 ];

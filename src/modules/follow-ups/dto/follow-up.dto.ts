@@ -46,6 +46,14 @@ export class CompleteFollowUpDto {
   @IsOptional()
   @IsUUID()
   readonly sessionNoteId?: string;
+
+  /**
+   * The client's BARC-10 that fulfils an assessment task (kind assessment only); when omitted,
+   * the latest one administered within the task's window, if any
+   */
+  @IsOptional()
+  @IsUUID()
+  readonly assessmentId?: string;
 }
 
 export class CancelFollowUpDto {
@@ -133,6 +141,12 @@ export class FollowUpResponse {
 
   @ApiProperty({ format: 'uuid' })
   sessionNoteId: string | null;
+
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The BARC-10 that fulfilled an assessment task (kind assessment)',
+  })
+  assessmentId: string | null;
 
   /** Attempts with outcome unable_to_reach */
   unreachableAttempts: number;

@@ -73,3 +73,45 @@ export class CreateGroupSessionDto {
 }
 
 export class ParticipationQuery extends PageQuery {}
+
+/** The group sessions the caller facilitated or recorded, or that a client in their scope attended. */
+export class GroupSessionQuery extends PageQuery {}
+
+/**
+ * A draft's corrections (facilitator or recorder, `If-Match`). Each listed attendee's entry is
+ * added or replaced; attendees not listed stay as they are.
+ */
+export class UpdateGroupSessionDto {
+  @ApiPropertyOptional({ example: 'Building a recovery support network' })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  @IsString()
+  readonly topic?: string;
+
+  @ApiPropertyOptional({ example: 'community center' })
+  @IsOptional()
+  @MaxLength(200)
+  @IsString()
+  readonly setting?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-20T17:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'startedAt must be an ISO-8601 instant' })
+  readonly startedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-20T18:30:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
+  readonly endedAt?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttendeeDto)
+  readonly attendees?: AttendeeDto[];
+}
