@@ -43,6 +43,7 @@ export class CompleteFollowUpDto {
   readonly outcome: (typeof COMPLETION_OUTCOMES)[number];
 
   /** The session note that documents the contact */
+  @ApiPropertyOptional({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsOptional()
   @IsUUID()
   readonly sessionNoteId?: string;
@@ -51,12 +52,14 @@ export class CompleteFollowUpDto {
    * The client's BARC-10 that fulfils an assessment task (kind assessment only); when omitted,
    * the latest one administered within the task's window, if any
    */
+  @ApiPropertyOptional({ example: 'c9f0f895-fb98-4b91-8c5e-2f4a7d3e6b02' })
   @IsOptional()
   @IsUUID()
   readonly assessmentId?: string;
 }
 
 export class CancelFollowUpDto {
+  @ApiPropertyOptional({ example: 'Client moved out of state' })
   @IsOptional()
   @MaxLength(500)
   @IsString()
@@ -70,6 +73,7 @@ export class RecordAttemptDto {
   @IsIn(ATTEMPT_OUTCOMES)
   readonly outcome: AttemptOutcome;
 
+  @ApiPropertyOptional({ example: 'Left a voicemail; will try again tomorrow morning.' })
   @IsOptional()
   @MinLength(1)
   @MaxLength(2000)
