@@ -15,6 +15,9 @@ import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-Enforce
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 import { AddApiClientKeysAndConsentVersion1764000013100 } from './1764000013100-AddApiClientKeysAndConsentVersion';
+import { AddGroupSessionStatus1764000013500 } from './1764000013500-AddGroupSessionStatus';
+import { IndexSessionNoteGoals1764000013510 } from './1764000013510-IndexSessionNoteGoals';
+import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowUpAssessment';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -35,4 +38,7 @@ export const MIGRATIONS = [
   AddApiClientTokenGeneration1764000012210,
   IdempotencySealedResponses1764000012500,
   AddApiClientKeysAndConsentVersion1764000013100,
+  AddGroupSessionStatus1764000013500,
+  IndexSessionNoteGoals1764000013510,
+  LinkFollowUpAssessment1764000013520,
 ];

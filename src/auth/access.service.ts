@@ -4,7 +4,12 @@ import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'ty
 
 import { NotFoundError } from '../common/errors/domain-error';
 import { AuditService } from '../modules/audit/audit.service';
-import { clientScope, ScopeSql, supervisedSpecialistIds } from './access/scope.sql';
+import {
+  clientScope,
+  groupSessionScope,
+  ScopeSql,
+  supervisedSpecialistIds,
+} from './access/scope.sql';
 import { Principal } from './principal';
 
 /** The fields of a client that scope and business rules need; no PHI. */
@@ -41,6 +46,16 @@ export class AccessService {
     alias = 'c',
   ): SelectQueryBuilder<T> {
     const { sql, params } = this.clientPredicate(principal, alias);
+    return qb.andWhere(`(${sql})`, params);
+  }
+
+  /** Restricts a query builder whose alias `alias` is a group_session row to the caller's scope. */
+  scopeGroupSessions<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    principal: Principal,
+    alias = 'g',
+  ): SelectQueryBuilder<T> {
+    const { sql, params } = groupSessionScope(principal, alias);
     return qb.andWhere(`(${sql})`, params);
   }
 

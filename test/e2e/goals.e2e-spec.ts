@@ -139,6 +139,8 @@ describe('goals (e2e)', () => {
         lifecycleStatus: 'proposed',
         achievementStatus: null,
         createdById: org.peerA1.id,
+        notesCount: 0,
+        lastAddressedAt: null,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

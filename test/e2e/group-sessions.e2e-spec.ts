@@ -125,6 +125,8 @@ describe('group sessions (e2e)', () => {
             participation: 'Listened; asked about meetings.',
           },
         ],
+        status: 'draft',
+        signedAt: null,
         version: 1,
         createdAt: expect.any(String),
       });

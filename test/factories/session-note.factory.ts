@@ -10,6 +10,7 @@ export interface TestNoteOptions {
   format?: string;
   sections?: Record<string, string>;
   contactType?: string;
+  goalIds?: string[];
 }
 
 /** A persisted note, written straight to the table (for lists, queues and timelines). */
@@ -20,8 +21,8 @@ export async function createNote(ds: DataSource, o: TestNoteOptions): Promise<st
   const signed = status !== 'draft';
   const [row] = await ds.query(
     `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at, ended_at, contact_type, format,
-       sections, signed_at, content_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+       sections, signed_at, content_hash, goal_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       o.organizationId,
       o.clientId,
@@ -34,6 +35,7 @@ export async function createNote(ds: DataSource, o: TestNoteOptions): Promise<st
       JSON.stringify(o.sections ?? { narrative: 'Met at the library and talked about the week.' }),
       signed ? endedAt : null,
       signed ? '0'.repeat(64) : null,
+      o.goalIds ?? [],
     ],
   );
   return row.id;

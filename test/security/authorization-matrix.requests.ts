@@ -88,6 +88,10 @@ const freshPeer = async (h: Home, { app }: Ctx) => ({
   peerId: (await createCaseloadPeer(app, h.orgId, h.teamId)).id,
 });
 
+const freshGroup = async (h: Home, { ds }: Ctx) => ({
+  groupSessionId: await insert.groupSession(ds, h),
+});
+
 const followUpAction = (action: string, body: object): RouteRequest => ({
   record: true,
   call: (h) => ({ path: `/api/v1/follow-ups/${h.followUpId}/${action}`, body }),
@@ -463,7 +467,22 @@ export const REQUESTS: Record<string, RouteRequest> = {
       },
     }),
   },
+  'GET /api/v1/group-sessions': get('/api/v1/group-sessions'),
   'GET /api/v1/group-sessions/:id': recordGet((h) => `/api/v1/group-sessions/${h.groupSessionId}`),
+  'PATCH /api/v1/group-sessions/:id': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/group-sessions/${h.groupSessionId}`,
+      ifMatch: v1,
+      body: { setting: 'Library' },
+    }),
+    fresh: freshGroup,
+  },
+  'POST /api/v1/group-sessions/:id/sign': {
+    record: true,
+    call: (h) => ({ path: `/api/v1/group-sessions/${h.groupSessionId}/sign` }),
+    fresh: freshGroup,
+  },
   'GET /api/v1/clients/:id/group-participation': recordGet(
     (h) => `/api/v1/clients/${h.clientId}/group-participation`,
   ),

@@ -307,7 +307,28 @@ export const MATRIX: MatrixRow[] = [
 
   // Group sessions (SPEC 6): a record names its attendees; the caller must see every one.
   { route: 'POST /api/v1/group-sessions', ...clinical(201) }, // attendees[0].clientId
+  {
+    route: 'GET /api/v1/group-sessions',
+    ...STAFF,
+    admin: 403,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+  },
   { route: 'GET /api/v1/group-sessions/:id', ...clinical(200) },
+  // Draft corrections and signing: the facilitator (or whoever recorded it), as a note's author.
+  {
+    route: 'PATCH /api/v1/group-sessions/:id',
+    ...clinical(200),
+    supervisor: authorOnly,
+    coveringPeer: authorOnly,
+  },
+  {
+    route: 'POST /api/v1/group-sessions/:id/sign',
+    ...clinical(200),
+    supervisor: authorOnly,
+    coveringPeer: authorOnly,
+  },
   { route: 'GET /api/v1/clients/:id/group-participation', ...clinical(200) },
 
   // Discharge bridge and follow-ups (SPEC 7): the people who work the follow-up queue.

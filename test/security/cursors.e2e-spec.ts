@@ -60,6 +60,12 @@ describe('list cursors (security e2e)', () => {
       user: () => org.peerA1,
       peer: () => org.supervisorA,
     },
+    'GET /api/v1/group-sessions': {
+      path: () => '/api/v1/group-sessions',
+      list: () => 'group-sessions',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
     'GET /api/v1/session-notes': {
       path: () => '/api/v1/session-notes',
       list: () => 'session-notes',

@@ -1,7 +1,7 @@
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from '../../modules/caseloads/caseload.queries';
 import { Role } from '../permissions';
 import { UserPrincipal } from '../principal';
-import { auditEventScope, clientScope, dashboardSpecialists } from './scope.sql';
+import { auditEventScope, clientScope, dashboardSpecialists, groupSessionScope } from './scope.sql';
 
 // Whitespace aside, the statements of the hot paths are the ones they were before scope had one
 // home: the same text gives the same plans (prepared caseload statements, requireClient).
@@ -55,5 +55,20 @@ describe('scope fragments', () => {
     );
     expect(auditEventScope(user(Role.Admin), 'e').sql).toBe('e.organization_id = :scopeOrgId');
     expect(auditEventScope(user(Role.PeerSpecialist), 'e').sql).toBe('false');
+  });
+
+  it('should show group sessions by facilitator, recorder or an attendee in client scope; none to admins', () => {
+    const peer = user(Role.PeerSpecialist);
+    const attendee = clientScope(peer, 'gsc').sql;
+    expect(flat(groupSessionScope(peer, 'g').sql)).toBe(
+      flat(`g.organization_id = :scopeOrgId AND (g.facilitator_id = :scopeUserId
+        OR g.created_by_id = :scopeUserId
+        OR EXISTS (SELECT 1 FROM group_session_attendee gsa JOIN client gsc ON gsc.id = gsa.client_id
+          WHERE gsa.group_session_id = g.id AND ${attendee}))`),
+    );
+    expect(groupSessionScope(user(Role.Supervisor), 'g').sql).toContain(
+      clientScope(user(Role.Supervisor), 'gsc').sql,
+    );
+    expect(groupSessionScope(user(Role.Admin), 'g').sql).toBe('false');
   });
 });

@@ -147,3 +147,24 @@ export function auditEventScope(principal: Principal, alias = 'e'): ScopeSql {
 /** The notes (alias `n`) in a supervisor's review queue: those written by the specialists they supervise. */
 export const reviewableBy = (n: string, supervisor: string): string =>
   `${n}.author_id IN (${supervisedSpecialistIds(supervisor)})`;
+
+/**
+ * The group sessions (alias `alias`) a principal may see (SPEC 6): those they facilitated or
+ * recorded, and those with an attendee in their client scope. Which attendees a reader is shown
+ * is the client scope again (`clientScope`), applied to the attendee rows. An admin reads no
+ * clinical narrative (participation entries), so sees none; nor does an API client.
+ */
+export function groupSessionScope(principal: Principal, alias = 'g'): ScopeSql {
+  const attendees = clientScope(principal, 'gsc');
+  const params = attendees.params;
+  if (principal.kind === 'api_client' || principal.role === Role.Admin) {
+    return { sql: 'false', params };
+  }
+  return {
+    sql: `${alias}.organization_id = :scopeOrgId AND (${alias}.facilitator_id = :scopeUserId
+      OR ${alias}.created_by_id = :scopeUserId
+      OR EXISTS (SELECT 1 FROM group_session_attendee gsa JOIN client gsc ON gsc.id = gsa.client_id
+        WHERE gsa.group_session_id = ${alias}.id AND ${attendees.sql}))`,
+    params,
+  };
+}

@@ -17,6 +17,7 @@ export class LoginDto {
 }
 
 export class RefreshDto {
+  @ApiProperty({ example: 'the refreshToken of the login response' })
   @MinLength(1)
   @MaxLength(200)
   @IsString()
@@ -67,18 +68,21 @@ export class OAuthTokenDto {
   readonly grant_type: string;
 
   /** Space-separated subset of the client’s scopes */
+  @ApiPropertyOptional({ example: 'system/Patient.read system/Task.read' })
   @IsOptional()
   @MaxLength(2000)
   @IsString()
   readonly scope?: string;
 
   /** client_secret_post */
+  @ApiPropertyOptional({ example: 'rb_ehr_riverside' })
   @IsOptional()
   @MaxLength(200)
   @IsString()
   readonly client_id?: string;
 
   /** client_secret_post */
+  @ApiPropertyOptional({ example: 'the secret shown once when the API client was created' })
   @IsOptional()
   @MaxLength(200)
   @IsString()

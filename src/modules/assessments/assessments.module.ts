@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { Assessment } from './assessment.entity';
 import { AssessmentsController } from './assessments.controller';
 import { AssessmentsService } from './assessments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assessment])],
+  imports: [TypeOrmModule.forFeature([Assessment]), FollowUpsModule],
   controllers: [AssessmentsController],
   providers: [AssessmentsService],
   exports: [AssessmentsService],

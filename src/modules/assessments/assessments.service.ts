@@ -9,6 +9,7 @@ import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { FollowUpAssessmentsService } from '../follow-ups/follow-up-assessments.service';
 import { Assessment } from './assessment.entity';
 import { toAssessmentResponse } from './assessment.mapper';
 import {
@@ -29,6 +30,7 @@ export class AssessmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly followUps: FollowUpAssessmentsService,
   ) {}
 
   async create(
@@ -61,6 +63,12 @@ export class AssessmentsService {
         clientId,
         resourceType: 'Assessment',
         resourceId: saved.id,
+      });
+      // A BARC-10 within the day-30 task's window is that task done (same transaction).
+      await this.followUps.completeByAssessment(m, principal, {
+        id: saved.id,
+        clientId,
+        administeredAt,
       });
       return toAssessmentResponse(await m.findOneByOrFail(Assessment, { id: saved.id }));
     });

@@ -12,5 +12,5 @@ export const INSERT_FOLLOW_UPS = `INSERT INTO follow_up (organization_id, client
     window_start AS "windowStart", window_end AS "windowEnd", owner_id AS "ownerId",
     started_at AS "startedAt", completed_at AS "completedAt", outcome,
     status_reason AS "statusReason", session_note_id AS "sessionNoteId",
-    unreachable_attempts AS "unreachableAttempts", version, created_at AS "createdAt",
+    assessment_id AS "assessmentId", unreachable_attempts AS "unreachableAttempts", version, created_at AS "createdAt",
     updated_at AS "updatedAt"`;

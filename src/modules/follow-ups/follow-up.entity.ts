@@ -62,6 +62,10 @@ export class FollowUp {
   @Column('uuid', { nullable: true })
   sessionNoteId: string | null;
 
+  /** The BARC-10 that fulfilled an assessment task */
+  @Column('uuid', { nullable: true })
+  assessmentId: string | null;
+
   @Column('integer')
   unreachableAttempts: number;
 

@@ -35,6 +35,7 @@ export function toFollowUpResponse(
     outcome: f.outcome,
     statusReason: f.statusReason,
     sessionNoteId: f.sessionNoteId,
+    assessmentId: f.assessmentId,
     unreachableAttempts: f.unreachableAttempts,
     attempts: attempts.map(toAttemptResponse),
     version: f.version,

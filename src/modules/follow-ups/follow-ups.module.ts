@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { FollowUpAssessmentsService } from './follow-up-assessments.service';
 import { FollowUpAttempt } from './follow-up-attempt.entity';
 import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpSchedulingService } from './follow-up-scheduling.service';
@@ -11,7 +12,12 @@ import { FollowUpsService } from './follow-ups.service';
 @Module({
   imports: [TypeOrmModule.forFeature([FollowUp, FollowUpAttempt])],
   controllers: [FollowUpsController],
-  providers: [FollowUpsService, FollowUpQueriesService, FollowUpSchedulingService],
-  exports: [FollowUpsService, FollowUpSchedulingService],
+  providers: [
+    FollowUpsService,
+    FollowUpQueriesService,
+    FollowUpSchedulingService,
+    FollowUpAssessmentsService,
+  ],
+  exports: [FollowUpsService, FollowUpSchedulingService, FollowUpAssessmentsService],
 })
 export class FollowUpsModule {}

@@ -11,6 +11,7 @@ import {
   FollowUpResponse,
   RecordAttemptDto,
 } from './dto/follow-up.dto';
+import { FollowUpAssessmentsService } from './follow-up-assessments.service';
 import { FollowUpAttempt } from './follow-up-attempt.entity';
 import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpSchedulingService } from './follow-up-scheduling.service';
@@ -34,6 +35,7 @@ export class FollowUpsService {
     private readonly queries: FollowUpQueriesService,
     private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
+    private readonly assessments: FollowUpAssessmentsService,
   ) {}
 
   start(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
@@ -52,6 +54,8 @@ export class FollowUpsService {
         completed_at: new Date(),
         outcome: dto.outcome,
         session_note_id: dto.sessionNoteId ?? null,
+        // The day-30 BARC-10 task is fulfilled by the assessment: completing it links one.
+        assessment_id: await this.assessments.assessmentFor(m, f, dto.assessmentId),
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
       // A contact that could not be made at all is the supervisors' concern (once per task).

@@ -7,6 +7,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+export enum GroupSessionStatus {
+  Draft = 'draft',
+  Signed = 'signed',
+}
+
 /** A peer support group meeting: topic, facilitator and time. Attendees live in their own rows. */
 @Entity('group_session')
 export class GroupSession {
@@ -33,6 +38,12 @@ export class GroupSession {
 
   @Column('uuid')
   createdById: string;
+
+  @Column('text')
+  status: GroupSessionStatus;
+
+  @Column('timestamptz', { nullable: true })
+  signedAt: Date | null;
 
   @Column('integer')
   version: number;

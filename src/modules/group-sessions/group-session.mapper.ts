@@ -21,6 +21,8 @@ export function toGroupSessionResponse(
       attendance: a.attendance,
       participation: a.participation,
     })),
+    status: g.status,
+    signedAt: g.signedAt?.toISOString() ?? null,
     version: g.version,
     createdAt: g.createdAt.toISOString(),
   };

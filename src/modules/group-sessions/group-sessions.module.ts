@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { GroupSessionAccess } from './group-session-access';
+import { GroupSessionDraftsService } from './group-session-drafts.service';
 import { GroupSession, GroupSessionAttendee } from './group-session.entity';
 import { GroupSessionsController } from './group-sessions.controller';
 import { GroupSessionsService } from './group-sessions.service';
@@ -8,6 +10,6 @@ import { GroupSessionsService } from './group-sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([GroupSession, GroupSessionAttendee])],
   controllers: [GroupSessionsController],
-  providers: [GroupSessionsService],
+  providers: [GroupSessionsService, GroupSessionDraftsService, GroupSessionAccess],
 })
 export class GroupSessionsModule {}

@@ -4,41 +4,54 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal, UserPrincipal } from '../../auth/principal';
+import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
-import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
-import { CreateGroupSessionDto, ParticipationQuery } from './dto/group-session.dto';
+import {
+  CreateGroupSessionDto,
+  GroupSessionQuery,
+  ParticipationQuery,
+} from './dto/group-session.dto';
 import { GroupParticipationResponse, GroupSessionResponse } from './dto/group-session.response';
-import { Attendance, GroupSession, GroupSessionAttendee } from './group-session.entity';
+import { GroupSessionAccess } from './group-session-access';
+import {
+  Attendance,
+  GroupSession,
+  GroupSessionAttendee,
+  GroupSessionStatus,
+} from './group-session.entity';
 import { toGroupSessionResponse, toParticipationResponse } from './group-session.mapper';
+import { duplicateAttendeeErrors, groupPeriodErrors } from './group-session.rules';
 
-const MAX_SESSION_MS = 24 * 3600_000;
+const throwIfAny = (errors: FieldError[]): void => {
+  if (errors.length > 0) throw new ValidationError(errors);
+};
 
 /**
  * Peer support groups. Every attendee must be in the creator's scope; every read shows only the
  * attendees the reader may see, and a client's record shows only that client's own entry.
+ * Draft corrections and signing: GroupSessionDraftsService.
  */
 @Injectable()
 export class GroupSessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
+    private readonly groups: GroupSessionAccess,
     private readonly audit: AuditService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateGroupSessionDto): Promise<GroupSessionResponse> {
     const clientIds = dto.attendees.map((a) => a.clientId);
-    if (new Set(clientIds).size !== clientIds.length) {
-      throw new ValidationError([
-        { field: 'attendees', message: 'each client may be listed once' },
-      ]);
-    }
+    throwIfAny(duplicateAttendeeErrors(clientIds));
     return this.dataSource.transaction(async (m) => {
-      await this.requireAllInScope(m, actor, clientIds);
+      await this.groups.requireAllInScope(m, actor, clientIds);
       const startedAt = new Date(dto.startedAt);
       const endedAt = new Date(dto.endedAt);
       const facilitatorId = dto.facilitatorId ?? actor.id;
-      await this.assertValid(m, actor, facilitatorId, startedAt, endedAt);
+      throwIfAny(groupPeriodErrors(startedAt, endedAt));
+      await this.assertFacilitator(m, actor, facilitatorId);
       const session = await m.save(
         m.create(GroupSession, {
           organizationId: actor.organizationId,
@@ -48,6 +61,8 @@ export class GroupSessionsService {
           startedAt,
           endedAt,
           createdById: actor.id,
+          status: GroupSessionStatus.Draft,
+          signedAt: null,
           version: 1,
         }),
       );
@@ -62,11 +77,7 @@ export class GroupSessionsService {
         }),
       );
       await m.insert(GroupSessionAttendee, attendees);
-      // Attending a group is a contact: "last contact" moves forward, never back.
-      await m.query(
-        `UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = ANY($1::uuid[])`,
-        [clientIds, startedAt],
-      );
+      await recordGroupContact(m, clientIds, startedAt);
       for (const clientId of clientIds) {
         await this.audit.record(m, actor, {
           action: 'group-session.create',
@@ -79,31 +90,36 @@ export class GroupSessionsService {
     });
   }
 
-  async get(actor: Principal, id: string): Promise<GroupSessionResponse> {
-    const session = await this.dataSource
-      .getRepository(GroupSession)
-      .findOneBy({ id, organizationId: actor.organizationId });
-    if (!session) throw new NotFoundError('Group session');
+  /** Sessions in the caller's scope, newest first; each with only the attendees they may see. */
+  async list(actor: Principal, query: GroupSessionQuery): Promise<Page<GroupSessionResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'group-sessions' });
     const qb = this.dataSource
-      .getRepository(GroupSessionAttendee)
-      .createQueryBuilder('ga')
-      .innerJoin('client', 'c', 'c.id = ga.client_id')
-      .where('ga.group_session_id = :id', { id })
-      .orderBy('ga.client_id');
-    const visible = await this.access.scopeClients(qb, actor, 'c').getMany();
-    const ownSession = session.facilitatorId === actor.id || session.createdById === actor.id;
-    if (visible.length === 0 && !ownSession) throw new NotFoundError('Group session');
-    await this.dataSource.transaction(async (m) => {
-      const clientIds = visible.length > 0 ? visible.map((a) => a.clientId) : [null];
-      for (const clientId of clientIds) {
-        await this.audit.record(m, actor, {
-          action: 'group-session.read',
-          clientId,
-          resourceType: 'GroupSession',
-          resourceId: id,
-        });
-      }
-    });
+      .getRepository(GroupSession)
+      .createQueryBuilder('g')
+      .where('g.organization_id = :org', { org: actor.organizationId });
+    this.access.scopeGroupSessions(qb, actor, 'g');
+    const rows = await pageNewestFirst(qb, 'g', pager, 'started_at').getMany();
+    const shown = rows.slice(0, query.limit);
+    const attendees = await this.groups.visibleAttendees(
+      actor,
+      shown.map((g) => g.id),
+    );
+    await this.audit.recordReads(
+      actor,
+      { action: 'group-session.list', resourceType: 'GroupSession' },
+      [...attendees.values()].flat().map((a) => a.clientId),
+    );
+    return pager.page(
+      rows,
+      (g) => ({ key: g.startedAt.toISOString(), id: g.id }),
+      (g) => toGroupSessionResponse(g, attendees.get(g.id) ?? []),
+    );
+  }
+
+  async get(actor: Principal, id: string): Promise<GroupSessionResponse> {
+    const session = await this.groups.requireSession(actor, id);
+    const visible = (await this.groups.visibleAttendees(actor, [id])).get(id) ?? [];
+    await this.auditSession(this.dataSource.manager, actor, 'group-session.read', id, visible);
     return toGroupSessionResponse(session, visible);
   }
 
@@ -147,42 +163,30 @@ export class GroupSessionsService {
     );
   }
 
-  /** Every attendee in the caller's scope, else 404 for the first that is not (no hint which). */
-  private async requireAllInScope(
+  /** One event per visible attendee; one without a client when the caller sees none. */
+  async auditSession(
     m: EntityManager,
     actor: Principal,
-    clientIds: string[],
+    action: string,
+    id: string,
+    visible: GroupSessionAttendee[],
   ): Promise<void> {
-    const qb = m
-      .createQueryBuilder()
-      .select('c.id', 'id')
-      .from('client', 'c')
-      .where('c.id = ANY(:clientIds::uuid[])', { clientIds });
-    const found = new Set(
-      (await this.access.scopeClients(qb, actor, 'c').getRawMany<{ id: string }>()).map(
-        (r) => r.id,
-      ),
-    );
-    const missing = clientIds.find((id) => !found.has(id));
-    if (missing) await this.access.requireClient(actor, missing, m);
+    const clientIds = visible.length > 0 ? visible.map((a) => a.clientId) : [null];
+    for (const clientId of clientIds) {
+      await this.audit.record(m, actor, {
+        action,
+        clientId,
+        resourceType: 'GroupSession',
+        resourceId: id,
+      });
+    }
   }
 
-  private async assertValid(
+  private async assertFacilitator(
     m: EntityManager,
     actor: Principal,
     facilitatorId: string,
-    startedAt: Date,
-    endedAt: Date,
   ): Promise<void> {
-    if (endedAt < startedAt)
-      throw new ValidationError([
-        { field: 'endedAt', message: 'endedAt must not be before startedAt' },
-      ]);
-    if (endedAt.getTime() - startedAt.getTime() > MAX_SESSION_MS) {
-      throw new ValidationError([
-        { field: 'endedAt', message: 'a session must not last more than 24 hours' },
-      ]);
-    }
     const [row] = await m.query(
       `SELECT EXISTS (SELECT 1 FROM app_user WHERE id = $1 AND organization_id = $2 AND active
          AND role IN ('peer_specialist', 'supervisor')) AS ok`,
@@ -196,4 +200,16 @@ export class GroupSessionsService {
         },
       ]);
   }
+}
+
+/** Attending a group is a contact: "last contact" moves forward, never back. */
+export async function recordGroupContact(
+  m: EntityManager,
+  clientIds: string[],
+  startedAt: Date,
+): Promise<void> {
+  await m.query(
+    `UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = ANY($1::uuid[])`,
+    [clientIds, startedAt],
+  );
 }

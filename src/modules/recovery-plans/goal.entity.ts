@@ -4,6 +4,7 @@ import {
   Entity,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VirtualColumn,
 } from 'typeorm';
 
 import { GoalAchievementStatus, GoalLifecycleStatus } from './goal-status';
@@ -20,6 +21,10 @@ export interface ActionStep {
   text: string;
   done: boolean;
 }
+
+/** The session notes that address goal `goal` (an alias): the client's notes listing its id. */
+const notesOf = (goal: string): string =>
+  `n.client_id = ${goal}.client_id AND n.goal_ids @> ARRAY[${goal}.id]`;
 
 /** A goal of a recovery plan (FHIR Goal). Its plan and client never change. */
 @Entity('goal')
@@ -65,4 +70,19 @@ export class Goal {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  // Progress is recorded through the session notes that address the goal (SPEC 5). Both figures
+  // are subqueries of the statement that reads the goal, so a list of goals costs one statement.
+  // The client's notes are few; `session_note_client_time_idx` finds them.
+  @VirtualColumn({
+    type: 'int',
+    query: (g) => `SELECT count(*)::int FROM session_note n WHERE ${notesOf(g)}`,
+  })
+  notesCount: number;
+
+  @VirtualColumn({
+    type: 'timestamptz',
+    query: (g) => `SELECT max(n.started_at) FROM session_note n WHERE ${notesOf(g)}`,
+  })
+  lastAddressedAt: Date | null;
 }

@@ -37,6 +37,8 @@ export function toGoalResponse(goal: Goal): GoalResponse {
     lifecycleStatus: goal.lifecycleStatus,
     achievementStatus: goal.achievementStatus,
     createdById: goal.createdById,
+    notesCount: goal.notesCount ?? 0,
+    lastAddressedAt: goal.lastAddressedAt ? new Date(goal.lastAddressedAt).toISOString() : null,
     version: goal.version,
     createdAt: goal.createdAt.toISOString(),
     updatedAt: goal.updatedAt.toISOString(),

@@ -42,6 +42,22 @@ export class SessionNoteSupport {
     return note;
   }
 
+  /** The client of a goal in the caller's scope; otherwise the same 404 as a missing goal. */
+  async requireGoalClient(principal: Principal, goalId: string, m: EntityManager): Promise<string> {
+    const [goal]: { client_id: string }[] = await m.query(
+      `SELECT client_id FROM goal WHERE id = $1 AND organization_id = $2`,
+      [goalId, principal.organizationId],
+    );
+    if (!goal) throw new NotFoundError('Goal');
+    try {
+      await this.access.requireClient(principal, goal.client_id, m);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError('Goal');
+      throw err;
+    }
+    return goal.client_id;
+  }
+
   /** True when `supervisorId` supervises a team the author is a member of. */
   async supervises(m: EntityManager, supervisorId: string, authorId: string): Promise<boolean> {
     const [row] = await m.query(`SELECT ${supervises('$1', '$2')} AS ok`, [supervisorId, authorId]);

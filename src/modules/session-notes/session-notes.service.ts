@@ -170,6 +170,9 @@ export class SessionNotesService {
     if (query.authorId) {
       await requireFilterableSpecialist(this.dataSource.manager, actor, query.authorId);
     }
+    const goalClientId = query.goalId
+      ? await this.support.requireGoalClient(actor, query.goalId, this.dataSource.manager)
+      : null;
     const qb = this.dataSource
       .getRepository(SessionNote)
       .createQueryBuilder('n')
@@ -178,6 +181,12 @@ export class SessionNotesService {
     this.access.scopeClients(qb, actor, 'c');
     if (query.status) qb.andWhere('n.status = :status', { status: query.status });
     if (query.authorId) qb.andWhere('n.author_id = :authorId', { authorId: query.authorId });
+    if (goalClientId) {
+      qb.andWhere('n.client_id = :goalClientId AND n.goal_ids @> ARRAY[:goalId]::uuid[]', {
+        goalClientId,
+        goalId: query.goalId,
+      });
+    }
     if (query.awaitingReview) {
       qb.andWhere(AWAITING_REVIEW);
       // A supervisor reviews the notes of their own teams' specialists only.

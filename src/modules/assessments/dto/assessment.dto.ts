@@ -42,6 +42,7 @@ export class CreateAssessmentDto {
   readonly answers: number[];
 
   @ApiPropertyOptional({
+    example: '2026-11-30T15:00:00Z',
     format: 'date-time',
     description: 'When it was administered; defaults to now',
   })

@@ -3,9 +3,11 @@ import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'c
 
 export class CreateAssignmentDto {
   /** An active peer specialist on a team you supervise */
+  @ApiProperty({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsUUID()
   readonly specialistId: string;
 
+  @ApiPropertyOptional({ example: 'Caseload rebalancing' })
   @IsOptional()
   @MaxLength(500)
   @IsString()
@@ -47,15 +49,20 @@ export class AssignmentPageResponse {
 
 export class CreateCoverageDto {
   /** An active peer specialist on a team you supervise */
+  @ApiProperty({ example: 'c9f0f895-fb98-4b91-8c5e-2f4a7d3e6b02' })
   @IsUUID()
   readonly specialistId: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
+  @ApiPropertyOptional({
+    example: '2026-12-07T08:00:00Z',
+    format: 'date-time',
+    description: 'Default: now',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   readonly startsAt?: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-12-14T20:00:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   readonly endsAt: string;
 }

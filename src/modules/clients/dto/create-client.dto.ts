@@ -69,6 +69,7 @@ export class ClientFieldsDto {
   @IsString()
   readonly pronouns?: string | null;
 
+  @ApiPropertyOptional({ example: 'jordan.rivera@example.test' })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
@@ -91,7 +92,7 @@ export class ClientFieldsDto {
   @Type(() => ClientIdentifierDto)
   readonly identifiers?: ClientIdentifierDto[];
 
-  @ApiPropertyOptional({ format: 'date' })
+  @ApiPropertyOptional({ example: '2026-10-01', format: 'date' })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE('recoveryStartDate'))
   @IsISO8601({ strict: true }, DATE_MESSAGE('recoveryStartDate'))
@@ -102,7 +103,11 @@ export class ClientFieldsDto {
   @IsIn(CLIENT_STATUSES)
   readonly status?: ClientStatus;
 
-  @ApiPropertyOptional({ format: 'date', description: '42 CFR Part 2 notice acknowledged on' })
+  @ApiPropertyOptional({
+    example: '2026-11-02',
+    format: 'date',
+    description: '42 CFR Part 2 notice acknowledged on',
+  })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
   @IsISO8601({ strict: true }, DATE_MESSAGE('part2NoticeAcknowledgedOn'))
@@ -111,6 +116,7 @@ export class ClientFieldsDto {
 
 export class CreateClientDto extends ClientFieldsDto {
   /** Supervisors only: the primary specialist */
+  @ApiPropertyOptional({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsOptional()
   @IsUUID()
   readonly primarySpecialistId?: string;

@@ -25,19 +25,21 @@ const IfPresent = () => ValidateIf((_, value) => value !== undefined);
 export class UpdateClientDto extends PartialType(
   OmitType(ClientFieldsDto, ['firstName', 'lastName', 'dateOfBirth', 'status'] as const),
 ) {
+  @ApiPropertyOptional({ example: 'Jordan' })
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
   @IsString() // nearest the property: checked first, so null reads "must be a string"
   readonly firstName?: string;
 
+  @ApiPropertyOptional({ example: 'Rivera' })
   @IfPresent()
   @MinLength(1)
   @MaxLength(100)
   @IsString() // nearest the property: checked first, so null reads "must be a string"
   readonly lastName?: string;
 
-  @ApiPropertyOptional({ format: 'date' })
+  @ApiPropertyOptional({ example: '1990-04-12', format: 'date' })
   @IfPresent()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })

@@ -27,6 +27,7 @@ export const CONSENT_STATUSES = ['pending', 'active', 'expired', 'revoked'] as c
 
 export class CreateConsentDto {
   /** The API client (one external organization) that may receive */
+  @ApiProperty({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsUUID()
   readonly recipientId: string;
 
@@ -44,16 +45,28 @@ export class CreateConsentDto {
   @IsArray()
   readonly categories: (typeof CONSENT_CATEGORIES)[number][];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' })
+  @ApiPropertyOptional({
+    example: '2026-12-01T00:00:00Z',
+    format: 'date-time',
+    description: 'Defaults to now',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   readonly effectiveAt?: string;
 
-  @ApiProperty({ format: 'date-time', description: 'After effectiveAt, in the future' })
+  @ApiProperty({
+    example: '2027-12-01T00:00:00Z',
+    format: 'date-time',
+    description: 'After effectiveAt, in the future',
+  })
   @IsISO8601({ strict: true })
   readonly expiresAt: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When the client signed; not in the future' })
+  @ApiProperty({
+    example: '2026-11-30T15:30:00Z',
+    format: 'date-time',
+    description: 'When the client signed; not in the future',
+  })
   @IsISO8601({ strict: true })
   readonly signedAt: string;
 

@@ -32,18 +32,21 @@ export class CadenceStepDto {
   readonly kind: 'contact' | 'assessment';
 
   /** Hours after the discharge the task is due */
+  @ApiProperty({ example: 168 })
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly dueHours: number;
 
   /** Hours after the discharge the window opens */
+  @ApiProperty({ example: 96 })
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)
   readonly windowStartHours: number;
 
   /** Hours after the discharge the window closes (then escalation) */
+  @ApiProperty({ example: 168 })
   @IsInt()
   @Min(0)
   @Max(MAX_HOURS)

@@ -23,11 +23,11 @@ export class CreateDischargeDto {
   @IsIn(LEVELS_OF_CARE)
   readonly levelOfCare: LevelOfCare;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-11-25T10:00:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   readonly admittedAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-11-30T16:00:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   readonly dischargedAt: string;
 

@@ -43,12 +43,23 @@ export class CompleteFollowUpDto {
   readonly outcome: (typeof COMPLETION_OUTCOMES)[number];
 
   /** The session note that documents the contact */
+  @ApiPropertyOptional({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsOptional()
   @IsUUID()
   readonly sessionNoteId?: string;
+
+  /**
+   * The client's BARC-10 that fulfils an assessment task (kind assessment only); when omitted,
+   * the latest one administered within the task's window, if any
+   */
+  @ApiPropertyOptional({ example: 'c9f0f895-fb98-4b91-8c5e-2f4a7d3e6b02' })
+  @IsOptional()
+  @IsUUID()
+  readonly assessmentId?: string;
 }
 
 export class CancelFollowUpDto {
+  @ApiPropertyOptional({ example: 'Client moved out of state' })
   @IsOptional()
   @MaxLength(500)
   @IsString()
@@ -62,6 +73,7 @@ export class RecordAttemptDto {
   @IsIn(ATTEMPT_OUTCOMES)
   readonly outcome: AttemptOutcome;
 
+  @ApiPropertyOptional({ example: 'Left a voicemail; will try again tomorrow morning.' })
   @IsOptional()
   @MinLength(1)
   @MaxLength(2000)
@@ -133,6 +145,12 @@ export class FollowUpResponse {
 
   @ApiProperty({ format: 'uuid' })
   sessionNoteId: string | null;
+
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The BARC-10 that fulfilled an assessment task (kind assessment)',
+  })
+  assessmentId: string | null;
 
   /** Attempts with outcome unable_to_reach */
   unreachableAttempts: number;

@@ -21,6 +21,7 @@ import { Attendance } from '../group-session.entity';
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class AttendeeDto {
+  @ApiProperty({ example: '8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01' })
   @IsUUID()
   readonly clientId: string;
 
@@ -44,6 +45,7 @@ export class CreateGroupSessionDto {
   readonly topic: string;
 
   /** Defaults to the caller */
+  @ApiPropertyOptional({ example: 'c9f0f895-fb98-4b91-8c5e-2f4a7d3e6b02' })
   @IsOptional()
   @IsUUID()
   readonly facilitatorId?: string;
@@ -54,12 +56,12 @@ export class CreateGroupSessionDto {
   @IsString()
   readonly setting?: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-11-20T17:00:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   @Matches(INSTANT, { message: 'startedAt must be an ISO-8601 instant' })
   readonly startedAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-11-20T18:30:00Z', format: 'date-time' })
   @IsISO8601({ strict: true })
   @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
   readonly endedAt: string;
@@ -73,3 +75,45 @@ export class CreateGroupSessionDto {
 }
 
 export class ParticipationQuery extends PageQuery {}
+
+/** The group sessions the caller facilitated or recorded, or that a client in their scope attended. */
+export class GroupSessionQuery extends PageQuery {}
+
+/**
+ * A draft's corrections (facilitator or recorder, `If-Match`). Each listed attendee's entry is
+ * added or replaced; attendees not listed stay as they are.
+ */
+export class UpdateGroupSessionDto {
+  @ApiPropertyOptional({ example: 'Building a recovery support network' })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  @IsString()
+  readonly topic?: string;
+
+  @ApiPropertyOptional({ example: 'community center' })
+  @IsOptional()
+  @MaxLength(200)
+  @IsString()
+  readonly setting?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-20T17:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'startedAt must be an ISO-8601 instant' })
+  readonly startedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-20T18:30:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'endedAt must be an ISO-8601 instant' })
+  readonly endedAt?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttendeeDto)
+  readonly attendees?: AttendeeDto[];
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, IntersectionType, PickType } from '@nestjs/swagger';
 
-import { Attendance } from '../group-session.entity';
+import { Attendance, GroupSessionStatus } from '../group-session.entity';
 
 export class AttendeeResponse {
   @ApiProperty({ format: 'uuid' })
@@ -41,11 +41,25 @@ export class GroupSessionResponse {
   })
   attendees: AttendeeResponse[];
 
+  @ApiProperty({ enum: GroupSessionStatus, description: 'draft: editable; signed: locked' })
+  status: GroupSessionStatus;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  signedAt: string | null;
+
   @ApiProperty()
   version: number;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+}
+
+export class GroupSessionPageResponse {
+  @ApiProperty({ type: [GroupSessionResponse] })
+  items: GroupSessionResponse[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
 }
 
 /** One client's entry in a group: never the other attendees. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The organization's settings (admin): the rules SPEC sections 3, 4 and 7 leave to each program. */
@@ -39,18 +39,21 @@ export class OrganizationSettingsResponse {
 
 /** `@IsInt()` sits last on each field: evaluated first, so a wrong type is named as such. */
 export class UpdateOrganizationSettingsDto {
+  @ApiPropertyOptional({ example: 25 })
   @IsOptional()
   @Min(1)
   @Max(1000)
   @IsInt()
   readonly caseloadCap?: number;
 
+  @ApiPropertyOptional({ example: 0 })
   @IsOptional()
   @Min(0)
   @Max(365)
   @IsInt()
   readonly credentialGraceDays?: number;
 
+  @ApiPropertyOptional({ example: 20 })
   @IsOptional()
   @Min(1)
   @Max(200)
@@ -58,18 +61,21 @@ export class UpdateOrganizationSettingsDto {
   readonly ceRequiredHours?: number;
 
   /** At most ceRequiredHours */
+  @ApiPropertyOptional({ example: 6 })
   @IsOptional()
   @Min(0)
   @Max(200)
   @IsInt()
   readonly ceRequiredEthicsHours?: number;
 
+  @ApiPropertyOptional({ example: 2 })
   @IsOptional()
   @Min(1)
   @Max(5)
   @IsInt()
   readonly ceCycleYears?: number;
 
+  @ApiPropertyOptional({ example: 3 })
   @IsOptional()
   @Min(1)
   @Max(20)

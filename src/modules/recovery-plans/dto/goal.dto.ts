@@ -48,7 +48,7 @@ export class ActionStepDto {
 }
 
 class GoalFieldsDto {
-  @ApiPropertyOptional({ format: 'date' })
+  @ApiPropertyOptional({ example: '2027-03-31', format: 'date' })
   @IsOptional()
   @IsISO8601({ strict: true }, TARGET_DATE_MESSAGE)
   @Matches(DATE, TARGET_DATE_MESSAGE)
@@ -85,6 +85,7 @@ export class CreateGoalDto extends GoalFieldsDto {
 
 /** The plan and client of a goal are not fields: a goal never moves to another plan or client. */
 export class UpdateGoalDto extends GoalFieldsDto {
+  @ApiPropertyOptional({ example: 'Go to a recovery meeting close to home every week' })
   @ValidateIf(given)
   @MaxLength(2000)
   @MinLength(1)

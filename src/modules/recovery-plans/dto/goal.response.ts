@@ -43,6 +43,13 @@ export class GoalResponse {
   @ApiProperty({ format: 'uuid' })
   createdById: string | null;
 
+  /** How many session notes (drafts included) addressed the goal: the notes `GET /session-notes?goalId=` lists */
+  notesCount: number;
+
+  /** When the latest of those sessions started; null before any */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastAddressedAt: string | null;
+
   version: number;
 
   @ApiProperty({ format: 'date-time' })

@@ -52,13 +52,18 @@ class PlanFieldsDto {
   @Matches(DATE, dateMessage('startDate'))
   readonly startDate?: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Period end (optional)' })
+  @ApiPropertyOptional({
+    example: '2027-06-01',
+    format: 'date',
+    description: 'Period end (optional)',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, dateMessage('endDate'))
   @Matches(DATE, dateMessage('endDate'))
   readonly endDate?: string | null;
 
   @ApiPropertyOptional({
+    example: '2027-03-01',
     format: 'date',
     description: 'Review due date; defaults to start + 90 days',
   })
@@ -106,6 +111,7 @@ export class CreatePlanDto extends PlanFieldsDto {
 }
 
 export class UpdatePlanDto extends PlanFieldsDto {
+  @ApiPropertyOptional({ example: 'Recovery plan, spring 2027' })
   @ValidateIf(given)
   @MaxLength(200)
   @MinLength(1)

@@ -65,6 +65,7 @@ export class CreateSessionNoteDto {
   readonly sections?: Record<string, string>;
 
   @ApiPropertyOptional({
+    example: ['8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01'],
     type: [String],
     format: 'uuid',
     description: 'Goals of this client addressed',
@@ -113,6 +114,7 @@ export class ReviewNoteDto {
   readonly decision: ReviewDecision;
 
   @ApiPropertyOptional({
+    example: 'Clear and complete; thank you.',
     maxLength: 5000,
     description: 'Required when the decision is needs_revision',
   })

@@ -27,4 +27,9 @@ export class NoteSearchQuery extends ClientNotesQuery {
   @IsOptional()
   @IsUUID()
   readonly authorId?: string;
+
+  /** The notes that addressed this goal (SPEC 5: progress is recorded through notes) */
+  @IsOptional()
+  @IsUUID()
+  readonly goalId?: string;
 }

@@ -21,12 +21,12 @@ export class CreateCertificationDto {
   @Matches(/^[A-Z]{2}$/, { message: 'issuingState must be a two-letter code' })
   readonly issuingState: string;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ example: '2025-06-01', format: 'date' })
   @Matches(DATE, dateMessage('issuedOn'))
   @IsISO8601({ strict: true }, dateMessage('issuedOn'))
   readonly issuedOn: string;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ example: '2027-06-01', format: 'date' })
   @Matches(DATE, dateMessage('expiresOn'))
   @IsISO8601({ strict: true }, dateMessage('expiresOn'))
   readonly expiresOn: string;

@@ -26,7 +26,7 @@ export class CreateCeHoursDto {
   @IsIn(CE_CATEGORIES)
   readonly category: CeCategory;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ example: '2026-10-15', format: 'date' })
   @Matches(DATE, { message: 'completedOn must be a date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true }, { message: 'completedOn must be a date (YYYY-MM-DD)' })
   readonly completedOn: string;
@@ -63,7 +63,7 @@ export class CreateSupervisionHoursDto {
   @Max(24)
   readonly hours: number;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ example: '2026-11-20', format: 'date' })
   @Matches(DATE, { message: 'occurredOn must be a date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true }, { message: 'occurredOn must be a date (YYYY-MM-DD)' })
   readonly occurredOn: string;

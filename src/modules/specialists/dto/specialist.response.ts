@@ -6,6 +6,7 @@ import { CeHoursResponse, SupervisionHoursResponse } from './hours.dto';
 
 export class UpdateSpecialistDto {
   /** Per-specialist cap; null returns to the organization default */
+  @ApiProperty({ example: 25 })
   @IsOptional()
   @IsInt()
   @Min(1)

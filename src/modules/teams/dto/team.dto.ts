@@ -17,14 +17,14 @@ export class CreateTeamDto {
   @IsString()
   readonly name: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: ['8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01'], format: 'uuid' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   readonly supervisorIds?: string[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: ['c9f0f895-fb98-4b91-8c5e-2f4a7d3e6b02'], format: 'uuid' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)

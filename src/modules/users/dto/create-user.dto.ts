@@ -18,6 +18,7 @@ export class CreateUserDto {
   @MaxLength(254)
   readonly email: string;
 
+  @ApiProperty({ example: 'Correct-Horse-Battery-2026!' })
   @MinLength(12)
   @MaxLength(256)
   @IsString()

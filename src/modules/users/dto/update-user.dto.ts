@@ -23,6 +23,7 @@ export class UpdateUserDto extends PartialType(
   readonly active?: boolean;
 
   @ApiPropertyOptional({
+    example: ['8f14e45f-ceea-467f-a0e2-3c8d1b2a9e01'],
     type: [String],
     format: 'uuid',
     description:
