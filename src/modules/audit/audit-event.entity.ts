@@ -33,6 +33,10 @@ export class AuditEvent {
   @Column('uuid', { nullable: true })
   clientId: string | null;
 
+  /** A list read: every client the page showed (one event per read, SPEC 9). */
+  @Column('uuid', { array: true, nullable: true })
+  clientIds: string[] | null;
+
   @Column('text', { nullable: true })
   resourceType: string | null;
 

@@ -22,6 +22,7 @@ const toResponse = (e: AuditEvent): AuditEventResponse => ({
   actorRole: e.actorRole,
   action: e.action,
   clientId: e.clientId,
+  clientIds: e.clientIds,
   resourceType: e.resourceType,
   resourceId: e.resourceId,
   outcome: e.outcome,
@@ -65,7 +66,12 @@ export class AuditQueryService {
       .createQueryBuilder('e')
       .where(`(${scope.sql})`, scope.params);
     if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
-    if (query.clientId) qb.andWhere('e.client_id = :clientId', { clientId: query.clientId });
+    if (query.clientId) {
+      // A single-record event names the client in client_id, a list read in client_ids.
+      qb.andWhere('(e.client_id = :clientId OR e.client_ids @> ARRAY[:clientId]::uuid[])', {
+        clientId: query.clientId,
+      });
+    }
     if (query.action) qb.andWhere('e.action = :action', { action: query.action });
     if (query.outcome) qb.andWhere('e.outcome = :outcome', { outcome: query.outcome });
     if (query.from) qb.andWhere('e.occurred_at >= :from', { from: query.from });
