@@ -15,6 +15,7 @@ import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-Enforce
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
+import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AddApiClientTokenGeneration1764000012210,
   IdempotencySealedResponses1764000012500,
   AuditListReadsAndArraySeal1764000013900,
+  PartitionAuditEventByMonth1764000013910,
 ];

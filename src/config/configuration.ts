@@ -57,6 +57,8 @@ export interface Config {
   worker: { heartbeat: { file?: string; intervalMs: number } };
   /** Periodic notification scans; intervalMs 0 registers no job schedulers. */
   scheduledScans: { intervalMs: number };
+  /** Audit trail retention: monthly partitions older than this are retired. */
+  audit: { retentionMonths: number };
   db: DatabaseConfig;
   redis: { url: string };
   /** Signs list cursors (see common/dto/pagination.ts). */
@@ -136,6 +138,7 @@ export function loadConfig(): Config {
       duplicateProbeWindowSeconds: env.CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS,
     },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
+    audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
     worker: {
       heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },
     },

@@ -189,6 +189,15 @@ export class EnvironmentVariables {
   SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
 
   /**
+   * How long audit events are kept, in months (default 72: HIPAA's six years). Older monthly
+   * partitions are dropped once each organization's last link in them is recorded as an anchor.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(12)
+  AUDIT_RETENTION_MONTHS = 72;
+
+  /**
    * The deployment's operators: user ids (UUIDs, comma-separated) who may open the queue
    * dashboard (/admin/queues), which shows every organization's jobs. Set at deployment, not an
    * organization role. Ids, not emails: an organization admin could give an account of theirs a

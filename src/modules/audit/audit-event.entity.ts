@@ -15,7 +15,8 @@ export class AuditEvent {
   @Column('bigint', { nullable: true })
   seq: string | null;
 
-  @Column('timestamptz')
+  /** Also the partition key (one partition per month), hence part of the primary key. */
+  @PrimaryColumn('timestamptz')
   occurredAt: Date;
 
   @Column('uuid', { nullable: true })

@@ -102,6 +102,18 @@ export class AuditVerifyQuery {
   @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
   @Matches(/^[0-9a-f]{64}$/, { message: 'anchorHash must be 64 lowercase hex digits' })
   readonly anchorHash?: string;
+
+  /** Verify only the events sealed from this instant on (linked to the event before them) */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly from?: string;
+
+  /** ... and before this instant */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly to?: string;
 }
 
 export class AuditChainHead {
