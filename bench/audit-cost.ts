@@ -33,7 +33,8 @@ const ROWWISE = `
              ORDER BY occurred_at, id LIMIT max_rows FOR UPDATE LOOP
       r.seq := coalesce(last_seq, 0) + 1;
       next_hash := audit_event_digest(r, last_hash);
-      UPDATE audit_event SET seq = r.seq, prev_hash = last_hash, hash = next_hash WHERE id = r.id;
+      UPDATE audit_event SET seq = r.seq, prev_hash = last_hash, hash = next_hash
+        WHERE id = r.id AND occurred_at = r.occurred_at;
       last_seq := r.seq; last_hash := next_hash; sealed := sealed + 1;
     END LOOP;
     RETURN sealed;
