@@ -64,6 +64,16 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * A Redis Cluster's seed nodes (`host:port`, comma-separated). When set, every Redis use goes to
+   * the cluster (REDIS_URL then gives only credentials and TLS) and queue keys are hash-tagged.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, {
+    message: 'must be host:port pairs separated by commas',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
   @Matches(/^[a-z0-9-]+$/, { message: 'must be lowercase letters, digits and dashes' })
   QUEUE_PREFIX = 'rb';
 
