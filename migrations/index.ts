@@ -18,6 +18,8 @@ import { AddApiClientKeysAndConsentVersion1764000013100 } from './1764000013100-
 import { AddGroupSessionStatus1764000013500 } from './1764000013500-AddGroupSessionStatus';
 import { IndexSessionNoteGoals1764000013510 } from './1764000013510-IndexSessionNoteGoals';
 import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowUpAssessment';
+import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
+import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -41,4 +43,6 @@ export const MIGRATIONS = [
   AddGroupSessionStatus1764000013500,
   IndexSessionNoteGoals1764000013510,
   LinkFollowUpAssessment1764000013520,
+  AuditListReadsAndArraySeal1764000013900,
+  PartitionAuditEventByMonth1764000013910,
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
+import { AuditPartitionsWorker } from './modules/audit/audit-partitions.worker';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
@@ -22,6 +23,6 @@ import { QueueModule } from './queue/queue.module';
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
   ],
-  providers: [AuditSealerWorker, IdempotencyPurgeWorker],
+  providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker],
 })
 export class WorkerModule {}

@@ -33,7 +33,7 @@ export const s5Worker: Scenario = {
     const n = ctx.opts.quick ? 3000 : 10_000;
     const sealed = await sealAuditBacklog();
     const queue = new Queue(QUEUE, {
-      connection: bullConnection(BENCH.redisUrl),
+      connection: bullConnection({ url: BENCH.redisUrl }),
       prefix: BENCH.queuePrefix,
     });
     const followUps = await withDb(async (db) => {

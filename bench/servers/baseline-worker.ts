@@ -59,7 +59,7 @@ const worker = new Worker(
   'follow-ups',
   (job) => remind(job.id ?? '', job.data as { followUpId: string }),
   {
-    connection: bullConnection(process.env.REDIS_URL ?? ''),
+    connection: bullConnection({ url: process.env.REDIS_URL ?? '' }),
     prefix: process.env.QUEUE_PREFIX,
     concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 5),
   },

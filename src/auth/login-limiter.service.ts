@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 
 import { CONFIG } from '../config/config.module';
 import { AuthConfig, Config } from '../config/configuration';
 import { DomainError } from '../common/errors/domain-error';
+import { RedisClient } from '../redis/redis-client';
 import { REDIS } from '../redis/redis.module';
 import { ipBucket } from './ip-bucket';
 import { sha256 } from './token.service';
@@ -76,7 +76,7 @@ export class LoginLimiterService {
   private readonly auth: AuthConfig;
   private readonly commands: LimiterCommands;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(CONFIG) config: Config) {
+  constructor(@Inject(REDIS) redis: RedisClient, @Inject(CONFIG) config: Config) {
     this.auth = config.auth;
     redis.defineCommand('loginReserve', { numberOfKeys: 3, lua: RESERVE });
     redis.defineCommand('loginRelease', { numberOfKeys: 1, lua: RELEASE });
@@ -93,8 +93,8 @@ export class LoginLimiterService {
     const max = this.auth.loginAccountMaxFailures;
     const result = await this.failOpen(() =>
       this.commands.loginReserve(
-        `login:ip:${bucket}:${minute}`,
-        `login:ip:${bucket}:${minute - 1}`,
+        `${LOGIN_KEYS}:ip:${bucket}:${minute}`,
+        `${LOGIN_KEYS}:ip:${bucket}:${minute - 1}`,
         key,
         this.auth.loginIpMaxPerMinute,
         max,
@@ -124,6 +124,12 @@ export class LoginLimiterService {
   }
 }
 
+/**
+ * Every limiter key starts with this hash tag: one script touches an IP's and an account's keys
+ * together, which a Redis Cluster allows only within one slot.
+ */
+export const LOGIN_KEYS = '{login}';
+
 // The key holds a hash, not the address: no identifier sits in Redis in the clear.
 const accountKey = (email: string): string =>
-  `login:fail:${sha256(email.trim().toLowerCase()).toString('hex')}`;
+  `${LOGIN_KEYS}:fail:${sha256(email.trim().toLowerCase()).toString('hex')}`;

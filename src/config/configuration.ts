@@ -74,8 +74,14 @@ export interface Config {
   worker: { heartbeat: { file?: string; intervalMs: number } };
   /** Periodic notification scans; intervalMs 0 registers no job schedulers. */
   scheduledScans: { intervalMs: number };
+  /** Audit trail retention: monthly partitions older than this are retired. */
+  audit: { retentionMonths: number };
   db: DatabaseConfig;
-  redis: { url: string };
+  redis: {
+    url: string;
+    /** REDIS_CLUSTER_NODES, parsed; undefined for a single Redis. */
+    clusterNodes?: { host: string; port: number }[];
+  };
   /** Signs list cursors (see common/dto/pagination.ts). */
   paging: { cursorKey: KeyObject };
   /** Limits on probing for existing clients through the duplicate check. */
@@ -160,7 +166,8 @@ export function loadConfig(): Config {
       demoPassword: env.DEMO_PASSWORD,
       demoData: env.DEMO_DATA === undefined ? undefined : env.DEMO_DATA === 'true',
       outboxPollMs: env.OUTBOX_POLL_MS,
-      queuePrefix: env.QUEUE_PREFIX,
+      // On a cluster, in a hash tag: each queue's keys must share a slot (BullMQ's Lua scripts).
+      queuePrefix: env.REDIS_CLUSTER_NODES ? `{${env.QUEUE_PREFIX}}` : env.QUEUE_PREFIX,
       trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     },
     db: {
@@ -170,13 +177,20 @@ export function loadConfig(): Config {
       appPassword: env.DATABASE_APP_PASSWORD,
       poolSize: env.DATABASE_POOL_SIZE,
     },
-    redis: { url: env.REDIS_URL },
+    redis: {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+    },
     paging: { cursorKey: cursorKeyFrom(env) },
     clients: {
       duplicateProbeLimit: env.CLIENT_DUPLICATE_PROBE_LIMIT,
       duplicateProbeWindowSeconds: env.CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS,
     },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
+    audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
     worker: {
       heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },
     },

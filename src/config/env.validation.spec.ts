@@ -19,6 +19,21 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('should take REDIS_CLUSTER_NODES as host:port pairs, and AUDIT_RETENTION_MONTHS of a year or more', () => {
+    expect(
+      validateEnvironment({ REDIS_CLUSTER_NODES: 'redis-a:7000,10.0.0.2:7001' }),
+    ).toMatchObject({
+      REDIS_CLUSTER_NODES: 'redis-a:7000,10.0.0.2:7001',
+      AUDIT_RETENTION_MONTHS: 72,
+    });
+    expect(() => validateEnvironment({ REDIS_CLUSTER_NODES: 'redis-a' })).toThrow(
+      /REDIS_CLUSTER_NODES: must be host:port pairs separated by commas/,
+    );
+    expect(() => validateEnvironment({ AUDIT_RETENTION_MONTHS: '6' })).toThrow(
+      /AUDIT_RETENTION_MONTHS/,
+    );
+  });
+
   it('should refuse access tokens longer than 15 minutes', () => {
     expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
       /ACCESS_TOKEN_TTL_SECONDS/,

@@ -65,6 +65,16 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * A Redis Cluster's seed nodes (`host:port`, comma-separated). When set, every Redis use goes to
+   * the cluster (REDIS_URL then gives only credentials and TLS) and queue keys are hash-tagged.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, {
+    message: 'must be host:port pairs separated by commas',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
   @Matches(/^[a-z0-9-]+$/, { message: 'must be lowercase letters, digits and dashes' })
   QUEUE_PREFIX = 'rb';
 
@@ -188,6 +198,15 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   SCHEDULED_SCAN_INTERVAL_MS = 3600_000;
+
+  /**
+   * How long audit events are kept, in months (default 72: HIPAA's six years). Older monthly
+   * partitions are dropped once each organization's last link in them is recorded as an anchor.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(12)
+  AUDIT_RETENTION_MONTHS = 72;
 
   /**
    * The deployment's operators: user ids (UUIDs, comma-separated) who may open the queue

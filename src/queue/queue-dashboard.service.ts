@@ -121,7 +121,7 @@ export class QueueDashboardService implements OnModuleDestroy {
   // Redis connections are opened on the first operator visit, not with every API process.
   private attachQueues(): void {
     if (this.queues.length > 0 || !this.setQueues) return;
-    const connection = bullConnection(this.config.redis.url);
+    const connection = bullConnection(this.config.redis);
     this.queues = Object.values(QueueName).map((name) => {
       const queue = new Queue(name, { connection, prefix: this.config.app.queuePrefix });
       // Redis down only makes the board unavailable; it must never take the API with it.

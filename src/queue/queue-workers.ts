@@ -54,7 +54,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnModuleDestroy {
 
   private build(queue: QueueName): Worker {
     const worker = new Worker(queue, (job) => this.registry.run(job), {
-      connection: bullConnection(this.config.redis.url),
+      connection: bullConnection(this.config.redis),
       prefix: this.config.app.queuePrefix,
       concurrency: QUEUE_CONCURRENCY[queue],
       lockDuration: this.config.followUps.lockDurationMs,

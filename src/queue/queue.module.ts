@@ -31,7 +31,7 @@ export const DEFAULT_JOB_OPTIONS = {
     BullModule.forRootAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
-        connection: bullConnection(config.redis.url),
+        connection: bullConnection(config.redis),
         prefix: config.app.queuePrefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

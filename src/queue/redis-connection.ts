@@ -1,15 +1,13 @@
-import type { RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
 
-/** ioredis options from a redis:// URL, for BullMQ (which needs maxRetriesPerRequest: null). */
-export function bullConnection(url: string): RedisOptions {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    db: Number(u.pathname.slice(1) || 0),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
+import { createRedisClient, RedisConfig, urlOptions } from '../redis/redis-client';
+
+/**
+ * BullMQ's connection (it needs maxRetriesPerRequest: null): options for a single Redis, from
+ * which BullMQ opens and closes its own connections; a Cluster client on a cluster (BullMQ takes
+ * cluster connections only as clients).
+ */
+export function bullConnection(config: RedisConfig): ConnectionOptions {
+  if (config.clusterNodes?.length) return createRedisClient(config, { maxRetriesPerRequest: null });
+  return { ...urlOptions(config.url), maxRetriesPerRequest: null };
 }

@@ -2,12 +2,12 @@ import { rm, writeFile, rename } from 'node:fs/promises';
 
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 import { Periodic } from '../common/periodic-task';
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
+import { RedisClient } from '../redis/redis-client';
 import { REDIS } from '../redis/redis.module';
 import { QueueWorkers } from './queue-workers';
 
@@ -25,7 +25,7 @@ export class WorkerHeartbeat implements OnApplicationShutdown {
   constructor(
     @Inject(CONFIG) config: Config,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly workers: QueueWorkers,
   ) {
     this.file = config.worker.heartbeat.file;

@@ -1,14 +1,13 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
+import { createRedisClient, RedisClient } from './redis-client';
 
 export const REDIS = Symbol('REDIS');
 
 /** Fail fast when Redis is away: callers map the error to 503 instead of hanging. */
-export function createRedis(url: string): Redis {
-  return new Redis(url, {
+export function createRedis(config: Config['redis']): RedisClient {
+  return createRedisClient(config, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 2000,
@@ -23,8 +22,8 @@ export function createRedis(url: string): Redis {
     {
       provide: REDIS,
       inject: [CONFIG],
-      useFactory: (config: Config): Redis => {
-        const redis = createRedis(config.redis.url);
+      useFactory: (config: Config): RedisClient => {
+        const redis = createRedis(config.redis);
         redis.on('error', () => undefined); // surfaced by health checks and callers, not crash
         return redis;
       },
@@ -33,7 +32,7 @@ export function createRedis(url: string): Redis {
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     this.redis.disconnect();

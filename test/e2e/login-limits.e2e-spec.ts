@@ -109,7 +109,7 @@ describe('login brute-force limits (e2e)', () => {
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 30_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
     const minute = Math.floor(Date.now() / 60_000);
-    await t.app.get<Redis>(REDIS).set(`login:ip:${ip}:${minute - 1}`, '1000', 'EX', 120);
+    await t.app.get<Redis>(REDIS).set(`{login}:ip:${ip}:${minute - 1}`, '1000', 'EX', 120);
     const res = await http()
       .post('/api/v1/auth/login')
       .set('X-Forwarded-For', ip)
@@ -163,9 +163,9 @@ describe('login brute-force limits (e2e)', () => {
       it('should count the entry the proxy added, however the client rotates the entries left of it', async () => {
         await expectLimitedAfter((i) => `100.64.0.${i + 1}, 10.9.${i}.7, 203.0.113.50`);
         // No Redis key was made per invented address.
-        expect(await redis().keys('login:ip:100.64.*')).toEqual([]);
-        expect(await redis().keys('login:ip:10.9.*')).toEqual([]);
-        expect(await redis().keys('login:ip:203.0.113.50:*')).toHaveLength(1);
+        expect(await redis().keys('{login}:ip:100.64.*')).toEqual([]);
+        expect(await redis().keys('{login}:ip:10.9.*')).toEqual([]);
+        expect(await redis().keys('{login}:ip:203.0.113.50:*')).toHaveLength(1);
         await attempt('203.0.113.51').expect(401);
       });
 
@@ -186,8 +186,8 @@ describe('login brute-force limits (e2e)', () => {
 
       it('should count the right-most entry that no trusted proxy added', async () => {
         await expectLimitedAfter((i) => `100.64.0.${i + 1}, 203.0.113.60, 10.0.${i}.1, 10.1.1.1`);
-        expect(await redis().keys('login:ip:100.64.*')).toEqual([]);
-        expect(await redis().keys('login:ip:10.*')).toEqual([]);
+        expect(await redis().keys('{login}:ip:100.64.*')).toEqual([]);
+        expect(await redis().keys('{login}:ip:10.*')).toEqual([]);
       });
 
       it('should stop at an untrusted hop: entries left of it are the client’s say-so', async () => {
@@ -209,10 +209,10 @@ describe('login brute-force limits (e2e)', () => {
 
       it('should ignore X-Forwarded-For and count the connection’s address', async () => {
         // Every earlier sign-in of the run without a forwarded address counted against 127.0.0.1.
-        const earlier = await redis().keys('login:ip:127.0.0.1:*');
+        const earlier = await redis().keys('{login}:ip:127.0.0.1:*');
         if (earlier.length > 0) await redis().del(...earlier);
         await expectLimitedAfter((i) => `100.64.0.${i + 1}`);
-        expect(await redis().keys('login:ip:100.64.*')).toEqual([]);
+        expect(await redis().keys('{login}:ip:100.64.*')).toEqual([]);
       });
     });
   });

@@ -19,13 +19,20 @@ const COLUMNS: Record<keyof AuditFilter, string> = {
   organizationId: 'organization_id',
 };
 
-/** How many audit events match the filter. */
+/** How many audit events match the filter (`clientId`: events that name the client). */
 export async function countAuditEvents(ds: DataSource, filter: AuditFilter): Promise<number> {
   const fields = (Object.keys(COLUMNS) as (keyof AuditFilter)[]).filter(
     (key) => filter[key] !== undefined,
   );
   if (fields.length === 0) throw new Error('countAuditEvents needs at least one filter field');
-  const where = fields.map((key, i) => `${COLUMNS[key]} = $${i + 1}`).join(' AND ');
+  // A client is named by a single-record event (client_id) or by a list read (client_ids).
+  const where = fields
+    .map((key, i) =>
+      key === 'clientId'
+        ? `(client_id = $${i + 1} OR client_ids @> ARRAY[$${i + 1}]::uuid[])`
+        : `${COLUMNS[key]} = $${i + 1}`,
+    )
+    .join(' AND ');
   const [row] = await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${where}`, [
     ...fields.map((key) => filter[key]),
   ]);

@@ -5,6 +5,7 @@ import { Role } from '../../src/auth/permissions';
 import { loadConfig } from '../../src/config/configuration';
 import { createDataSource } from '../../src/database/data-source';
 import { createTestApp, TestApp } from '../setup/create-test-app';
+import { createClient } from '../factories/client.factory';
 import { createTestOrg, createUser, TestOrg, TestUser } from '../factories/people.factory';
 
 describe('audit trail: append-only and hash-chained', () => {
@@ -245,5 +246,72 @@ describe('audit trail: append-only and hash-chained', () => {
         fresh.supervisorB.id,
       ]),
     );
+  });
+  it('should record a list read as one event naming every client shown, chained and searchable by client', async () => {
+    const fresh = await createTestOrg(t.app);
+    const bearer = { type: 'bearer' as const };
+    const shown = await Promise.all(
+      [1, 2, 3].map(() =>
+        createClient(t.dataSource, { organizationId: fresh.id, specialistId: fresh.peerA1.id }),
+      ),
+    );
+    await http().get('/api/v1/clients?limit=100').auth(fresh.peerA1.token, bearer).expect(200);
+    const [event] = await t.dataSource.query(
+      `SELECT id, client_id, client_ids FROM audit_event WHERE actor_id = $1 AND action = 'client.list'`,
+      [fresh.peerA1.id],
+    );
+    expect(event.client_id).toBeNull();
+    expect([...event.client_ids].sort()).toEqual([...shown].sort());
+    // Each client shown is found as accessed by the audit search, through the array.
+    for (const clientId of shown) {
+      const res = await http()
+        .get(`/api/v1/audit-events?clientId=${clientId}`)
+        .auth(fresh.admin.token, bearer)
+        .expect(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({ id: event.id, clientId: null, clientIds: event.client_ids }),
+      ]);
+    }
+    // The array is part of the hash: the chain verifies, and an edited array breaks its link.
+    const verifyFresh = () =>
+      http().get('/api/v1/audit-events/verify').auth(fresh.admin.token, bearer).expect(200);
+    expect((await verifyFresh()).body).toEqual(expect.objectContaining({ valid: true }));
+    await owner.transaction(async (m) => {
+      await m.query(`SET LOCAL session_replication_role = replica`); // bypasses the triggers
+      await m.query(`UPDATE audit_event SET client_ids = client_ids[1:2] WHERE id = $1`, [
+        event.id,
+      ]);
+    });
+    expect((await verifyFresh()).body).toEqual(
+      expect.objectContaining({ valid: false, firstBrokenId: event.id }),
+    );
+  });
+
+  it('should seal a batch larger than one round in order, every link valid', async () => {
+    const fresh = await createTestOrg(t.app);
+    // 12,000 pending events: more than one sealing batch (5,000), written in one statement.
+    await owner.query(
+      `INSERT INTO audit_event (organization_id, actor_type, action, outcome, occurred_at)
+       SELECT $1, 'system', 'test.bulk', 'success', now() - make_interval(secs => 12000 - g)
+       FROM generate_series(1, 12000) g`,
+      [fresh.id],
+    );
+    const res = await http()
+      .get('/api/v1/audit-events/verify')
+      .auth(fresh.admin.token, { type: 'bearer' })
+      .expect(200);
+    expect(res.body).toEqual(
+      expect.objectContaining({ valid: true, firstBrokenId: null, checked: expect.any(Number) }),
+    );
+    expect(res.body.checked).toBeGreaterThanOrEqual(12000);
+    const [gaps] = await t.dataSource.query(
+      `SELECT count(*) FILTER (WHERE seq IS NULL AND action = 'test.bulk')::int AS unsealed,
+         max(seq)::int AS head, count(DISTINCT seq)::int AS seqs
+       FROM audit_event WHERE organization_id = $1`,
+      [fresh.id],
+    );
+    expect(gaps.unsealed).toBe(0);
+    expect(gaps.head).toBe(gaps.seqs);
+    expect(res.body.head.seq).toBe(gaps.head);
   });
 });

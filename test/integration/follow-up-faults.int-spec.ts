@@ -56,7 +56,7 @@ describe('follow-up scheduling under faults (integration)', () => {
   let followUps: Queue | undefined;
   const queue = (): Queue =>
     (followUps ??= new Queue(QueueName.FollowUps, {
-      connection: bullConnection(redis.url),
+      connection: bullConnection({ url: redis.url }),
       prefix: TEST_ENV.QUEUE_PREFIX,
     }).on('error', () => undefined));
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>

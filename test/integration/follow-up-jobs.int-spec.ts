@@ -229,13 +229,13 @@ describe('follow-up jobs in the worker (integration)', () => {
     });
 
     it('should refuse to start the worker when maxmemory-policy is not noeviction', async () => {
-      await expect(assertNoEviction(redis.url)).rejects.toThrow(
+      await expect(assertNoEviction({ url: redis.url })).rejects.toThrow(
         'Redis maxmemory-policy is "allkeys-lru"; the worker requires "noeviction"',
       );
       process.env.REDIS_URL = redis.url;
       resetConfigCache();
       await expect(createWorker()).rejects.toThrow('the worker requires "noeviction"');
-      await expect(assertNoEviction(TEST_ENV.REDIS_URL)).resolves.toBeUndefined();
+      await expect(assertNoEviction({ url: TEST_ENV.REDIS_URL })).resolves.toBeUndefined();
     });
   });
 });

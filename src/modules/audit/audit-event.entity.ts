@@ -15,7 +15,8 @@ export class AuditEvent {
   @Column('bigint', { nullable: true })
   seq: string | null;
 
-  @Column('timestamptz')
+  /** Also the partition key (one partition per month), hence part of the primary key. */
+  @PrimaryColumn('timestamptz')
   occurredAt: Date;
 
   @Column('uuid', { nullable: true })
@@ -32,6 +33,10 @@ export class AuditEvent {
 
   @Column('uuid', { nullable: true })
   clientId: string | null;
+
+  /** A list read: every client the page showed (one event per read, SPEC 9). */
+  @Column('uuid', { array: true, nullable: true })
+  clientIds: string[] | null;
 
   @Column('text', { nullable: true })
   resourceType: string | null;

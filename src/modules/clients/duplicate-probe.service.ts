@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
@@ -8,6 +7,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
+import { RedisClient } from '../../redis/redis-client';
 import { REDIS } from '../../redis/redis.module';
 import { AuditService } from '../audit/audit.service';
 import {
@@ -33,7 +33,7 @@ export class DuplicateProbeService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(CONFIG) config: Config,
     private readonly access: AccessService,
     private readonly audit: AuditService,

@@ -19,6 +19,7 @@ export class AuditQuery extends PageQuery {
   @IsUUID()
   readonly actorId?: string;
 
+  /** Events about this client: single-record events and list reads that showed it */
   @IsOptional()
   @IsUUID()
   readonly clientId?: string;
@@ -58,8 +59,16 @@ export class AuditEventResponse {
 
   action: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', description: 'The client of a single-record event' })
   clientId: string | null;
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    nullable: true,
+    description: 'A list read: every client the page showed (one event per read)',
+  })
+  clientIds: string[] | null;
 
   resourceType: string | null;
 
@@ -93,6 +102,18 @@ export class AuditVerifyQuery {
   @ValidateIf((q: AuditVerifyQuery) => q.anchorSeq !== undefined || q.anchorHash !== undefined)
   @Matches(/^[0-9a-f]{64}$/, { message: 'anchorHash must be 64 lowercase hex digits' })
   readonly anchorHash?: string;
+
+  /** Verify only the events sealed from this instant on (linked to the event before them) */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly from?: string;
+
+  /** ... and before this instant */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly to?: string;
 }
 
 export class AuditChainHead {
