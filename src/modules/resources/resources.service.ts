@@ -8,6 +8,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { openNowSql } from './weekly-hours';
 import {
   CreateResourceDto,
   ListResourcesQuery,
@@ -17,6 +18,7 @@ import {
 import {
   boundingBox,
   haversineSql,
+  orgTimeZoneSql,
   ResourceRow,
   resourceColumns,
   toResourceResponse,
@@ -178,6 +180,10 @@ export class ResourcesService {
         `(r.name ILIKE ${like} OR r.description ILIKE ${like} OR r.address ILIKE ${like}
           OR r.service_area ILIKE ${like} OR r.eligibility ILIKE ${like})`,
       );
+    }
+    if (query.openNow !== undefined) {
+      const open = openNowSql('r', 'now()', orgTimeZoneSql('$1'));
+      where.push(query.openNow ? open : `NOT ${open}`);
     }
     let distance = 'NULL::float8';
     let sortKey = 'lower(r.name)';
