@@ -375,4 +375,188 @@ describe('community resources /api/v1/resources (e2e)', () => {
       ).toEqual(['Curated']);
     });
   });
+
+  describe('CSV export and import', () => {
+    let csvOrg: TestOrg;
+    const exportCsv = (o: TestOrg, token = o.peerA1.token, qs = '') =>
+      http()
+        .get(`/api/v1/resources?${qs}`)
+        .set('Accept', 'text/csv')
+        .auth(token, bearer)
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => done(null, text));
+        });
+    const importCsv = (o: TestOrg, csv: string, token = o.supervisorA.token) =>
+      http()
+        .post('/api/v1/resources/import')
+        .set('Content-Type', 'text/csv')
+        .auth(token, bearer)
+        .send(csv);
+    const count = async (o: TestOrg) =>
+      (
+        await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM community_resource WHERE organization_id = $1`,
+          [o.id],
+        )
+      )[0].n as number;
+    const HEADER =
+      'id,name,categories,description,address,latitude,longitude,serviceArea,hours,phone,url,eligibility,languages,active';
+
+    beforeAll(async () => {
+      csvOrg = await createTestOrg(t.app);
+      await create(csvOrg, {
+        name: '=HYPERLINK("http://evil.example","click")',
+        description: '@SUM(1+1)',
+        hours: [
+          { day: 'mon', opens: '09:00', closes: '17:00' },
+          { day: 'sat', opens: '22:00', closes: '02:00' },
+        ],
+      });
+    });
+
+    it('should export the directory to every role as a formula-safe attachment, audited', async () => {
+      await http().get('/api/v1/resources').set('Accept', 'text/csv').expect(401);
+      const res = await exportCsv(csvOrg).expect(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toMatch(
+        /^attachment; filename="resources_\d{4}-\d{2}-\d{2}\.csv"$/,
+      );
+      const [header, line, end] = (res.body as string).split('\n');
+      expect(header).toBe(HEADER);
+      expect(end).toBe('');
+      const [row] = await t.dataSource.query(
+        `SELECT id FROM community_resource WHERE organization_id = $1`,
+        [csvOrg.id],
+      );
+      expect(line).toBe(
+        `${row.id},"'=HYPERLINK(""http://evil.example"",""click"")",housing,'@SUM(1+1),"12 Pier St, Springfield",40,-75,Springfield county,mon 09:00-17:00; sat 22:00-02:00,'+1-555-0101,https://harbor-light.example.org,Adults 18+,en;es,true`,
+      );
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'resource.export',
+          actorId: csvOrg.peerA1.id,
+        }),
+      ).toBe(1);
+      const filtered = await exportCsv(csvOrg, csvOrg.peerA1.token, 'category=legal').expect(200);
+      expect(filtered.body).toBe(`${HEADER}\n`);
+    });
+
+    it('should answer 401, 403 to a peer and 415 for a body that is not text/csv', async () => {
+      await http()
+        .post('/api/v1/resources/import')
+        .set('Content-Type', 'text/csv')
+        .send(`${HEADER}\n`)
+        .expect(401);
+      await importCsv(csvOrg, `name,categories\nX,housing\n`, csvOrg.peerA1.token).expect(403);
+      const json = await http()
+        .post('/api/v1/resources/import')
+        .auth(csvOrg.admin.token, bearer)
+        .send({ name: 'X' })
+        .expect(415);
+      expect(json.body).toEqual(
+        problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.'),
+      );
+    });
+
+    it('should refuse the whole file with row-numbered errors when any row is invalid', async () => {
+      const before = await count(csvOrg);
+      const csv = [
+        'name,categories,latitude,longitude,hours,id',
+        'Good Row,food,,,,',
+        ',spa,40,,mon 9-5,',
+        `Ghost,food,,,,${randomUUID()}`,
+      ].join('\n');
+      const res = await importCsv(csvOrg, csv).expect(400);
+      expect(res.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The CSV is invalid; no row was imported.', [
+          {
+            field: 'row 3.categories',
+            message: expect.stringContaining('each value in categories must be one of'),
+          },
+          {
+            field: 'row 3.hours',
+            message: 'hours must be like "mon 09:00-17:00; sat 10:00-14:00"',
+          },
+          {
+            field: 'row 3.longitude',
+            message: 'latitude and longitude must be given together',
+          },
+          { field: 'row 3.name', message: 'name must be longer than or equal to 1 characters' },
+          { field: 'row 4.id', message: 'id must be a resource of your directory' },
+        ]),
+      );
+      const header = await importCsv(csvOrg, 'name,colour\nX,red\n').expect(400);
+      expect(header.body.errors).toEqual([{ field: 'header', message: 'unknown column "colour"' }]);
+      const broken = await importCsv(csvOrg, 'name,categories\n"X,housing\n').expect(400);
+      expect(broken.body.errors).toEqual([
+        { field: 'body', message: expect.stringMatching(/^the CSV is malformed near line \d+$/) },
+      ]);
+      const foreign = await importCsv(
+        other,
+        `id,name\n${(await t.dataSource.query(`SELECT id FROM community_resource WHERE organization_id = $1 LIMIT 1`, [csvOrg.id]))[0].id},Stolen\n`,
+      ).expect(400);
+      expect(foreign.body.errors).toEqual([
+        { field: 'row 2.id', message: 'id must be a resource of your directory' },
+      ]);
+      expect(await count(csvOrg)).toBe(before);
+    });
+
+    it('should create and update in one go, audited, and round-trip its own export', async () => {
+      const exported = (await exportCsv(csvOrg).expect(200)).body as string;
+      const lines = exported.trimEnd().split('\n');
+      const edited = lines[1].replace(',Adults 18+,', ',Adults 21+,');
+      const csv = [
+        lines[0],
+        edited,
+        ',Night Shelter,housing;food,Beds from 8pm,,,,,sun 20:00-08:00,,,,,',
+        ',Ride Share Vouchers,transport,,,,,,,,,,es,false',
+      ].join('\n');
+      const res = await importCsv(csvOrg, csv).expect(200);
+      expect(res.body).toEqual({ created: 2, updated: 1, ids: expect.any(Array) });
+      const [updatedId, shelterId, rideId] = res.body.ids;
+      const rows = await t.dataSource.query(
+        `SELECT id, name, categories, description, hours, phone, eligibility, languages, active
+           FROM community_resource WHERE id = ANY($1::uuid[])`,
+        [res.body.ids],
+      );
+      const byId = Object.fromEntries(rows.map((r: { id: string }) => [r.id, r]));
+      // The export's formula guard is taken off again: the stored text is what was entered.
+      expect(byId[updatedId]).toEqual(
+        expect.objectContaining({
+          name: '=HYPERLINK("http://evil.example","click")',
+          description: '@SUM(1+1)',
+          phone: '+1-555-0101',
+          eligibility: 'Adults 21+',
+          hours: [
+            { day: 'mon', opens: '09:00', closes: '17:00' },
+            { day: 'sat', opens: '22:00', closes: '02:00' },
+          ],
+        }),
+      );
+      expect(byId[shelterId]).toEqual(
+        expect.objectContaining({
+          name: 'Night Shelter',
+          categories: ['housing', 'food'],
+          description: 'Beds from 8pm',
+          hours: [{ day: 'sun', opens: '20:00', closes: '08:00' }],
+          languages: [],
+          active: true,
+        }),
+      );
+      expect(byId[rideId]).toEqual(
+        expect.objectContaining({ name: 'Ride Share Vouchers', languages: ['es'], active: false }),
+      );
+      expect(
+        await countAuditEvents(t.dataSource, { action: 'resource.update', resourceId: updatedId }),
+      ).toBe(1);
+      for (const id of [shelterId, rideId]) {
+        expect(
+          await countAuditEvents(t.dataSource, { action: 'resource.create', resourceId: id }),
+        ).toBe(1);
+      }
+    });
+  });
 });

@@ -1,26 +1,53 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
+import { csvHeaderLine, wantsCsv } from '../../common/csv/csv';
+import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   CreateResourceDto,
   ListResourcesQuery,
+  ResourceImportResponse,
   ResourcePageResponse,
   ResourceResponse,
   UpdateResourceDto,
 } from './dto/resource.dto';
+import { CsvBody } from './csv-body.decorator';
+import { RESOURCE_CSV_COLUMNS } from './resource-csv';
+import { ResourcesCsvService } from './resources-csv.service';
 import { ResourcesService } from './resources.service';
 
 @ApiTags('resources')
 @Controller('api/v1/resources')
 export class ResourcesController {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly csv: ResourcesCsvService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -39,14 +66,32 @@ export class ResourcesController {
   @RequirePermission(Permission.ResourceRead)
   @ApiOperation({
     summary:
-      'Search the directory: text, category, open now, distance from a point (nearest first; otherwise by name)',
+      'Search the directory: text, category, open now, distance from a point (nearest first; otherwise by name); `Accept: text/csv` exports it',
   })
-  @ApiOkResponse({ type: ResourcePageResponse })
+  @ApiJsonOrCsvResponse(ResourcePageResponse, RESOURCE_CSV_COLUMNS, 'A page of the directory')
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: ListResourcesQuery,
-  ): Promise<ResourcePageResponse> {
-    return this.resources.list(actor, query);
+    @Headers('accept') accept?: string,
+  ): Promise<ResourcePageResponse | StreamableFile> {
+    return wantsCsv(accept) ? this.csv.export(actor, query) : this.resources.list(actor, query);
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @RequirePermission(Permission.ResourceManage)
+  @ApiOperation({
+    summary:
+      'Import resources from CSV (the export’s columns; a row with an id updates that resource): every row is validated first, then all are applied or none',
+  })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: `${csvHeaderLine(RESOURCE_CSV_COLUMNS)}\n` } })
+  @ApiOkResponse({ type: ResourceImportResponse })
+  importCsv(
+    @CurrentUser() actor: UserPrincipal,
+    @CsvBody() csv: string,
+  ): Promise<ResourceImportResponse> {
+    return this.csv.import(actor, csv);
   }
 
   @Get(':id')

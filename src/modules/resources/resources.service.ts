@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { Permission, roleHas } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { Page, Pager } from '../../common/dto/pagination';
+import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
@@ -25,6 +25,28 @@ import {
 } from './resource.queries';
 
 const DEFAULT_RADIUS_KM = 25;
+
+export interface ResourceSearch {
+  params: unknown[];
+  /** Binds a value, giving its placeholder. */
+  p: (value: unknown) => string;
+  where: string[];
+  sortKey: string;
+  sortCast: 'text' | 'float8';
+  sql: () => string;
+}
+
+// `near` is checked for shape by the DTO; here for range (a 95° latitude matches the pattern).
+function parsePoint(near: string | undefined): [number, number] | undefined {
+  if (!near) return undefined;
+  const [lat, lon] = near.split(',').map(Number);
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    throw new ValidationError([
+      { field: 'near', message: 'near must be "lat,lon" in decimal degrees' },
+    ]);
+  }
+  return [lat, lon];
+}
 
 // DTO field -> column; jsonb and arrays are bound as such.
 const COLUMNS: Record<keyof CreateResourceDto, string> = {
@@ -156,17 +178,36 @@ export class ResourcesService {
   }
 
   async list(actor: UserPrincipal, query: ListResourcesQuery): Promise<Page<ResourceResponse>> {
-    const point = query.near?.split(',').map(Number);
-    if (point && (Math.abs(point[0]) > 90 || Math.abs(point[1]) > 180)) {
-      throw new ValidationError([
-        { field: 'near', message: 'near must be "lat,lon" in decimal degrees' },
-      ]);
-    }
+    const point = parsePoint(query.near);
     const pager = new Pager(query, {
       principal: actor,
       list: point ? `resources:near:${point.join(',')}` : 'resources',
       key: 'text',
     });
+    const search = this.search(actor, query);
+    const after = pager.after;
+    if (after) {
+      if (search.sortCast === 'float8' && !Number.isFinite(Number(after.key))) {
+        throw new InvalidCursorError();
+      }
+      search.where.push(
+        `(${search.sortKey}, r.id) > (${search.p(after.key)}::${search.sortCast}, ${search.p(after.id)}::uuid)`,
+      );
+    }
+    const rows: ResourceRow[] = await this.dataSource.query(
+      `${search.sql()} LIMIT ${pager.limit + 1}`,
+      search.params,
+    );
+    return pager.page(rows, (r) => ({ key: r.sortKey, id: r.id }), toResourceResponse);
+  }
+
+  /**
+   * The directory search (text, category, open now, distance) as SQL: `sql()` is the statement up
+   * to its ORDER BY list, nearest first with `near`, else by name. Paging and the CSV export
+   * complete it.
+   */
+  search(actor: UserPrincipal, query: ListResourcesQuery): ResourceSearch {
+    const point = parsePoint(query.near);
     const params: unknown[] = [actor.organizationId];
     const p = (value: unknown): string => `$${params.push(value)}`;
     const where = ['r.organization_id = $1'];
@@ -187,33 +228,30 @@ export class ResourcesService {
     }
     let distance = 'NULL::float8';
     let sortKey = 'lower(r.name)';
-    let sortCast = 'text';
+    let sortCast: 'text' | 'float8' = 'text';
     if (point) {
       const [lat, lon] = point;
       const radius = query.radiusKm ?? DEFAULT_RADIUS_KM;
       const box = boundingBox(lat, lon, radius);
       where.push(`r.latitude BETWEEN ${p(box.minLat)} AND ${p(box.maxLat)}`);
-      if (box.minLon !== null)
+      if (box.minLon !== null) {
         where.push(`r.longitude BETWEEN ${p(box.minLon)} AND ${p(box.maxLon)}`);
+      }
       distance = haversineSql(`${p(lat)}::float8`, `${p(lon)}::float8`);
       where.push(`${distance} <= ${p(radius)}`);
       sortKey = distance;
       sortCast = 'float8';
     }
-    const after = pager.after;
-    if (after) {
-      if (sortCast === 'float8' && !Number.isFinite(Number(after.key))) {
-        throw new ValidationError([{ field: 'cursor', message: 'cursor is not valid' }]);
-      }
-      where.push(`(${sortKey}, r.id) > (${p(after.key)}::${sortCast}, ${p(after.id)}::uuid)`);
-    }
-    const rows: ResourceRow[] = await this.dataSource.query(
-      `SELECT ${resourceColumns('$1', distance)}, (${sortKey})::text AS "sortKey"
-         FROM community_resource r WHERE ${where.join(' AND ')}
-        ORDER BY ${sortKey}, r.id LIMIT ${pager.limit + 1}`,
+    return {
       params,
-    );
-    return pager.page(rows, (r) => ({ key: r.sortKey, id: r.id }), toResourceResponse);
+      p,
+      where,
+      sortKey,
+      sortCast,
+      sql: () =>
+        `SELECT ${resourceColumns('$1', distance)}, (${sortKey})::text AS "sortKey"
+           FROM community_resource r WHERE ${where.join(' AND ')} ORDER BY ${sortKey}, r.id`,
+    };
   }
 
   private async read(

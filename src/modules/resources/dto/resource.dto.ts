@@ -229,3 +229,12 @@ export class ResourcePageResponse {
 
   nextCursor: string | null;
 }
+
+export class ResourceImportResponse {
+  created: number;
+
+  updated: number;
+
+  /** The resources of the file's rows, in order */
+  ids: string[];
+}
