@@ -17,6 +17,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
@@ -25,6 +26,7 @@ import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { csvHeaderLine, wantsCsv } from '../../common/csv/csv';
 import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
+import { ProblemResponse } from '../../common/dto/problem.response';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
@@ -87,6 +89,10 @@ export class ResourcesController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: `${csvHeaderLine(RESOURCE_CSV_COLUMNS)}\n` } })
   @ApiOkResponse({ type: ResourceImportResponse })
+  @ApiUnsupportedMediaTypeResponse({
+    description: 'UNSUPPORTED_MEDIA_TYPE: the body is not text/csv',
+    type: ProblemResponse,
+  })
   importCsv(
     @CurrentUser() actor: UserPrincipal,
     @CsvBody() csv: string,

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
+import { NoNul } from '../../resources/dto/no-nul';
 import { RESOURCE_CATEGORIES, ResourceCategory } from '../../resources/resource-categories';
 import { REFERRAL_STATUSES, REFERRAL_TARGETS, ReferralTarget } from '../referral-status';
 
@@ -13,6 +14,7 @@ export class CreateReferralOutDto {
   @IsIn(RESOURCE_CATEGORIES)
   readonly need: ResourceCategory;
 
+  @NoNul()
   @MaxLength(2000)
   @MinLength(1)
   @IsString()

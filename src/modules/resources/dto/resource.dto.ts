@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 
 import { PageQuery } from '../../../common/dto/page.query';
+import { NoNul } from './no-nul';
 import { RESOURCE_CATEGORIES, ResourceCategory } from '../resource-categories';
 import { TIME_PATTERN, Weekday, WEEKDAYS } from '../weekly-hours';
 
@@ -46,6 +47,7 @@ export class OpeningPeriodDto {
 }
 
 export class CreateResourceDto {
+  @NoNul()
   @MaxLength(200)
   @MinLength(1)
   @IsString()
@@ -60,11 +62,13 @@ export class CreateResourceDto {
   readonly categories: ResourceCategory[];
 
   @IsOptional()
+  @NoNul()
   @MaxLength(4000)
   @IsString()
   readonly description?: string | null;
 
   @IsOptional()
+  @NoNul()
   @MaxLength(500)
   @IsString()
   readonly address?: string | null;
@@ -84,6 +88,7 @@ export class CreateResourceDto {
   readonly longitude?: number | null;
 
   @IsOptional()
+  @NoNul()
   @MaxLength(500)
   @IsString()
   readonly serviceArea?: string | null;
@@ -97,23 +102,27 @@ export class CreateResourceDto {
   readonly hours?: OpeningPeriodDto[];
 
   @IsOptional()
+  @NoNul()
   @MaxLength(50)
   @IsString()
   readonly phone?: string | null;
 
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @NoNul()
   @MaxLength(2000)
   @IsString()
   readonly url?: string | null;
 
   @IsOptional()
+  @NoNul()
   @MaxLength(2000)
   @IsString()
   readonly eligibility?: string | null;
 
   @ApiPropertyOptional({ example: ['en', 'es'] })
   @ValidateIf(given)
+  @NoNul(true)
   @MaxLength(35, { each: true })
   @MinLength(2, { each: true })
   @IsString({ each: true })
@@ -136,6 +145,7 @@ const toBool = ({ value }: { value: unknown }): unknown =>
 export class ListResourcesQuery extends PageQuery {
   /** Text in the name, description, address, service area or eligibility notes */
   @IsOptional()
+  @NoNul()
   @MaxLength(200)
   @IsString()
   readonly q?: string;
