@@ -141,6 +141,14 @@ describe('referrals out /api/v1/clients/:id/referrals-out (e2e, with the worker)
           },
         ]);
       }
+      const nul = await http()
+        .post(path())
+        .auth(org.peerA1.token, bearer)
+        .send(body({ reason: 'a\u0000b' }))
+        .expect(400);
+      expect(nul.body.errors).toEqual([
+        { field: 'reason', message: 'reason must not contain NUL characters' },
+      ]);
       const resent = await http()
         .post(path())
         .auth(org.peerA1.token, bearer)
