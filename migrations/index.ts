@@ -20,6 +20,7 @@ import { IndexSessionNoteGoals1764000013510 } from './1764000013510-IndexSession
 import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowUpAssessment';
 import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
 import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
+import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-CreateResourcesAndReferralsOut';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   LinkFollowUpAssessment1764000013520,
   AuditListReadsAndArraySeal1764000013900,
   PartitionAuditEventByMonth1764000013910,
+  CreateResourcesAndReferralsOut1764000013600,
 ];

@@ -5,6 +5,7 @@ import { CoreModule } from './core.module';
 import { AuditPartitionsWorker } from './modules/audit/audit-partitions.worker';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
+import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
 import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
@@ -22,6 +23,7 @@ import { QueueModule } from './queue/queue.module';
     FollowUpsWorkerModule,
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
+    ReferralsOutWorkerModule,
   ],
   providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker],
 })

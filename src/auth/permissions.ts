@@ -37,6 +37,10 @@ export enum Permission {
   OrganizationSettingsManage = 'settings.organization',
   ConsentRead = 'consent.read',
   ConsentWrite = 'consent.write',
+  ResourceRead = 'resource.read',
+  ResourceManage = 'resource.manage',
+  ReferralOutRead = 'referral-out.read',
+  ReferralOutWrite = 'referral-out.write',
 }
 
 export enum Role {
@@ -80,6 +84,15 @@ const DISCHARGE_BRIDGE: Permission[] = [
   Permission.FollowUpWrite,
 ];
 
+// The community resource directory: everyone in the organization reads it; admins and
+// supervisors curate it (issue 16).
+const DIRECTORY_READER: Permission[] = [Permission.ResourceRead];
+const DIRECTORY_CURATOR: Permission[] = [Permission.ResourceRead, Permission.ResourceManage];
+
+// Closed-loop referrals out: the staff who work with the client (a referral's reason is clinical;
+// admins have none of these: minimum necessary).
+const REFERRALS_OUT: Permission[] = [Permission.ReferralOutRead, Permission.ReferralOutWrite];
+
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [Role.PeerSpecialist]: new Set([
     ...STAFF,
@@ -87,6 +100,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...DISCHARGE_BRIDGE,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
+    ...DIRECTORY_READER,
+    ...REFERRALS_OUT,
     Permission.ClientRead,
     Permission.ClientCreate,
     Permission.ClientUpdate,
@@ -100,6 +115,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.FollowUpRateRead,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
+    ...DIRECTORY_CURATOR,
+    ...REFERRALS_OUT,
     Permission.NoteReview,
     Permission.AuditRead,
     Permission.ClientRead,
@@ -113,6 +130,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   [Role.Admin]: new Set([
     ...STAFF,
+    ...DIRECTORY_CURATOR,
     Permission.ConsentRead,
     Permission.FollowUpRateRead,
     Permission.FollowUpCadenceManage,

@@ -140,6 +140,12 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   fastify.addHook('onRoute', ({ method, url }) => {
     for (const m of [method].flat()) routes.push({ method: m, url });
   });
+  // CSV imports (the resource directory) arrive as text; the body limit applies as to JSON.
+  if (!fastify.hasContentTypeParser('text/csv')) {
+    fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+  }
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -54,6 +54,8 @@ describe('organization settings /api/v1/settings/organization (e2e)', () => {
       ceRequiredEthicsHours: 6,
       ceCycleYears: 2,
       followUpUnreachableEscalationAttempts: 3,
+      referralFollowUpDays: 7,
+      timeZone: 'UTC',
       version: (await stored()).version,
     });
     expect(res.headers.etag).toBe(`"${res.body.version}"`);
@@ -83,6 +85,15 @@ describe('organization settings /api/v1/settings/organization (e2e)', () => {
         field: 'ceRequiredEthicsHours',
         message: 'ceRequiredEthicsHours must not exceed ceRequiredHours',
       },
+    ]);
+    const referrals = await patch(version, { referralFollowUpDays: 0, timeZone: 5 }).expect(400);
+    expect(referrals.body.errors).toEqual([
+      { field: 'referralFollowUpDays', message: 'referralFollowUpDays must not be less than 1' },
+      { field: 'timeZone', message: 'timeZone must be a string' },
+    ]);
+    const zone = await patch(version, { timeZone: 'Mars/Olympus_Mons' }).expect(400);
+    expect(zone.body.errors).toEqual([
+      { field: 'timeZone', message: 'timeZone must be an IANA time zone name' },
     ]);
     expect(await stored()).toEqual({ settings: {}, version });
   });
@@ -114,6 +125,8 @@ describe('organization settings /api/v1/settings/organization (e2e)', () => {
       ceRequiredEthicsHours: 8,
       ceCycleYears: 2,
       followUpUnreachableEscalationAttempts: 3,
+      referralFollowUpDays: 7,
+      timeZone: 'UTC',
       version: version + 1,
     });
     expect(res.headers.etag).toBe(`"${version + 1}"`);

@@ -29,6 +29,7 @@ export interface WorldText {
   disposition: string;
   groupTopic: string;
   participation: string;
+  referralReason: string;
 }
 
 export const PLAIN_TEXT: WorldText = {
@@ -49,6 +50,7 @@ export const PLAIN_TEXT: WorldText = {
   disposition: 'home',
   groupTopic: 'Building a recovery support network',
   participation: 'Shared a goal for the week.',
+  referralReason: 'Needs a recovery residence near the new job.',
 };
 
 /** Ids of one organization's records, each made through the API (its happy path). */
@@ -67,6 +69,9 @@ export interface ApiWorld {
   dischargeId: string;
   followUpId: string;
   groupSessionId: string;
+  /** A resource of the organization's directory, and peerA1's referral of clientId to it. */
+  resourceId: string;
+  referralOutId: string;
   recipientApiClientId: string;
   spareApiClientId: string;
   consentId: string;
@@ -331,6 +336,22 @@ export async function buildApiWorld(
     },
     201,
   );
+  const resource = await call(
+    app,
+    org.supervisorA,
+    'post',
+    '/api/v1/resources',
+    { name: 'Harbor Light Housing', categories: ['housing'] },
+    201,
+  );
+  const referral = await call(
+    app,
+    org.peerA1,
+    'post',
+    `/api/v1/clients/${clinical.clientId}/referrals-out`,
+    { resourceId: resource.id, need: 'housing', reason: text.referralReason },
+    201,
+  );
   const spareTeam = await call(
     app,
     admin,
@@ -349,6 +370,8 @@ export async function buildApiWorld(
     certificationId,
     spareUserId: spareUser.id as string,
     spareTeamId: spareTeam.id as string,
+    resourceId: resource.id as string,
+    referralOutId: referral.id as string,
     notificationIds: await insertNotifications(ds, org),
   };
 }
@@ -377,6 +400,8 @@ export function fixturePathId(w: ApiWorld, p: string, name: string, userId: stri
   if (p.startsWith('/api/v1/specialists/')) return w.org.peerA1.id;
   if (p.startsWith('/api/v1/follow-ups/')) return w.followUpId;
   if (p.startsWith('/api/v1/group-sessions/')) return w.groupSessionId;
+  if (p.startsWith('/api/v1/resources/')) return w.resourceId;
+  if (p.startsWith('/api/v1/referrals-out/')) return w.referralOutId;
   if (p === '/api/v1/session-notes/{id}/addenda' || p === '/api/v1/session-notes/{id}/review')
     return w.signedNoteId;
   if (p.startsWith('/api/v1/session-notes/')) return w.draftNoteId;

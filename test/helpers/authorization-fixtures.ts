@@ -36,6 +36,9 @@ export interface Home {
   notificationId: string;
   /** The organization's API client (consent recipients). */
   apiClientId: string;
+  /** A resource of the organization's directory, and a referral out of the client to it. */
+  resourceId: string;
+  referralOutId: string;
 }
 
 /** The homes a principal sees relative to itself, plus the nonexistent one. */
@@ -65,6 +68,8 @@ export function missingHome(): Home {
     groupSessionId: id(),
     notificationId: id(),
     apiClientId: id(),
+    resourceId: id(),
+    referralOutId: id(),
   };
 }
 
@@ -88,6 +93,25 @@ export const insert = {
        VALUES ($1, $2, $3, '{treatment}', '{demographics,follow-ups}', now() - interval '1 day',
          now() + interval '300 days', now() - interval '1 day', 'electronic') RETURNING id`,
       [h.orgId, h.clientId, h.apiClientId],
+    );
+    return row.id;
+  },
+  async resource(ds: DataSource, orgId: string): Promise<string> {
+    const [row] = await ds.query(
+      `INSERT INTO community_resource (organization_id, name, categories) VALUES ($1, 'Matrix Housing', '{housing}')
+       RETURNING id`,
+      [orgId],
+    );
+    return row.id;
+  },
+  async referralOut(
+    ds: DataSource,
+    h: { orgId: string; clientId: string; peerId: string; resourceId: string },
+  ): Promise<string> {
+    const [row] = await ds.query(
+      `INSERT INTO referral_out (organization_id, client_id, resource_id, need, reason, sent_by_id, follow_up_due_at)
+       VALUES ($1, $2, $3, 'housing', 'Matrix referral', $4, now() + interval '7 days') RETURNING id`,
+      [h.orgId, h.clientId, h.resourceId, h.peerId],
     );
     return row.id;
   },
@@ -166,6 +190,7 @@ export async function createHome(
   const clientId = await createClient(ds, { organizationId: o.orgId, specialistId: o.peerId });
   const plan = await createPlan(ds, { id: clientId, organizationId: o.orgId });
   const h = { ...o, clientId };
+  const resourceId = await insert.resource(ds, o.orgId);
   const note = (status: 'draft' | 'signed') =>
     createNote(ds, { organizationId: o.orgId, clientId, authorId: o.peerId, status });
   return {
@@ -184,6 +209,8 @@ export async function createHome(
     consentId: await insert.consent(ds, h),
     groupSessionId: await insert.groupSession(ds, h),
     notificationId: await insert.notification(ds, o.orgId, o.peerId),
+    resourceId,
+    referralOutId: await insert.referralOut(ds, { ...h, resourceId }),
   };
 }
 

@@ -24,7 +24,7 @@ export interface Ctx {
 
 export interface Call {
   path: string;
-  body?: object;
+  body?: object | string;
   form?: boolean;
   ifMatch?: string;
   headers?: Record<string, string>;
@@ -544,6 +544,51 @@ export const REQUESTS: Record<string, RouteRequest> = {
     record: true,
     call: (h) => ({ path: `/api/v1/consents/${h.consentId}/revoke`, body: {} }),
     fresh: async (h, { ds }) => ({ consentId: await insert.consent(ds, h) }),
+  },
+
+  'POST /api/v1/resources': {
+    call: () => ({
+      path: '/api/v1/resources',
+      body: { name: 'Matrix Food', categories: ['food'] },
+    }),
+  },
+  'GET /api/v1/resources': get('/api/v1/resources'),
+  'POST /api/v1/resources/import': {
+    call: () => ({
+      path: '/api/v1/resources/import',
+      headers: { 'Content-Type': 'text/csv' },
+      body: `name,categories\nMatrix Import ${unique()},food\n`,
+    }),
+  },
+  'GET /api/v1/resources/:id': recordGet((h) => `/api/v1/resources/${h.resourceId}`),
+  'PATCH /api/v1/resources/:id': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/resources/${h.resourceId}`,
+      ifMatch: v1,
+      body: { phone: '+1-555-0199' },
+    }),
+    fresh: async (h, { ds }) => ({ resourceId: await insert.resource(ds, h.orgId) }),
+  },
+  'POST /api/v1/clients/:id/referrals-out': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/clients/${h.clientId}/referrals-out`,
+      body: { resourceId: h.resourceId, need: 'housing', reason: 'Matrix referral' },
+    }),
+  },
+  'GET /api/v1/clients/:id/referrals-out': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/referrals-out`,
+  ),
+  'GET /api/v1/referrals-out/:id': recordGet((h) => `/api/v1/referrals-out/${h.referralOutId}`),
+  'PATCH /api/v1/referrals-out/:id': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/referrals-out/${h.referralOutId}`,
+      ifMatch: v1,
+      body: { status: 'accepted' },
+    }),
+    fresh: async (h, { ds }) => ({ referralOutId: await insert.referralOut(ds, h) }),
   },
 
   'GET /api/v1/audit-events': get('/api/v1/audit-events'),

@@ -151,6 +151,14 @@ const supervisorOnly = (ok: number) => ({
   peer: 403,
   coveringPeer: 403,
 });
+/** Directory curation (issue 16): admins and supervisors, organization-wide. */
+const curators = (ok: Expect) => ({
+  ...STAFF,
+  admin: ok,
+  supervisor: ok,
+  peer: 403,
+  coveringPeer: 403,
+});
 /** Specialist oversight: their supervisors and admins. */
 const oversight = (ok: number) => ({
   ...STAFF,
@@ -354,6 +362,34 @@ export const MATRIX: MatrixRow[] = [
   { route: 'GET /api/v1/clients/:id/consents', ...clientRead(200) },
   { route: 'POST /api/v1/clients/:id/consents/:consentId/revoke', ...clinical(200) },
   { route: 'POST /api/v1/consents/:id/revoke', ...clinical(200) },
+
+  // Community resource directory (issue 16): everyone of the organization reads it; admins and
+  // supervisors curate it. Not client data: the organization is the scope.
+  { route: 'POST /api/v1/resources', ...curators(201) },
+  {
+    route: 'GET /api/v1/resources',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+  },
+  { route: 'POST /api/v1/resources/import', ...curators(200) },
+  {
+    route: 'GET /api/v1/resources/:id',
+    ...STAFF,
+    admin: org(200),
+    supervisor: org(200),
+    peer: org(200),
+    coveringPeer: org(200),
+  },
+  { route: 'PATCH /api/v1/resources/:id', ...curators(org(200)) },
+
+  // Closed-loop referrals out (issue 16): a client record with a clinical reason, like a note.
+  { route: 'POST /api/v1/clients/:id/referrals-out', ...clinical(201) },
+  { route: 'GET /api/v1/clients/:id/referrals-out', ...clinical(200) },
+  { route: 'GET /api/v1/referrals-out/:id', ...clinical(200) },
+  { route: 'PATCH /api/v1/referrals-out/:id', ...clinical(200) },
 
   // Audit (SPEC 9): supervisors their teams, admins the organization; only admins verify.
   {

@@ -96,6 +96,19 @@ describe('list cursors (security e2e)', () => {
       user: () => org.peerA1,
       peer: () => org.supervisorA,
     },
+    'GET /api/v1/clients/:id/referrals-out': {
+      path: () => `/api/v1/clients/${clientId}/referrals-out`,
+      list: () => `referrals-out:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/resources': {
+      path: () => '/api/v1/resources',
+      list: () => 'resources',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+      key: 'text',
+    },
     'GET /api/v1/clients/:id/group-participation': {
       path: () => `/api/v1/clients/${clientId}/group-participation`,
       list: () => `group-participation:${clientId}`,

@@ -47,6 +47,7 @@ const TEXT: WorldText = {
   disposition: mark('Disposition'),
   groupTopic: mark('GroupTopic'),
   participation: mark('Participation'),
+  referralReason: mark('ReferralReason'),
 };
 const CANARIES = [TAG, DOB, PHONE];
 
@@ -383,6 +384,9 @@ describe('PHI canaries never reach logs, Redis, job payloads, errors, metrics or
     );
     expect(await rows(`SELECT row_to_json(a)::text AS r FROM follow_up_attempt a`)).toContain(
       mark('Attempt2'),
+    );
+    expect(await rows(`SELECT row_to_json(x)::text AS r FROM referral_out x`)).toContain(
+      mark('ReferralReason'),
     );
     // Every GET ran (most answered 200) and the worker ran the jobs the faults enqueued.
     expect(readsAnswered).toBeGreaterThan(60);

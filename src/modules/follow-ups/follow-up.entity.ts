@@ -65,6 +65,9 @@ export class FollowUp {
   /** The BARC-10 that fulfilled an assessment task */
   @Column('uuid', { nullable: true })
   assessmentId: string | null;
+  /** The referral out whose connection this task checks (the worker creates it, once). */
+  @Column('uuid', { nullable: true })
+  referralOutId: string | null;
 
   @Column('integer')
   unreachableAttempts: number;
