@@ -8,6 +8,8 @@ export enum Permission {
   ApiClientManage = 'api-client.manage',
   AuditRead = 'audit.read',
   AuditVerify = 'audit.verify',
+  /** The audit search as a CSV export (SPEC 10: admins). */
+  AuditExport = 'audit.export',
   NotificationRead = 'notification.read',
   PlanRead = 'recovery-plan.read',
   PlanWrite = 'recovery-plan.write',
@@ -123,6 +125,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ApiClientManage,
     Permission.AuditRead,
     Permission.AuditVerify,
+    Permission.AuditExport,
     Permission.ClientRead,
     Permission.SpecialistRead,
     Permission.SpecialistManage,

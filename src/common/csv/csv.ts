@@ -46,6 +46,11 @@ export interface CsvColumn<T> {
   value: (row: T) => unknown;
 }
 
+/** Columns named after the JSON read's fields, in the given order: the CSV and JSON agree. */
+export function columnsOf<T>(keys: readonly (keyof T & string)[]): CsvColumn<T>[] {
+  return keys.map((key) => ({ header: key, value: (row: T) => row[key] }));
+}
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A text cell a spreadsheet would evaluate (`= + - @`, tab or CR first) gets a leading `'`. */
@@ -69,16 +74,22 @@ export function csvHeaderLine<T>(columns: readonly CsvColumn<T>[]): string {
 }
 
 /**
- * The CSV text of `rows` (an object-mode stream, e.g. from `streamRows`, or `Readable.from(array)`):
- * the header row, then one line per row. Destroying the result destroys `rows` too.
+ * The CSV text of `rows` (an object-mode stream, e.g. from `streamRows`, or `Readable.from(array)`),
+ * each first mapped by `map` when given (e.g. the JSON read's mapper): the header row, then one line
+ * per row. Destroying the result destroys `rows` too.
  */
-export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: Readable): Readable {
+export function toCsv<T, R = T>(
+  columns: readonly CsvColumn<T>[],
+  rows: Readable,
+  map?: (row: R) => T,
+): Readable {
   const cells = new Transform({
     objectMode: true,
-    transform(row: T, _encoding: BufferEncoding, done: TransformCallback) {
+    transform(row: R, _encoding: BufferEncoding, done: TransformCallback) {
+      const record = map ? map(row) : (row as unknown as T);
       done(
         null,
-        columns.map((c) => toCsvCell(c.value(row))),
+        columns.map((c) => toCsvCell(c.value(record))),
       );
     },
   });
