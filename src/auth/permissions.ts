@@ -159,6 +159,12 @@ export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
 }
 
+// What every API client may do whatever its scopes: read its own description (GET /api/v1/me).
+const API_CLIENT_PERMISSIONS: readonly Permission[] = [Permission.MeRead];
+
 export function scopesHave(scopes: readonly string[], permission: Permission): boolean {
-  return scopes.some((s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false);
+  return (
+    API_CLIENT_PERMISSIONS.includes(permission) ||
+    scopes.some((s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false)
+  );
 }

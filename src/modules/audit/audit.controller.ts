@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
@@ -8,8 +8,7 @@ import {
 } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { wantsCsv } from '../../common/csv/csv';
-import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { AUDIT_EVENT_CSV_COLUMNS } from './audit-event.csv';
 import { AuditQueryService } from './audit-query.service';
 import {
@@ -35,11 +34,9 @@ export class AuditController {
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: AuditQuery,
-    @Headers('accept') accept?: string,
+    @WantsCsv() csv: boolean,
   ): Promise<AuditEventPageResponse | StreamableFile> {
-    return wantsCsv(accept)
-      ? this.auditQuery.export(actor, query)
-      : this.auditQuery.list(actor, query);
+    return csv ? this.auditQuery.export(actor, query) : this.auditQuery.list(actor, query);
   }
 
   @Get('verify')

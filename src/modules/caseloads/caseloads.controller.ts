@@ -1,12 +1,11 @@
-import { Controller, Get, Headers, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { wantsCsv } from '../../common/csv/csv';
-import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { PageQuery } from '../../common/dto/page.query';
 import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
 import { CaseloadsService } from './caseloads.service';
@@ -30,9 +29,9 @@ export class CaseloadsController {
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: PageQuery,
-    @Headers('accept') accept?: string,
+    @WantsCsv() csv: boolean,
   ): Promise<CaseloadPageResponse | StreamableFile> {
-    return wantsCsv(accept) ? this.caseloads.export(actor) : this.caseloads.list(actor, query);
+    return csv ? this.caseloads.export(actor) : this.caseloads.list(actor, query);
   }
 
   @Get(':specialistId')

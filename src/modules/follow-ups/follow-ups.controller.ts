@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Param,
   Post,
@@ -15,8 +14,7 @@ import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { wantsCsv } from '../../common/csv/csv';
-import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { UuidParam } from '../../common/dto/uuid.param';
 import {
   CancelFollowUpDto,
@@ -45,9 +43,9 @@ export class FollowUpsController {
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: FollowUpQuery,
-    @Headers('accept') accept?: string,
+    @WantsCsv() csv: boolean,
   ): Promise<FollowUpPageResponse | StreamableFile> {
-    return wantsCsv(accept) ? this.queries.export(actor, query) : this.queries.list(actor, query);
+    return csv ? this.queries.export(actor, query) : this.queries.list(actor, query);
   }
 
   @Get(':id')

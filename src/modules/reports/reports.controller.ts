@@ -1,12 +1,11 @@
-import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
-import { wantsCsv } from '../../common/csv/csv';
-import { ApiJsonOrCsvResponse } from '../../common/csv/csv.openapi';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { FollowUpRatesQuery, FollowUpRatesResponse } from './dto/follow-up-rates.dto';
 import { FOLLOW_UP_RATES_CSV_COLUMNS } from './follow-up-rates.csv';
 import { FollowUpRatesService } from './follow-up-rates.service';
@@ -25,8 +24,8 @@ export class ReportsController {
   followUpRates(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: FollowUpRatesQuery,
-    @Headers('accept') accept?: string,
+    @WantsCsv() csv: boolean,
   ): Promise<FollowUpRatesResponse | StreamableFile> {
-    return wantsCsv(accept) ? this.rates.export(actor, query) : this.rates.rates(actor, query);
+    return csv ? this.rates.export(actor, query) : this.rates.rates(actor, query);
   }
 }
