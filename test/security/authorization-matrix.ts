@@ -183,7 +183,16 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/auth/refresh', ...everyone(401) },
   { route: 'POST /api/v1/auth/logout', ...everyone(401) },
   { route: 'POST /oauth/token', ...everyone(401) },
-  { route: 'GET /api/v1/me', ...STAFF, admin: 200, supervisor: 200, peer: 200, coveringPeer: 200 },
+  // SPEC 2: /me returns the caller, an API client too (its own description, not a staff read).
+  {
+    route: 'GET /api/v1/me',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+    apiClient: 200,
+  },
 
   // Users, teams, API clients, settings (SPEC 2: only admins manage them).
   { route: 'POST /api/v1/users', ...adminOnly(201) },
