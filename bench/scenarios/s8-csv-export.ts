@@ -65,7 +65,7 @@ export const s8CsvExport: Scenario = {
       peak = Math.max(peak, rss);
     }, 100);
     const started = Date.now();
-    const { status, bytes, lines, firstByteMs } = await new Promise<{
+    const download = new Promise<{
       status: number;
       bytes: number;
       lines: number;
@@ -93,8 +93,10 @@ export const s8CsvExport: Scenario = {
       );
       req.on('error', reject);
     });
+    const { status, bytes, lines, firstByteMs } = await download.finally(() =>
+      clearInterval(timer),
+    );
     const ms = Date.now() - started;
-    clearInterval(timer);
     await new Promise((r) => setTimeout(r, 2000));
     const after = ctx.service.child.rssMb();
     const rows = lines - 1; // the header

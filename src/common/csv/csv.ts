@@ -22,7 +22,8 @@
  * - Every cell is neutralised against formula injection (`neutraliseCell`): a text cell starting
  *   with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
  * - `streamRows` checks out one pooled connection of its own, reads inside a `REPEATABLE READ READ
- *   ONLY` transaction through `pg-query-stream` (a cursor, `batchSize` rows at a time) and commits
+ *   ONLY` transaction through `pg-query-stream` (a cursor, `batchSize` rows at a time; the whole
+ *   cursor is one statement, limited by `timeoutMs`, 10 minutes by default) and commits
  *   and releases the connection as soon as the last row is read. When the stream is destroyed
  *   first (the client disconnected: Fastify destroys the payload, and the pipeline the rows),
  *   the connection is released with an error at once: the pool discards it and the server
@@ -147,9 +148,17 @@ export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as PostgresDriver).master as Pool;
 }
 
+/** How long one export may run (its cursor is one statement for `statement_timeout`). */
+export const EXPORT_TIMEOUT_MS = 10 * 60_000;
+
 export interface StreamRowsOptions {
   /** Rows fetched per round trip (default 500). */
   batchSize?: number;
+  /**
+   * The export's `statement_timeout` (default EXPORT_TIMEOUT_MS): a cursor is one statement from
+   * its first fetch to its last, so the pool's per-statement limit would cut a long download.
+   */
+  timeoutMs?: number;
   /**
    * Runs after the export's snapshot is taken and before any row is read, with the snapshot's id
    * (for `inSnapshot`): an audit of exactly the rows the export will hold commits before the
@@ -191,6 +200,8 @@ export async function streamRows<T>(
   };
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const timeout = Math.max(1, Math.floor(options.timeoutMs ?? EXPORT_TIMEOUT_MS));
+    await client.query(`SET LOCAL statement_timeout = ${timeout}`);
     if (options.beforeRows) {
       const { rows } = await client.query<{ snapshot: string }>(
         'SELECT pg_export_snapshot() AS snapshot',
