@@ -122,10 +122,17 @@ export class AuthService {
 
   async me(principal: Principal): Promise<MeResponse> {
     if (principal.kind === 'api_client') {
+      // The client's own description (SPEC 2: /me returns the caller): the scopes are the token's.
+      const [client] = await this.dataSource.query(
+        `SELECT name FROM api_client WHERE id = $1 AND organization_id = $2 AND active`,
+        [principal.id, principal.organizationId],
+      );
+      if (!client) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required.');
       return {
         id: principal.id,
         kind: 'api_client',
         organizationId: principal.organizationId,
+        name: client.name,
         teamIds: [],
         scopes: principal.scopes,
       };

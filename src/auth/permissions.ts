@@ -8,6 +8,8 @@ export enum Permission {
   ApiClientManage = 'api-client.manage',
   AuditRead = 'audit.read',
   AuditVerify = 'audit.verify',
+  /** The audit search as a CSV export (SPEC 10: admins). */
+  AuditExport = 'audit.export',
   NotificationRead = 'notification.read',
   PlanRead = 'recovery-plan.read',
   PlanWrite = 'recovery-plan.write',
@@ -141,6 +143,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ApiClientManage,
     Permission.AuditRead,
     Permission.AuditVerify,
+    Permission.AuditExport,
     Permission.ClientRead,
     Permission.SpecialistRead,
     Permission.SpecialistManage,
@@ -203,8 +206,14 @@ export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
 }
 
+// What every API client may do whatever its scopes: read its own description (GET /api/v1/me).
+const API_CLIENT_PERMISSIONS: readonly Permission[] = [Permission.MeRead];
+
 export function scopesHave(scopes: readonly string[], permission: Permission): boolean {
-  return [...expandScopes(scopes)].some(
-    (s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false,
+  return (
+    API_CLIENT_PERMISSIONS.includes(permission) ||
+    [...expandScopes(scopes)].some(
+      (s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false,
+    )
   );
 }

@@ -125,9 +125,17 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       expires_in: 900,
       scope: 'discharges:write',
     });
-    // An API client never reaches staff endpoints.
+    // An API client never reaches staff endpoints; /me describes it (SPEC 2: the caller).
     await http().get('/api/v1/users').auth(res.body.access_token, bearer).expect(403);
-    await http().get('/api/v1/me').auth(res.body.access_token, bearer).expect(403);
+    const me = await http().get('/api/v1/me').auth(res.body.access_token, bearer).expect(200);
+    expect(me.body).toEqual({
+      id: created.id,
+      kind: 'api_client',
+      organizationId: org.id,
+      name: 'County EHR',
+      teamIds: [],
+      scopes: ['discharges:write'],
+    });
   });
 
   it('should issue a token with client_secret_post and all granted scopes by default', async () => {
@@ -315,9 +323,9 @@ describe('API clients and OAuth client credentials (e2e)', () => {
         .auth(org.admin.token, bearer)
         .send(body)
         .expect(200);
-    // No route maps a scope to a permission yet (the FHIR and integration routes come later), so
-    // every route answers a valid client token 403 and a voided one 401: GET /api/v1/me shows which.
-    const probe = (token: string) => http().get('/api/v1/me').auth(token, bearer);
+    // A staff route answers a valid client token 403 and a voided one 401: GET /api/v1/users
+    // shows which (GET /api/v1/me answers every valid client token 200).
+    const probe = (token: string) => http().get('/api/v1/users').auth(token, bearer);
     const window = () => sleep(Number(TEST_ENV.SESSION_CHECK_TTL_MS) + 50);
 
     it('should void a token issued before deactivation, even once the client is reactivated', async () => {

@@ -74,6 +74,24 @@ describe('streamRows: a CSV export on a dedicated connection', () => {
     expect(await probeBackends()).toEqual([]);
   });
 
+  it('should give the cursor the export timeout, not the pool’s per-statement one, when it streams', async () => {
+    // The whole cursor is one statement: the pool's 15 s would cut a long download.
+    const read = async (timeoutMs?: number) => {
+      const rows = await streamRows<{ t: string }>(
+        poolOf(ds),
+        { text: `SELECT current_setting('statement_timeout') AS t`, values: [] },
+        { timeoutMs },
+      );
+      const all: { t: string }[] = [];
+      for await (const row of rows) all.push(row as { t: string });
+      return all;
+    };
+    expect(await read()).toEqual([{ t: '10min' }]);
+    expect(await read(1500)).toEqual([{ t: '1500ms' }]);
+    const [after] = await ds.query(`SELECT current_setting('statement_timeout') AS t`);
+    expect(after.t).toBe('15s'); // SET LOCAL: the pooled connection keeps its own
+  });
+
   it('should run beforeRows in the snapshot the rows are read from', async () => {
     const pool = poolOf(ds);
     let seen: string | undefined;

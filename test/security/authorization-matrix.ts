@@ -193,7 +193,16 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /oauth/token', ...everyone(401) },
   // SMART Backend Services discovery (SPEC 8): public, like the token endpoint it names.
   { route: 'GET /.well-known/smart-configuration', ...everyone(200) },
-  { route: 'GET /api/v1/me', ...STAFF, admin: 200, supervisor: 200, peer: 200, coveringPeer: 200 },
+  // SPEC 2: /me returns the caller, an API client too (its own description, not a staff read).
+  {
+    route: 'GET /api/v1/me',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 200,
+    coveringPeer: 200,
+    apiClient: 200,
+  },
 
   // Users, teams, API clients, settings (SPEC 2: only admins manage them).
   { route: 'POST /api/v1/users', ...adminOnly(201) },

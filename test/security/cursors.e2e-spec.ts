@@ -146,6 +146,13 @@ describe('list cursors (security e2e)', () => {
       peer: () => org.admin,
       key: 'text',
     },
+    'GET /api/v1/teams': {
+      path: () => '/api/v1/teams',
+      list: () => 'teams',
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+      key: 'text',
+    },
     'GET /api/v1/users': {
       path: () => '/api/v1/users',
       list: () => 'users',

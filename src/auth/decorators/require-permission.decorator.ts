@@ -15,3 +15,19 @@ export function RequirePermission(permission: Permission): MethodDecorator {
     ApiForbiddenResponse({ description: `Needs ${permission}`, type: ProblemResponse }),
   );
 }
+
+export const CSV_PERMISSION = 'auth:csv-permission';
+
+/**
+ * The permission a route's CSV export (`Accept: text/csv`) needs on top of the route's own; the
+ * PermissionGuard enforces it (and audits a denial) like the route's.
+ */
+export function RequireCsvPermission(permission: Permission): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(CSV_PERMISSION, permission),
+    ApiForbiddenResponse({
+      description: `Needs ${permission} for the CSV export`,
+      type: ProblemResponse,
+    }),
+  );
+}

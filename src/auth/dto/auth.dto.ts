@@ -36,6 +36,10 @@ export class TokenResponse {
   tokenType: 'Bearer';
 }
 
+/**
+ * The caller: a user (email, names, role, teams) or an API client (its name and the scopes of its
+ * token; no teams).
+ */
 export class MeResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -43,21 +47,28 @@ export class MeResponse {
   @ApiProperty({ enum: ['user', 'api_client'] })
   kind: 'user' | 'api_client';
 
+  /** The API client's name (kind api_client) */
+  name?: string;
+
   @ApiProperty({ format: 'uuid' })
   organizationId: string;
 
+  /** (kind user) */
   email?: string;
 
+  /** (kind user) */
   firstName?: string;
 
+  /** (kind user) */
   lastName?: string;
 
-  @ApiPropertyOptional({ enum: Role })
+  @ApiPropertyOptional({ enum: Role, description: '(kind user)' })
   role?: Role;
 
   @ApiProperty({ format: 'uuid' })
   teamIds: string[];
 
+  /** The scopes of the API client's token (kind api_client) */
   scopes?: string[];
 }
 

@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 
+import { wantsCsv } from '../../common/csv/csv';
 import { ForbiddenError } from '../../common/errors/domain-error';
 import { AuditService } from '../../modules/audit/audit.service';
 import { IS_PUBLIC } from '../decorators/public.decorator';
-import { REQUIRED_PERMISSION } from '../decorators/require-permission.decorator';
+import { CSV_PERMISSION, REQUIRED_PERMISSION } from '../decorators/require-permission.decorator';
 import { Permission, roleHas, scopesHave } from '../permissions';
 import { Principal } from '../principal';
 
@@ -23,9 +24,24 @@ export class PermissionGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const permission = this.reflector.getAllAndOverride<Permission>(REQUIRED_PERMISSION, targets);
+    const routePermission = this.reflector.getAllAndOverride<Permission>(
+      REQUIRED_PERMISSION,
+      targets,
+    );
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
     const principal = request.user;
+    // A CSV export may need more than the JSON read of the same route (the audit search: admins).
+    const csvPermission = this.reflector.get<Permission | undefined>(
+      CSV_PERMISSION,
+      context.getHandler(),
+    );
+    const permission =
+      routePermission &&
+      allows(principal, routePermission) &&
+      csvPermission &&
+      wantsCsv(request.headers.accept)
+        ? csvPermission
+        : routePermission;
     if (permission && allows(principal, permission)) return true;
     await this.audit.recordNow(principal, {
       action: permission ?? 'route.undeclared',

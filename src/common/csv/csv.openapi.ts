@@ -1,7 +1,19 @@
-import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProduces, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, ExecutionContext, Type } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
-import { CsvColumn, csvHeaderLine } from './csv';
+import { CsvColumn, csvHeaderLine, wantsCsv } from './csv';
+
+/** A handler parameter: whether the request's `Accept` header asks for the CSV export. */
+export const WantsCsv = createParamDecorator((_data: unknown, context: ExecutionContext): boolean =>
+  wantsCsv(context.switchToHttp().getRequest<FastifyRequest>().headers.accept),
+);
 
 /**
  * The 200 of a read that is also a CSV export: `application/json` is `type`, `text/csv` the
@@ -16,6 +28,11 @@ export function ApiJsonOrCsvResponse<T>(
   return applyDecorators(
     ApiExtraModels(type),
     ApiProduces('application/json', 'text/csv'),
+    ApiHeader({
+      name: 'Accept',
+      required: false,
+      description: '`text/csv` for the CSV export (preferred at least as much as application/json)',
+    }),
     ApiOkResponse({
       description: `${description}. With \`Accept: text/csv\`: a streamed CSV attachment (every row, paging parameters ignored), header row \`${header}\`; text cells starting with = + - @, tab or CR are prefixed with '.`,
       content: {

@@ -22,7 +22,8 @@
  * - Every cell is neutralised against formula injection (`neutraliseCell`): a text cell starting
  *   with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
  * - `streamRows` checks out one pooled connection of its own, reads inside a `REPEATABLE READ READ
- *   ONLY` transaction through `pg-query-stream` (a cursor, `batchSize` rows at a time) and commits
+ *   ONLY` transaction through `pg-query-stream` (a cursor, `batchSize` rows at a time; the whole
+ *   cursor is one statement, limited by `timeoutMs`, 10 minutes by default) and commits
  *   and releases the connection as soon as the last row is read. When the stream is destroyed
  *   first (the client disconnected: Fastify destroys the payload, and the pipeline the rows),
  *   the connection is released with an error at once: the pool discards it and the server
@@ -44,6 +45,11 @@ export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 export interface CsvColumn<T> {
   header: string;
   value: (row: T) => unknown;
+}
+
+/** Columns named after the JSON read's fields, in the given order: the CSV and JSON agree. */
+export function columnsOf<T>(keys: readonly (keyof T & string)[]): CsvColumn<T>[] {
+  return keys.map((key) => ({ header: key, value: (row: T) => row[key] }));
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -69,16 +75,22 @@ export function csvHeaderLine<T>(columns: readonly CsvColumn<T>[]): string {
 }
 
 /**
- * The CSV text of `rows` (an object-mode stream, e.g. from `streamRows`, or `Readable.from(array)`):
- * the header row, then one line per row. Destroying the result destroys `rows` too.
+ * The CSV text of `rows` (an object-mode stream, e.g. from `streamRows`, or `Readable.from(array)`),
+ * each first mapped by `map` when given (e.g. the JSON read's mapper): the header row, then one line
+ * per row. Destroying the result destroys `rows` too.
  */
-export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: Readable): Readable {
+export function toCsv<T, R = T>(
+  columns: readonly CsvColumn<T>[],
+  rows: Readable,
+  map?: (row: R) => T,
+): Readable {
   const cells = new Transform({
     objectMode: true,
-    transform(row: T, _encoding: BufferEncoding, done: TransformCallback) {
+    transform(row: R, _encoding: BufferEncoding, done: TransformCallback) {
+      const record = map ? map(row) : (row as unknown as T);
       done(
         null,
-        columns.map((c) => toCsvCell(c.value(row))),
+        columns.map((c) => toCsvCell(c.value(record))),
       );
     },
   });
@@ -136,9 +148,17 @@ export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as PostgresDriver).master as Pool;
 }
 
+/** How long one export may run (its cursor is one statement for `statement_timeout`). */
+export const EXPORT_TIMEOUT_MS = 10 * 60_000;
+
 export interface StreamRowsOptions {
   /** Rows fetched per round trip (default 500). */
   batchSize?: number;
+  /**
+   * The export's `statement_timeout` (default EXPORT_TIMEOUT_MS): a cursor is one statement from
+   * its first fetch to its last, so the pool's per-statement limit would cut a long download.
+   */
+  timeoutMs?: number;
   /**
    * Runs after the export's snapshot is taken and before any row is read, with the snapshot's id
    * (for `inSnapshot`): an audit of exactly the rows the export will hold commits before the
@@ -180,6 +200,8 @@ export async function streamRows<T>(
   };
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const timeout = Math.max(1, Math.floor(options.timeoutMs ?? EXPORT_TIMEOUT_MS));
+    await client.query(`SET LOCAL statement_timeout = ${timeout}`);
     if (options.beforeRows) {
       const { rows } = await client.query<{ snapshot: string }>(
         'SELECT pg_export_snapshot() AS snapshot',

@@ -1,10 +1,15 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
-import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
+import {
+  RequireCsvPermission,
+  RequirePermission,
+} from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
+import { AUDIT_EVENT_CSV_COLUMNS } from './audit-event.csv';
 import { AuditQueryService } from './audit-query.service';
 import {
   AuditEventPageResponse,
@@ -20,13 +25,18 @@ export class AuditController {
 
   @Get()
   @RequirePermission(Permission.AuditRead)
-  @ApiOperation({ summary: 'Audit events (supervisor: their teams; admin: the organization)' })
-  @ApiOkResponse({ type: AuditEventPageResponse })
+  @RequireCsvPermission(Permission.AuditExport)
+  @ApiOperation({
+    summary:
+      'Audit events (supervisor: their teams; admin: the organization); CSV export: admins only',
+  })
+  @ApiJsonOrCsvResponse(AuditEventPageResponse, AUDIT_EVENT_CSV_COLUMNS, 'A page of events')
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: AuditQuery,
-  ): Promise<AuditEventPageResponse> {
-    return this.auditQuery.list(actor, query);
+    @WantsCsv() csv: boolean,
+  ): Promise<AuditEventPageResponse | StreamableFile> {
+    return csv ? this.auditQuery.export(actor, query) : this.auditQuery.list(actor, query);
   }
 
   @Get('verify')

@@ -103,6 +103,45 @@ export class AuditService {
     );
   }
 
+  /**
+   * The set-based `recordReads` of an export: one event naming every distinct `client_id` the
+   * statement `clients` returns (`client_id` for one, `client_ids` for more, neither for none),
+   * run inside `manager`'s transaction (e.g. in the export's snapshot). The rows never come back
+   * to Node.
+   */
+  async recordReadsOf(
+    manager: EntityManager,
+    actor: Principal,
+    entry: Omit<AuditEntry, 'clientId'>,
+    clients: { text: string; values: unknown[] },
+  ): Promise<void> {
+    const a = actorOf(actor);
+    const n = clients.values.length;
+    const p = (i: number): string => `$${n + i}`;
+    await manager.query(
+      `WITH ids AS (SELECT array_agg(DISTINCT x.client_id) AS a FROM (${clients.text}) x)
+       INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+         client_id, client_ids, resource_type, resource_id, outcome, correlation_id)
+       SELECT ${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::text, ${p(4)}::text, ${p(5)}::text,
+         CASE WHEN cardinality(ids.a) = 1 THEN ids.a[1] END,
+         CASE WHEN cardinality(ids.a) > 1 THEN ids.a END,
+         ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, ${p(9)}::text
+       FROM ids`,
+      [
+        ...clients.values,
+        a.organizationId,
+        a.actorId,
+        a.actorType,
+        a.actorRole,
+        entry.action,
+        entry.resourceType ?? null,
+        entry.resourceId ?? null,
+        entry.outcome ?? 'success',
+        a.correlationId ?? null,
+      ],
+    );
+  }
+
   /** Appends an event in a transaction of its own (reads, logins, denials). */
   async recordNow(actor: AuditActor | Principal, entry: AuditEntry): Promise<void> {
     await this.record(this.dataSource.manager, actor, entry);

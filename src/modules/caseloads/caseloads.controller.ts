@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { PageQuery } from '../../common/dto/page.query';
+import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
 import { CaseloadsService } from './caseloads.service';
 import {
   CaseloadDetailResponse,
@@ -23,12 +25,13 @@ export class CaseloadsController {
   @ApiOperation({
     summary: 'Caseload summary per specialist (supervisor: their teams; admin: all)',
   })
-  @ApiOkResponse({ type: CaseloadPageResponse })
+  @ApiJsonOrCsvResponse(CaseloadPageResponse, CASELOAD_CSV_COLUMNS, 'A page of the summary')
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: PageQuery,
-  ): Promise<CaseloadPageResponse> {
-    return this.caseloads.list(actor, query);
+    @WantsCsv() csv: boolean,
+  ): Promise<CaseloadPageResponse | StreamableFile> {
+    return csv ? this.caseloads.export(actor) : this.caseloads.list(actor, query);
   }
 
   @Get(':specialistId')

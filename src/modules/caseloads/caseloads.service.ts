@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -6,10 +6,12 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { dashboardSupervisor } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
+import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../common/csv/csv';
 import { PageQuery } from '../../common/dto/page.query';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
 import {
   CaseloadClientResponse,
@@ -86,6 +88,24 @@ export class CaseloadsService {
       rows,
       (r) => ({ key: JSON.stringify([r.lastName, r.firstName]), id: r.specialistId }),
       toSummary,
+    );
+  }
+
+  /**
+   * The summary as a streamed CSV (SPEC 10): every specialist of the caller's dashboard, in the
+   * JSON read's order and columns, audited as the JSON read is (one `caseload.list` event: the
+   * summary holds counts, no client's data).
+   */
+  async export(actor: UserPrincipal): Promise<StreamableFile> {
+    await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
+    const rows = await streamRows(poolOf(this.dataSource), {
+      text: CASELOAD_SUMMARY,
+      values: [actor.organizationId, dashboardSupervisor(actor), null, null, null, null],
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    return csvAttachment(
+      csvFileName('caseloads', today),
+      toCsv(CASELOAD_CSV_COLUMNS, rows, toSummary),
     );
   }
 

@@ -1,9 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
+import {
+  csvAttachment,
+  csvFileName,
+  inSnapshot,
+  poolOf,
+  streamRows,
+  toCsv,
+} from '../../common/csv/csv';
 import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
@@ -11,6 +19,7 @@ import { FollowUpQuery, FollowUpResponse } from './dto/follow-up.dto';
 import { FollowUpAttempt } from './follow-up-attempt.entity';
 import { OPEN_STATUSES } from './follow-up-status';
 import { FollowUp } from './follow-up.entity';
+import { FOLLOW_UP_CSV_COLUMNS, FOLLOW_UP_CSV_SELECT } from './follow-up.csv';
 import { toFollowUpResponse } from './follow-up.mapper';
 
 const OPEN = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
@@ -55,6 +64,46 @@ export class FollowUpQueriesService {
       rows,
       (f) => ({ key: f.dueAt.toISOString(), id: f.id }),
       (f) => toFollowUpResponse(f, attempts.get(f.id)),
+    );
+  }
+
+  /**
+   * Every follow-up of the list with the same filters, soonest due first, as a streamed CSV
+   * (SPEC 10). Audited like the list, set-based: one `follow-up.list` event per client the export
+   * holds, written in the export's own snapshot and committed before the first row is sent.
+   */
+  async export(actor: UserPrincipal, query: FollowUpQuery): Promise<StreamableFile> {
+    if (query.clientId) await this.access.requireClient(actor, query.clientId);
+    const qb = this.scoped(this.dataSource.manager, actor);
+    this.applyFilters(qb, actor, query);
+    const [clientsText, clientsValues] = qb
+      .clone()
+      .select('f.client_id', 'client_id')
+      .getQueryAndParameters();
+    const [text, values] = qb
+      .select(FOLLOW_UP_CSV_SELECT)
+      .orderBy('f.due_at', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .getQueryAndParameters();
+    const rows = await streamRows(
+      poolOf(this.dataSource),
+      { text, values },
+      {
+        beforeRows: (snapshot) =>
+          inSnapshot(this.dataSource, snapshot, (m) =>
+            this.audit.recordReadsOf(
+              m,
+              actor,
+              { action: 'follow-up.list', resourceType: 'FollowUp' },
+              { text: clientsText, values: clientsValues },
+            ),
+          ),
+      },
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    return csvAttachment(
+      csvFileName('follow-ups', query.view, query.status, today),
+      toCsv(FOLLOW_UP_CSV_COLUMNS, rows),
     );
   }
 

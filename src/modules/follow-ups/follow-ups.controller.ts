@@ -1,10 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { UuidParam } from '../../common/dto/uuid.param';
 import {
   CancelFollowUpDto,
@@ -15,6 +25,7 @@ import {
   RecordAttemptDto,
 } from './dto/follow-up.dto';
 import { FollowUpQueriesService } from './follow-up-queries.service';
+import { FOLLOW_UP_CSV_COLUMNS } from './follow-up.csv';
 import { FollowUpsService } from './follow-ups.service';
 
 @ApiTags('follow-ups')
@@ -28,12 +39,13 @@ export class FollowUpsController {
   @Get()
   @RequirePermission(Permission.FollowUpRead)
   @ApiOperation({ summary: 'Follow-up tasks in the caller’s scope, soonest due first' })
-  @ApiOkResponse({ type: FollowUpPageResponse })
+  @ApiJsonOrCsvResponse(FollowUpPageResponse, FOLLOW_UP_CSV_COLUMNS, 'A page of follow-ups')
   list(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: FollowUpQuery,
-  ): Promise<FollowUpPageResponse> {
-    return this.queries.list(actor, query);
+    @WantsCsv() csv: boolean,
+  ): Promise<FollowUpPageResponse | StreamableFile> {
+    return csv ? this.queries.export(actor, query) : this.queries.list(actor, query);
   }
 
   @Get(':id')

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
+import { csvAttachment, csvFileName, toCsv } from '../../common/csv/csv';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { LEVELS_OF_CARE, LevelOfCare } from '../discharges/cadence';
@@ -12,6 +15,7 @@ import {
   FollowUpRatesQuery,
   FollowUpRatesResponse,
 } from './dto/follow-up-rates.dto';
+import { FOLLOW_UP_RATES_CSV_COLUMNS } from './follow-up-rates.csv';
 
 // A contact is a contact follow-up completed with the client reached (on the day of its linked
 // session note when it has one, else the day it was completed; "declined" is no contact), or a signed session note of a real contact (an
@@ -81,6 +85,24 @@ export class FollowUpRatesService {
       basis: 'operational',
       items: LEVELS_OF_CARE.map((l) => toItem(l, byLevel.get(l))),
     };
+  }
+
+  /**
+   * The report as CSV (SPEC 10): the same figures and audit event as the JSON read, one line per
+   * level of care. One aggregate of a handful of rows: computed, then streamed.
+   */
+  async export(actor: UserPrincipal, query: FollowUpRatesQuery): Promise<StreamableFile> {
+    const report = await this.rates(actor, query);
+    const rows = report.items.map((item) => ({
+      from: report.from,
+      to: report.to,
+      basis: report.basis,
+      ...item,
+    }));
+    return csvAttachment(
+      csvFileName('follow-up-rates', report.from, report.to),
+      toCsv(FOLLOW_UP_RATES_CSV_COLUMNS, Readable.from(rows)),
+    );
   }
 }
 

@@ -1,11 +1,13 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
+import { ApiJsonOrCsvResponse, WantsCsv } from '../../common/csv/csv.openapi';
 import { FollowUpRatesQuery, FollowUpRatesResponse } from './dto/follow-up-rates.dto';
+import { FOLLOW_UP_RATES_CSV_COLUMNS } from './follow-up-rates.csv';
 import { FollowUpRatesService } from './follow-up-rates.service';
 
 @ApiTags('reports')
@@ -18,11 +20,12 @@ export class ReportsController {
   @ApiOperation({
     summary: '7- and 30-day follow-up rates per level of care (operational, not certified HEDIS)',
   })
-  @ApiOkResponse({ type: FollowUpRatesResponse })
+  @ApiJsonOrCsvResponse(FollowUpRatesResponse, FOLLOW_UP_RATES_CSV_COLUMNS, 'The report')
   followUpRates(
     @CurrentUser() actor: UserPrincipal,
     @Query() query: FollowUpRatesQuery,
-  ): Promise<FollowUpRatesResponse> {
-    return this.rates.rates(actor, query);
+    @WantsCsv() csv: boolean,
+  ): Promise<FollowUpRatesResponse | StreamableFile> {
+    return csv ? this.rates.export(actor, query) : this.rates.rates(actor, query);
   }
 }

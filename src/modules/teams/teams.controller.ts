@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
+import { PageQuery } from '../../common/dto/page.query';
 import { UuidParam } from '../../common/dto/uuid.param';
 import { IfMatch } from '../../common/http/etag';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
@@ -18,10 +19,10 @@ export class TeamsController {
 
   @Get()
   @RequirePermission(Permission.TeamRead)
-  @ApiOperation({ summary: 'List the organization’s teams' })
+  @ApiOperation({ summary: 'List the organization’s teams, by name' })
   @ApiOkResponse({ type: TeamListResponse })
-  async list(@CurrentUser() actor: Principal): Promise<TeamListResponse> {
-    return { items: await this.teams.list(actor), nextCursor: null };
+  list(@CurrentUser() actor: Principal, @Query() query: PageQuery): Promise<TeamListResponse> {
+    return this.teams.list(actor, query);
   }
 
   @Post()

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { Role } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
+import { PageQuery } from '../../common/dto/page.query';
+import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
@@ -16,7 +18,8 @@ const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.active, t.version,
     coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'member'), '{}') AS "memberIds"
   FROM team t LEFT JOIN team_member tm ON tm.team_id = t.id
   WHERE t.organization_id = $1 AND ($2::uuid IS NULL OR t.id = $2)
-  GROUP BY t.id ORDER BY t.name, t.id`;
+    AND ($3::text IS NULL OR (t.name, t.id) > ($3, $4::uuid))
+  GROUP BY t.id ORDER BY t.name, t.id LIMIT $5`;
 
 @Injectable()
 export class TeamsService {
@@ -25,8 +28,22 @@ export class TeamsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: Principal): Promise<TeamResponse[]> {
-    return this.dataSource.query(TEAMS_WITH_MEMBERS, [actor.organizationId, null]);
+  /** A page of the organization's teams, by name (keyset on name and id, SPEC 1). */
+  async list(actor: Principal, query: PageQuery): Promise<Page<TeamResponse>> {
+    const pager = new Pager(query, { principal: actor, list: 'teams', key: 'text' });
+    const after = pager.after;
+    const rows: TeamResponse[] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [
+      actor.organizationId,
+      null,
+      after?.key ?? null,
+      after?.id ?? null,
+      query.limit + 1,
+    ]);
+    return pager.page(
+      rows,
+      (t) => ({ key: t.name, id: t.id }),
+      (t) => t,
+    );
   }
 
   async create(actor: UserPrincipal, dto: CreateTeamDto): Promise<TeamResponse> {
@@ -85,7 +102,13 @@ export class TeamsService {
   }
 
   private async get(actor: Principal, id: string): Promise<TeamResponse> {
-    const [team] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [actor.organizationId, id]);
+    const [team] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [
+      actor.organizationId,
+      id,
+      null,
+      null,
+      1,
+    ]);
     return team;
   }
 
