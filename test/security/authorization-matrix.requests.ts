@@ -400,6 +400,25 @@ export const REQUESTS: Record<string, RouteRequest> = {
     (h) => `/api/v1/clients/${h.clientId}/assessments/trend`,
   ),
 
+  'GET /api/v1/clients/:id/relapse-prevention-plan': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan`,
+  ),
+  // A fresh client has no plan: the first PUT (no If-Match) creates it.
+  'PUT /api/v1/clients/:id/relapse-prevention-plan': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/clients/${h.clientId}/relapse-prevention-plan`,
+      body: { triggers: ['Payday weekends'], reasonsForRecovery: ['My kids'] },
+    }),
+    fresh: freshClient,
+  },
+  'GET /api/v1/clients/:id/relapse-prevention-plan/versions': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan/versions`,
+  ),
+  'GET /api/v1/clients/:id/relapse-prevention-plan/versions/:n': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan/versions/1`,
+  ),
+
   'POST /api/v1/clients/:id/session-notes': {
     record: true,
     call: (h) => ({

@@ -11,14 +11,28 @@ export const etagOf = (version: number): string => `"${version}"`;
  * never match).
  */
 export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
-  const header = ctx.switchToHttp().getRequest().headers['if-match'];
-  if (typeof header !== 'string' || header.trim() === '') {
+  const version = ifMatchOf(ctx);
+  if (version === undefined) {
     throw new DomainError('PRECONDITION_REQUIRED', 'This update requires an If-Match header.');
   }
+  return version;
+});
+
+/**
+ * `If-Match` for a PUT that may create: undefined without the header (the service decides
+ * whether a record already exists, then 428); unparseable -> 412.
+ */
+export const OptionalIfMatch = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): number | undefined => ifMatchOf(ctx),
+);
+
+function ifMatchOf(ctx: ExecutionContext): number | undefined {
+  const header = ctx.switchToHttp().getRequest().headers['if-match'];
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
   const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
   if (!match) throw staleError();
   return Number(match[1]);
-});
+}
 
 export const staleError = (): DomainError =>
   new DomainError('PRECONDITION_FAILED', 'The record changed since you read it; reload and retry.');

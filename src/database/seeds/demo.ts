@@ -6,11 +6,18 @@ import { seedCaseloads } from './clients.seed';
 import { DEMO_ORGANIZATION, DemoPeople, DemoSeeder, seedPeople } from './demo-people';
 import { seedDischarges } from './discharges.seed';
 import { seedRecoveryPlans } from './recovery-plans.seed';
+import { seedRelapsePreventionPlans } from './relapse-prevention.seed';
 import { seedSessionNotes } from './session-notes.seed';
 
 // Every feature's demo records, in order, each idempotent and fictional. Plans and assessments
 // build on the demo clients: keep seedRecoveryPlans after the clients' seeder.
-const SEEDERS: DemoSeeder[] = [seedCaseloads, seedRecoveryPlans, seedSessionNotes, seedDischarges];
+const SEEDERS: DemoSeeder[] = [
+  seedCaseloads,
+  seedRecoveryPlans,
+  seedSessionNotes,
+  seedDischarges,
+  seedRelapsePreventionPlans,
+];
 
 export async function seedDemo(dataSource: DataSource, password: string): Promise<DemoPeople> {
   return dataSource.transaction(async (m) => {

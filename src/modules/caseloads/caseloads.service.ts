@@ -43,6 +43,7 @@ function toSummary(row: SummaryRow): CaseloadSummaryResponse {
     unsignedNotesOver72Hours: rest.unsignedNotesOver72Hours,
     notesAwaitingReview: rest.notesAwaitingReview,
     plansPastReview: rest.plansPastReview,
+    relapsePlansNotReviewed90Days: rest.relapsePlansNotReviewed90Days,
     certificationStatus: rest.certificationStatus,
     credential: rest.credential,
     certificationExpiresOn: rest.certificationExpiresOn,
@@ -59,6 +60,7 @@ const toClient = (c: CaseloadClientResponse): CaseloadClientResponse => ({
   lastContactAt: iso(c.lastContactAt),
   nextFollowUpDueAt: iso(c.nextFollowUpDueAt),
   overdueFollowUps: c.overdueFollowUps,
+  relapsePlanReviewOverdue: c.relapsePlanReviewOverdue,
 });
 
 /** Supervision dashboards (SPEC section 10): each answer is one SQL statement plus its audit event. */
