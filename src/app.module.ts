@@ -25,6 +25,8 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ConsentsModule } from './modules/consents/consents.module';
 import { RelapsePreventionModule } from './modules/relapse-prevention/relapse-prevention.module';
+import { ResourcesModule } from './modules/resources/resources.module';
+import { ReferralsOutModule } from './modules/referrals-out/referrals-out.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -51,6 +53,8 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     OrganizationsModule,
     ConsentsModule,
     RelapsePreventionModule,
+    ResourcesModule,
+    ReferralsOutModule,
     QueueDashboardModule,
   ],
   providers: [

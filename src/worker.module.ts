@@ -4,6 +4,7 @@ import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
+import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
 import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
@@ -21,6 +22,7 @@ import { QueueModule } from './queue/queue.module';
     FollowUpsWorkerModule,
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
+    ReferralsOutWorkerModule,
   ],
   providers: [AuditSealerWorker, IdempotencyPurgeWorker],
 })

@@ -40,6 +40,10 @@ export enum Permission {
   RelapsePlanRead = 'relapse-prevention-plan.read',
   RelapsePlanWrite = 'relapse-prevention-plan.write',
   OutcomeReportRead = 'report.outcomes',
+  ResourceRead = 'resource.read',
+  ResourceManage = 'resource.manage',
+  ReferralOutRead = 'referral-out.read',
+  ReferralOutWrite = 'referral-out.write',
 }
 
 export enum Role {
@@ -86,6 +90,15 @@ const DISCHARGE_BRIDGE: Permission[] = [
   Permission.FollowUpWrite,
 ];
 
+// The community resource directory: everyone in the organization reads it; admins and
+// supervisors curate it (issue 16).
+const DIRECTORY_READER: Permission[] = [Permission.ResourceRead];
+const DIRECTORY_CURATOR: Permission[] = [Permission.ResourceRead, Permission.ResourceManage];
+
+// Closed-loop referrals out: the staff who work with the client (a referral's reason is clinical;
+// admins have none of these: minimum necessary).
+const REFERRALS_OUT: Permission[] = [Permission.ReferralOutRead, Permission.ReferralOutWrite];
+
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [Role.PeerSpecialist]: new Set([
     ...STAFF,
@@ -93,6 +106,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...DISCHARGE_BRIDGE,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
+    ...DIRECTORY_READER,
+    ...REFERRALS_OUT,
     Permission.ClientRead,
     Permission.ClientCreate,
     Permission.ClientUpdate,
@@ -107,6 +122,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.OutcomeReportRead,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
+    ...DIRECTORY_CURATOR,
+    ...REFERRALS_OUT,
     Permission.NoteReview,
     Permission.AuditRead,
     Permission.ClientRead,
@@ -120,6 +137,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   [Role.Admin]: new Set([
     ...STAFF,
+    ...DIRECTORY_CURATOR,
     Permission.ConsentRead,
     Permission.FollowUpRateRead,
     // Outcome reports are counts and rates over the organization's clients: no narrative.

@@ -28,6 +28,7 @@ export enum JobName {
   ScanRecoveryMilestones = 'scan.recovery-milestones',
   ScanNoContact = 'scan.no-contact',
   ScanConsentExpiry = 'scan.consent-expiry',
+  ReferralOutFollowUp = 'referral-out.follow-up',
 }
 
 /**
@@ -80,6 +81,10 @@ export const JOBS = {
   [JobName.ScanRecoveryMilestones]: scan(),
   [JobName.ScanNoContact]: scan(),
   [JobName.ScanConsentExpiry]: scan(),
+  // Creates the connection-check task of a referral out (issue 16); once per referral.
+  [JobName.ReferralOutFollowUp]: job<{ organizationId: string; referralOutId: string }>(
+    QueueName.FollowUps,
+  ),
 } satisfies Record<JobName, JobDeclaration<object>>;
 
 /** Each job's payload type, read from its declaration. */

@@ -62,6 +62,10 @@ export class FollowUp {
   @Column('uuid', { nullable: true })
   sessionNoteId: string | null;
 
+  /** The referral out whose connection this task checks (the worker creates it, once). */
+  @Column('uuid', { nullable: true })
+  referralOutId: string | null;
+
   @Column('integer')
   unreachableAttempts: number;
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS } from '../follow-ups/follow-ups.service';
+import { DEFAULT_REFERRAL_FOLLOW_UP_DAYS } from '../referrals-out/referral-follow-up';
 import { DEFAULT_CASELOAD_CAP } from '../specialists/caseload-rules.service';
 import { renewalRuleOf } from '../specialists/renewal';
 import {
@@ -31,6 +32,8 @@ function effective(settings: Settings, version: number): OrganizationSettingsRes
     followUpUnreachableEscalationAttempts:
       int(settings.followUpUnreachableEscalationAttempts) ??
       DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS,
+    referralFollowUpDays: int(settings.referralFollowUpDays) ?? DEFAULT_REFERRAL_FOLLOW_UP_DAYS,
+    timeZone: typeof settings.timeZone === 'string' ? settings.timeZone : 'UTC',
     version,
   };
 }
@@ -62,6 +65,7 @@ export class OrganizationSettingsService {
   ): Promise<OrganizationSettingsResponse> {
     const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
     return this.dataSource.transaction(async (m) => {
+      if (dto.timeZone !== undefined) await this.requireKnownTimeZone(m, dto.timeZone);
       const [rows] = (await m.query(
         `UPDATE organization SET settings = settings || $3::jsonb, version = version + 1, updated_at = now()
           WHERE id = $1 AND version = $2 RETURNING settings, version`,
@@ -84,5 +88,15 @@ export class OrganizationSettingsService {
       });
       return result;
     });
+  }
+
+  // "Open now" is computed in SQL (AT TIME ZONE), so the zone must be one Postgres knows.
+  private async requireKnownTimeZone(m: EntityManager, timeZone: string): Promise<void> {
+    const [known] = await m.query(`SELECT 1 FROM pg_timezone_names WHERE name = $1`, [timeZone]);
+    if (!known) {
+      throw new ValidationError([
+        { field: 'timeZone', message: 'timeZone must be an IANA time zone name' },
+      ]);
+    }
   }
 }

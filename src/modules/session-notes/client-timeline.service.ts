@@ -26,6 +26,8 @@ const SOURCES: string[] = [
           FROM group_session_attendee x JOIN group_session g ON g.id = x.group_session_id WHERE x.client_id = $1`,
   `SELECT 'assessment' AS type, x.id, x.administered_at AS occurred_at, NULL::text AS status,
             x.instrument || ' ' || x.total AS label FROM assessment x WHERE x.client_id = $1`,
+  `SELECT 'referral_out' AS type, x.id, x.sent_at AS occurred_at, x.status, x.need AS label
+          FROM referral_out x WHERE x.client_id = $1`,
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** The organization's settings (admin): the rules SPEC sections 3, 4 and 7 leave to each program. */
 export class OrganizationSettingsResponse {
@@ -32,6 +32,18 @@ export class OrganizationSettingsResponse {
     example: 3,
   })
   followUpUnreachableEscalationAttempts: number;
+
+  @ApiProperty({
+    description: 'Days after a referral out is sent that its connection check falls due',
+    example: 7,
+  })
+  referralFollowUpDays: number;
+
+  @ApiProperty({
+    description: 'IANA time zone of the resource directory’s opening hours ("open now")',
+    example: 'America/New_York',
+  })
+  timeZone: string;
 
   /** Also the ETag; send it back in If-Match to update */
   version: number;
@@ -75,4 +87,16 @@ export class UpdateOrganizationSettingsDto {
   @Max(20)
   @IsInt()
   readonly followUpUnreachableEscalationAttempts?: number;
+
+  @IsOptional()
+  @Min(1)
+  @Max(90)
+  @IsInt()
+  readonly referralFollowUpDays?: number;
+
+  /** IANA name, e.g. America/New_York */
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
+  readonly timeZone?: string;
 }

@@ -134,7 +134,9 @@ export class SessionNotePageResponse {
 }
 
 export class TimelineItemResponse {
-  @ApiProperty({ enum: ['session_note', 'follow_up', 'assessment', 'group_session'] })
+  @ApiProperty({
+    enum: ['session_note', 'follow_up', 'assessment', 'group_session', 'referral_out'],
+  })
   type: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -146,7 +148,7 @@ export class TimelineItemResponse {
   @ApiProperty({ example: 'signed' })
   status: string | null;
 
-  /** A non-narrative label: contact type, follow-up label, instrument and total, group topic */
+  /** A non-narrative label: contact type, follow-up label, instrument and total, group topic, referral need */
   label: string | null;
 }
 

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+
+import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
+import { ReferralFollowUpJobsService } from './referral-follow-up-jobs.service';
+import { ReferralsOutProcessor } from './referrals-out.processor';
+
+/** The worker side of referrals out: the connection-check task. */
+@Module({
+  providers: [ReferralFollowUpJobsService, ReferralsOutProcessor, FollowUpSchedulingService],
+})
+export class ReferralsOutWorkerModule {}
