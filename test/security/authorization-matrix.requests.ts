@@ -515,6 +515,12 @@ export const REQUESTS: Record<string, RouteRequest> = {
   'GET /api/v1/reports/follow-up-rates': get(
     '/api/v1/reports/follow-up-rates?from=2026-01-01&to=2026-12-31',
   ),
+  'GET /api/v1/reports/engagement': get('/api/v1/reports/engagement?from=2026-01-01&to=2026-12-31'),
+  'GET /api/v1/reports/recovery-capital': get(
+    '/api/v1/reports/recovery-capital?from=2026-01-01&to=2026-12-31',
+  ),
+  'GET /api/v1/reports/referrals': get('/api/v1/reports/referrals?from=2026-01-01&to=2026-12-31'),
+  'GET /api/v1/reports/retention': get('/api/v1/reports/retention?from=2026-01-01&to=2026-12-31'),
 
   'POST /api/v1/clients/:id/consents': {
     record: true,

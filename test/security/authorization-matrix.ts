@@ -331,6 +331,39 @@ export const MATRIX: MatrixRow[] = [
     peer: 403,
     coveringPeer: 403,
   },
+  // Outcome reports (issue 16): counts and rates over the caller's clients, for funders.
+  {
+    route: 'GET /api/v1/reports/engagement',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/recovery-capital',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/referrals',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/retention',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
 
   // Part 2 consents (SPEC 8): recorded and revoked by the staff who work with the client; admins read.
   { route: 'POST /api/v1/clients/:id/consents', ...clinical(201) },
