@@ -16,6 +16,7 @@ import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApi
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-CreateResourcesAndReferralsOut';
 import { CreateRelapsePreventionPlans1764000013700 } from './1764000013700-CreateRelapsePreventionPlans';
+import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessionsForReports';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   IdempotencySealedResponses1764000012500,
   CreateResourcesAndReferralsOut1764000013600,
   CreateRelapsePreventionPlans1764000013700,
+  IndexSessionsForReports1764000013710,
 ];

@@ -69,6 +69,8 @@ async function explainAll(from: string, to: string): Promise<string> {
   } as never);
   const out: string[] = [];
   await withDb(async (db) => {
+    // As the service runs them: its role has no JIT in this database (migration 1764000013710).
+    await db.query('SET jit = off');
     for (const [name, sql] of Object.entries(REPORTS)) {
       const q = positional(sql(scope.sql), { ...scope.params, from, to });
       const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
@@ -121,8 +123,8 @@ export const s8OutcomeReports: Scenario = {
               path: `/api/v1/reports/${report}?from=${from}&to=${to}`,
               headers: bearer(token),
             });
-            times.push(performance.now() - t0);
-            if (res.status !== 200) throw new Error(`${report} answered ${res.status}`);
+            // A failed answer (a statement timeout is a 500) counts as too slow, not as a crash.
+            times.push(res.status === 200 ? performance.now() - t0 : Number.POSITIVE_INFINITY);
           }
           times.sort((a, b) => a - b);
           all.push(...times);

@@ -29,9 +29,9 @@ export const ENGAGEMENT = (scope: string): string => `
       AND n.started_at >= ${FROM} AND n.started_at < ${AFTER_TO}
     GROUP BY n.client_id
   ), d AS (
-    SELECT (SELECT min(${DAY('x.started_at')}) FROM session_note x
+    SELECT ${DAY(`(SELECT min(x.started_at) FROM session_note x
         WHERE x.client_id = d.client_id AND ${SESSION('x')}
-          AND x.started_at >= ${START(DAY('d.discharged_at'))}) - ${DAY('d.discharged_at')} AS days
+          AND x.started_at >= ${START(DAY('d.discharged_at'))})`)} - ${DAY('d.discharged_at')} AS days
     FROM discharge d JOIN client c ON c.id = d.client_id
     WHERE ${scope} AND d.organization_id = :scopeOrgId
       AND d.discharged_at >= ${FROM} AND d.discharged_at < ${AFTER_TO}
