@@ -106,6 +106,7 @@ export const REFERRALS = (scope: string): string => `
   ORDER BY k.ord NULLS LAST`;
 
 /**
+ * (`hit` is materialized: inlined, its EXISTS would run once for each aggregate that reads it.)
  * Retention of the clients whose first session ever fell in the period: active at day N (30, 90,
  * 180) after it means a session on one of the 30 days ending on day N; a client counts for N only
  * once day N has passed (before today, UTC).
@@ -121,7 +122,7 @@ export const RETENTION = (scope: string): string => `
     SELECT f.client_id, f.day FROM f
     WHERE NOT EXISTS (SELECT 1 FROM session_note p
       WHERE p.client_id = f.client_id AND ${SESSION('p')} AND p.started_at < ${FROM})
-  ), hit AS (
+  ), hit AS MATERIALIZED (
     SELECT m.days, co.client_id, EXISTS (SELECT 1 FROM session_note x
       WHERE x.client_id = co.client_id AND ${SESSION('x')}
         AND x.started_at >= ${START('co.day + m.days - 29')} AND x.started_at < ${START('co.day + m.days + 1')}) AS active
