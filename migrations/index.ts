@@ -21,6 +21,8 @@ import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowU
 import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
 import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-CreateResourcesAndReferralsOut';
+import { CreateRelapsePreventionPlans1764000013700 } from './1764000013700-CreateRelapsePreventionPlans';
+import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessionsForReports';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -47,4 +49,6 @@ export const MIGRATIONS = [
   AuditListReadsAndArraySeal1764000013900,
   PartitionAuditEventByMonth1764000013910,
   CreateResourcesAndReferralsOut1764000013600,
+  CreateRelapsePreventionPlans1764000013700,
+  IndexSessionsForReports1764000013710,
 ];

@@ -24,6 +24,7 @@ import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ConsentsModule } from './modules/consents/consents.module';
+import { RelapsePreventionModule } from './modules/relapse-prevention/relapse-prevention.module';
 import { ResourcesModule } from './modules/resources/resources.module';
 import { ReferralsOutModule } from './modules/referrals-out/referrals-out.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
@@ -51,6 +52,7 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,
+    RelapsePreventionModule,
     ResourcesModule,
     ReferralsOutModule,
     QueueDashboardModule,

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 
 import { hashPassword } from '../../src/auth/password';
 import { BENCH } from './config';
+import { seedOutcomes } from './seed-outcomes';
 
 export const ORG_ID = 'b0000000-0000-4000-8000-000000000001';
 export const SPECIALISTS = 100;
@@ -249,6 +250,7 @@ export async function seedDataset(notes: number): Promise<Dataset> {
     await seedCore(db);
     const seededNotes = await seedNotes(db, notes);
     await seedGoals(db);
+    await seedOutcomes(db);
     // A database in steady state has been vacuumed and analyzed (visibility map, statistics).
     if ((await meta(db, 'vacuumed')) !== String(seededNotes)) {
       log('VACUUM ANALYZE');

@@ -6,6 +6,7 @@ import { s5Worker } from './s5-worker';
 import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
 import { s8CsvExport } from './s8-csv-export';
+import { s9OutcomeReports } from './s9-outcome-reports';
 
 /** In the order they run; the memory scenario (sustained mix of these) runs last. */
 export const SCENARIOS: Scenario[] = [
@@ -17,4 +18,5 @@ export const SCENARIOS: Scenario[] = [
   s6AuthGet,
   s7Login,
   s8CsvExport,
+  s9OutcomeReports,
 ];

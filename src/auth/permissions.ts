@@ -39,6 +39,9 @@ export enum Permission {
   OrganizationSettingsManage = 'settings.organization',
   ConsentRead = 'consent.read',
   ConsentWrite = 'consent.write',
+  RelapsePlanRead = 'relapse-prevention-plan.read',
+  RelapsePlanWrite = 'relapse-prevention-plan.write',
+  OutcomeReportRead = 'report.outcomes',
   ResourceRead = 'resource.read',
   ResourceManage = 'resource.manage',
   ReferralOutRead = 'referral-out.read',
@@ -73,6 +76,9 @@ const RECOVERY_PLANNING: Permission[] = [
   Permission.GoalWrite,
   Permission.AssessmentRead,
   Permission.AssessmentWrite,
+  // A relapse-prevention plan is the client's own words about triggers and crises (SPEC 10a).
+  Permission.RelapsePlanRead,
+  Permission.RelapsePlanWrite,
 ];
 
 // Part 2 consents: the staff who work with the client record and revoke them; admins may read
@@ -115,6 +121,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...CONSENTS,
     ...DISCHARGE_BRIDGE,
     Permission.FollowUpRateRead,
+    Permission.OutcomeReportRead,
     ...RECOVERY_PLANNING,
     ...CLINICAL_WRITER,
     ...DIRECTORY_CURATOR,
@@ -135,6 +142,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...DIRECTORY_CURATOR,
     Permission.ConsentRead,
     Permission.FollowUpRateRead,
+    // Outcome reports are counts and rates over the organization's clients: no narrative.
+    Permission.OutcomeReportRead,
     Permission.FollowUpCadenceManage,
     Permission.OrganizationSettingsManage,
     Permission.UserRead,

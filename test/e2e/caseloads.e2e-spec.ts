@@ -101,6 +101,19 @@ describe('caseloads (e2e)', () => {
       `INSERT INTO recovery_plan (organization_id, client_id, title, status, start_date, review_due_at) VALUES ($1, $2, 'Plan', 'active', $3, $4)`,
       [org.id, c.silent, dateFromNow(-100), dateFromNow(-10)],
     );
+    // A relapse-prevention plan written 100 days ago and never reviewed with the client, and
+    // one reviewed last week: only the first is overdue.
+    const relapsePlan = `INSERT INTO relapse_prevention_plan (organization_id, client_id, last_reviewed_on,
+        last_reviewed_by_id, created_by_id, updated_by_id, created_at)
+      VALUES ($1, $2, $3::date, CASE WHEN $3::date IS NULL THEN NULL ELSE $4::uuid END, $4, $4, $5)`;
+    await ds.query(relapsePlan, [org.id, c.silent, null, org.peerA1.id, daysFromNow(-100)]);
+    await ds.query(relapsePlan, [
+      org.id,
+      c.fresh,
+      dateFromNow(-7),
+      org.peerA1.id,
+      daysFromNow(-300),
+    ]);
   });
   afterAll(() => t.close());
 
@@ -170,6 +183,7 @@ describe('caseloads (e2e)', () => {
         unsignedNotesOver72Hours: 1,
         notesAwaitingReview: 1,
         plansPastReview: 1,
+        relapsePlansNotReviewed90Days: 1,
         certificationStatus: 'expiring',
         credential: 'CPRS',
         certificationExpiresOn: dateFromNow(30),
@@ -280,9 +294,12 @@ describe('caseloads (e2e)', () => {
         lastContactAt: expect.stringMatching(/Z$/),
         nextFollowUpDueAt: expect.stringMatching(/Z$/),
         overdueFollowUps: 0,
+        relapsePlanReviewOverdue: false,
       });
       expect(new Date(silent.nextFollowUpDueAt).getTime()).toBeLessThan(Date.now());
       expect(silent.overdueFollowUps).toBe(1);
+      expect(silent.relapsePlanReviewOverdue).toBe(true);
+      expect(never.relapsePlanReviewOverdue).toBe(false);
       expect(never).toMatchObject({ lastContactAt: null, nextFollowUpDueAt: null });
       // One read event naming every client the caseload showed (SPEC 9) and the specialist.
       const audit = await t.dataSource.query(

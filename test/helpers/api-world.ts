@@ -86,7 +86,7 @@ export interface ApiWorld {
 async function call(
   app: NestFastifyApplication,
   user: TestUser,
-  method: 'post' | 'patch',
+  method: 'post' | 'patch' | 'put',
   url: string,
   body: object,
   expected: number,
@@ -180,6 +180,22 @@ async function clinicalRecords(app: NestFastifyApplication, org: TestOrg, text: 
     201,
   );
   await call(app, peer, 'post', `/api/v1/session-notes/${toSign.id}/sign`, {}, 200);
+  // The relapse-prevention plan holds the client's own words: the canary goes in every list.
+  await call(
+    app,
+    peer,
+    'put',
+    `/api/v1/clients/${clientId}/relapse-prevention-plan`,
+    {
+      triggers: [text.noteText],
+      warningSigns: [text.noteText],
+      copingStrategies: [text.actionStep],
+      peopleToCall: [{ name: text.firstName, relationship: 'friend', phone: text.phone }],
+      helpfulPlaces: [{ name: text.groupTopic, kind: 'meeting' }],
+      reasonsForRecovery: [text.strength],
+    },
+    201,
+  );
   const addendum = await call(
     app,
     peer,
@@ -383,6 +399,7 @@ export function fixturePathId(w: ApiWorld, p: string, name: string, userId: stri
   if (name === 'certificationId') return w.certificationId;
   if (name === 'specialistId') return w.org.peerA1.id;
   if (name === 'levelOfCare') return 'inpatient';
+  if (name === 'n') return '1'; // the first version of the client's relapse-prevention plan
   if (
     p.startsWith('/api/v1/clients/{id}/assignments') ||
     p.startsWith('/api/v1/clients/{id}/coverage')

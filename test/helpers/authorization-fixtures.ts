@@ -75,6 +75,16 @@ export function missingHome(): Home {
 
 /** Inserts the rows the factories do not cover; each returns the new id. */
 export const insert = {
+  /** A relapse-prevention plan (version 1) of the client, written by its peer. */
+  async relapsePlan(ds: DataSource, orgId: string, clientId: string, peerId: string) {
+    await ds.query(
+      `WITH p AS (INSERT INTO relapse_prevention_plan (organization_id, client_id, created_by_id, updated_by_id)
+         VALUES ($1, $2, $3, $3) RETURNING id)
+       INSERT INTO relapse_prevention_plan_version (plan_id, version, content, author_id)
+       SELECT p.id, 1, $4, $3 FROM p`,
+      [orgId, clientId, peerId, JSON.stringify({ triggers: ['Payday weekends'] })],
+    );
+  },
   async coverage(ds: DataSource, clientId: string, specialistId: string): Promise<string> {
     const [row] = await ds.query(
       `INSERT INTO client_coverage (client_id, specialist_id, starts_at, ends_at)
@@ -189,6 +199,7 @@ export async function createHome(
 ): Promise<Home> {
   const clientId = await createClient(ds, { organizationId: o.orgId, specialistId: o.peerId });
   const plan = await createPlan(ds, { id: clientId, organizationId: o.orgId });
+  await insert.relapsePlan(ds, o.orgId, clientId, o.peerId);
   const h = { ...o, clientId };
   const resourceId = await insert.resource(ds, o.orgId);
   const note = (status: 'draft' | 'signed') =>

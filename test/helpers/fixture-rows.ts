@@ -17,6 +17,8 @@ const INDIRECT: Record<string, string> = {
     WHERE u.organization_id = ANY($1))`,
   idempotency_key: `principal_id IN (SELECT id FROM app_user WHERE organization_id = ANY($1)
     UNION SELECT id FROM api_client WHERE organization_id = ANY($1))`,
+  relapse_prevention_plan_version: `plan_id IN (SELECT id FROM relapse_prevention_plan
+    WHERE organization_id = ANY($1))`,
   outbox: `EXISTS (SELECT 1 FROM unnest($1::uuid[]) o WHERE t.payload::text LIKE '%' || o::text || '%')`,
 };
 

@@ -405,6 +405,25 @@ export const REQUESTS: Record<string, RouteRequest> = {
     (h) => `/api/v1/clients/${h.clientId}/assessments/trend`,
   ),
 
+  'GET /api/v1/clients/:id/relapse-prevention-plan': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan`,
+  ),
+  // A fresh client has no plan: the first PUT (no If-Match) creates it.
+  'PUT /api/v1/clients/:id/relapse-prevention-plan': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/clients/${h.clientId}/relapse-prevention-plan`,
+      body: { triggers: ['Payday weekends'], reasonsForRecovery: ['My kids'] },
+    }),
+    fresh: freshClient,
+  },
+  'GET /api/v1/clients/:id/relapse-prevention-plan/versions': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan/versions`,
+  ),
+  'GET /api/v1/clients/:id/relapse-prevention-plan/versions/:n': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/relapse-prevention-plan/versions/1`,
+  ),
+
   'POST /api/v1/clients/:id/session-notes': {
     record: true,
     call: (h) => ({
@@ -516,6 +535,12 @@ export const REQUESTS: Record<string, RouteRequest> = {
   'GET /api/v1/reports/follow-up-rates': get(
     '/api/v1/reports/follow-up-rates?from=2026-01-01&to=2026-12-31',
   ),
+  'GET /api/v1/reports/engagement': get('/api/v1/reports/engagement?from=2026-01-01&to=2026-12-31'),
+  'GET /api/v1/reports/recovery-capital': get(
+    '/api/v1/reports/recovery-capital?from=2026-01-01&to=2026-12-31',
+  ),
+  'GET /api/v1/reports/referrals': get('/api/v1/reports/referrals?from=2026-01-01&to=2026-12-31'),
+  'GET /api/v1/reports/retention': get('/api/v1/reports/retention?from=2026-01-01&to=2026-12-31'),
 
   'POST /api/v1/clients/:id/consents': {
     record: true,

@@ -322,6 +322,12 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/session-notes/:id/addenda', ...clinical(201), coveringPeer: authorOnly },
   { route: 'POST /api/v1/session-notes/:id/review', ...supervisorOnly(200) },
 
+  // Relapse-prevention plans (SPEC 10a): clinical narrative in the client's words, like notes.
+  { route: 'GET /api/v1/clients/:id/relapse-prevention-plan', ...clinical(200) },
+  { route: 'PUT /api/v1/clients/:id/relapse-prevention-plan', ...clinical(201) },
+  { route: 'GET /api/v1/clients/:id/relapse-prevention-plan/versions', ...clinical(200) },
+  { route: 'GET /api/v1/clients/:id/relapse-prevention-plan/versions/:n', ...clinical(200) },
+
   // Group sessions (SPEC 6): a record names its attendees; the caller must see every one.
   { route: 'POST /api/v1/group-sessions', ...clinical(201) }, // attendees[0].clientId
   {
@@ -359,6 +365,39 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/follow-ups/:id/attempts', ...clinical(200) },
   {
     route: 'GET /api/v1/reports/follow-up-rates',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  // Outcome reports (issue 16): counts and rates over the caller's clients, for funders.
+  {
+    route: 'GET /api/v1/reports/engagement',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/recovery-capital',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/referrals',
+    ...STAFF,
+    admin: 200,
+    supervisor: 200,
+    peer: 403,
+    coveringPeer: 403,
+  },
+  {
+    route: 'GET /api/v1/reports/retention',
     ...STAFF,
     admin: 200,
     supervisor: 200,

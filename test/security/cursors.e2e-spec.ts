@@ -33,6 +33,8 @@ describe('list cursors (security e2e)', () => {
     /** Another caller who may read the same list. */
     peer: () => TestUser;
     key?: CursorKeyKind;
+    /** A valid sort key of this list, when it is neither an instant nor the caseloads' names. */
+    validKey?: () => string;
   }
 
   const endpoints: Record<string, ListEndpoint> = {
@@ -139,6 +141,14 @@ describe('list cursors (security e2e)', () => {
       user: () => org.peerA1,
       peer: () => org.peerA2,
     },
+    'GET /api/v1/clients/:id/relapse-prevention-plan/versions': {
+      path: () => `/api/v1/clients/${clientId}/relapse-prevention-plan/versions`,
+      list: () => `relapse-prevention-plan-versions:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+      key: 'text',
+      validKey: () => '2', // the version number the page goes on below
+    },
     'GET /api/v1/caseloads': {
       path: () => '/api/v1/caseloads',
       list: () => 'caseloads',
@@ -199,7 +209,10 @@ describe('list cursors (security e2e)', () => {
   const instantKey = () => new Date().toISOString();
   const mint = (e: ListEndpoint, principal: TestUser, id = randomUUID(), list = e.list()) =>
     encodeCursor(
-      { key: e.key === 'text' ? JSON.stringify(['Zed', 'Zed']) : instantKey(), id },
+      {
+        key: e.validKey?.() ?? (e.key === 'text' ? JSON.stringify(['Zed', 'Zed']) : instantKey()),
+        id,
+      },
       { principal, list, key: e.key },
     );
   const unsigned = (key: string, id: string) =>

@@ -11,28 +11,29 @@ export const etagOf = (version: number): string => `"${version}"`;
  * never match).
  */
 export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
-  const header = ctx.switchToHttp().getRequest().headers['if-match'];
-  if (typeof header !== 'string' || header.trim() === '') {
+  const version = ifMatchOf(ctx);
+  if (version === undefined) {
     throw new DomainError('PRECONDITION_REQUIRED', 'This update requires an If-Match header.');
   }
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!match) throw staleError();
-  return Number(match[1]);
+  return version;
 });
 
 /**
- * For actions where If-Match is optional (like the other state actions, which take none): the
- * version the caller last saw when the header is sent (unparseable -> 412), else undefined.
+ * `If-Match` where it may be absent: undefined without the header (a PUT that may create, whose
+ * service then decides on 428; actions where it is optional, like the other state actions);
+ * unparseable -> 412.
  */
 export const OptionalIfMatch = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): number | undefined => {
-    const header = ctx.switchToHttp().getRequest().headers['if-match'];
-    if (typeof header !== 'string' || header.trim() === '') return undefined;
-    const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-    if (!match) throw staleError();
-    return Number(match[1]);
-  },
+  (_: unknown, ctx: ExecutionContext): number | undefined => ifMatchOf(ctx),
 );
+
+function ifMatchOf(ctx: ExecutionContext): number | undefined {
+  const header = ctx.switchToHttp().getRequest().headers['if-match'];
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!match) throw staleError();
+  return Number(match[1]);
+}
 
 export const staleError = (): DomainError =>
   new DomainError('PRECONDITION_FAILED', 'The record changed since you read it; reload and retry.');

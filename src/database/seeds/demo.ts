@@ -7,6 +7,7 @@ import { DEMO_ORGANIZATION, DemoPeople, DemoSeeder, seedPeople } from './demo-pe
 import { seedDischarges } from './discharges.seed';
 import { seedRecoveryPlans } from './recovery-plans.seed';
 import { seedResources } from './resources.seed';
+import { seedRelapsePreventionPlans } from './relapse-prevention.seed';
 import { seedSessionNotes } from './session-notes.seed';
 
 // Every feature's demo records, in order, each idempotent and fictional. Plans and assessments
@@ -17,6 +18,7 @@ const SEEDERS: DemoSeeder[] = [
   seedSessionNotes,
   seedDischarges,
   seedResources,
+  seedRelapsePreventionPlans,
 ];
 
 export async function seedDemo(dataSource: DataSource, password: string): Promise<DemoPeople> {

@@ -1,6 +1,7 @@
 import { dashboardSpecialists } from '../../auth/access/scope.sql';
 import { OPEN_STATUSES } from '../follow-ups/follow-up-status';
 
+import { planReviewOverdue } from '../relapse-prevention/relapse-prevention.queries';
 import { EFFECTIVE_CAP_SQL } from '../specialists/caseload-rules.service';
 
 // Specialists a supervisor ($2) supervises; NULL $2 (an admin) means the whole organization ($1).
@@ -22,7 +23,7 @@ const SUMMARY_COLUMNS = `s.id AS "specialistId", s.first_name AS "firstName", s.
     od.overdue AS "overdueFollowUps",
     rate.completed AS "followUpsCompleted90Days", rate.due AS "followUpsDue90Days",
     notes.unsigned AS "unsignedNotesOver72Hours", notes.awaiting_review AS "notesAwaitingReview",
-    cl.past_review AS "plansPastReview",
+    cl.past_review AS "plansPastReview", cl.relapse_review AS "relapsePlansNotReviewed90Days",
     cert.credential AS "credential", cert.expires_on::text AS "certificationExpiresOn",
     CASE WHEN cert.expires_on IS NULL THEN 'none' WHEN cert.expires_on < ${TODAY} THEN 'expired'
       WHEN cert.expires_on <= ${TODAY} + 60 THEN 'expiring' ELSE 'active' END AS "certificationStatus"`;
@@ -31,13 +32,17 @@ const SUMMARY_COLUMNS = `s.id AS "specialistId", s.first_name AS "firstName", s.
 const PAST_REVIEW = `EXISTS (SELECT 1 FROM recovery_plan rp
     WHERE rp.client_id = c.id AND rp.status = 'active' AND rp.review_due_at < ${TODAY})`;
 
+// A relapse-prevention plan not gone over with the client in 90 days (a probe of its unique index).
+const RELAPSE_REVIEW = planReviewOverdue('c');
+
 // One pass over the specialist's open clients gives all three client counts; the plan check is a
 // probe per client of a small partial index, not a join the planner may turn into a scan.
 const SUMMARY_JOINS = `JOIN organization o ON o.id = $1
   LEFT JOIN specialist_profile p ON p.user_id = s.id
   CROSS JOIN LATERAL (SELECT count(*)::int AS active_clients,
       count(*) FILTER (WHERE c.last_contact_at IS NULL OR c.last_contact_at < now() - interval '14 days')::int AS no_contact,
-      count(*) FILTER (WHERE ${PAST_REVIEW})::int AS past_review
+      count(*) FILTER (WHERE ${PAST_REVIEW})::int AS past_review,
+      count(*) FILTER (WHERE ${RELAPSE_REVIEW})::int AS relapse_review
     FROM client c WHERE c.primary_specialist_id = s.id AND c.status <> 'closed' AND c.deleted_at IS NULL) cl
   CROSS JOIN LATERAL (SELECT count(*)::int AS overdue FROM follow_up f
     WHERE f.owner_id = s.id AND f.status IN ${OPEN} AND f.due_at < now()) od
@@ -72,6 +77,7 @@ export const CASELOAD_DETAIL = `WITH s AS (
     coalesce((SELECT json_agg(x ORDER BY x."lastName", x."firstName", x.id) FROM (
       SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.preferred_name AS "preferredName",
         c.status, c.needs_reassignment AS "needsReassignment", c.last_contact_at AS "lastContactAt",
+        ${RELAPSE_REVIEW} AS "relapsePlanReviewOverdue",
         (SELECT min(f.due_at) FROM follow_up f
           WHERE f.client_id = c.id AND f.status IN ${OPEN}) AS "nextFollowUpDueAt",
         (SELECT count(*)::int FROM follow_up f

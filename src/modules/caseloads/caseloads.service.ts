@@ -45,6 +45,7 @@ function toSummary(row: SummaryRow): CaseloadSummaryResponse {
     unsignedNotesOver72Hours: rest.unsignedNotesOver72Hours,
     notesAwaitingReview: rest.notesAwaitingReview,
     plansPastReview: rest.plansPastReview,
+    relapsePlansNotReviewed90Days: rest.relapsePlansNotReviewed90Days,
     certificationStatus: rest.certificationStatus,
     credential: rest.credential,
     certificationExpiresOn: rest.certificationExpiresOn,
@@ -61,6 +62,7 @@ const toClient = (c: CaseloadClientResponse): CaseloadClientResponse => ({
   lastContactAt: iso(c.lastContactAt),
   nextFollowUpDueAt: iso(c.nextFollowUpDueAt),
   overdueFollowUps: c.overdueFollowUps,
+  relapsePlanReviewOverdue: c.relapsePlanReviewOverdue,
 });
 
 /** Supervision dashboards (SPEC section 10): each answer is one SQL statement plus its audit event. */

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 
 import { FollowUpRatesService } from './follow-up-rates.service';
+import { OutcomeReportsService } from './outcome-reports.service';
 import { ReportsController } from './reports.controller';
 
-@Module({ controllers: [ReportsController], providers: [FollowUpRatesService] })
+@Module({
+  controllers: [ReportsController],
+  providers: [FollowUpRatesService, OutcomeReportsService],
+})
 export class ReportsModule {}

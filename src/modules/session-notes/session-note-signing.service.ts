@@ -92,7 +92,7 @@ export class SessionNoteSigningService {
         resourceType: 'SessionNote',
         resourceId: id,
       });
-      return toSessionNoteResponse(signed);
+      return this.support.withPlanPointer(m, toSessionNoteResponse(signed));
     });
   }
 
@@ -170,7 +170,7 @@ export class SessionNoteSigningService {
         resourceType: 'SessionNote',
         resourceId: id,
       });
-      return toSessionNoteResponse(reviewed);
+      return this.support.withPlanPointer(m, toSessionNoteResponse(reviewed));
     });
   }
 

@@ -7,6 +7,8 @@ import { Principal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { JobName } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
+import { RelapsePreventionService } from '../relapse-prevention/relapse-prevention.service';
+import { SessionNoteResponse } from './dto/session-note.response';
 import { SessionNote } from './session-note.entity';
 import { ContactType, hasCrisisFlag } from './session-note.enums';
 import { SessionNoteNotFoundError } from './session-notes.errors';
@@ -17,7 +19,17 @@ export class SessionNoteSupport {
   constructor(
     private readonly access: AccessService,
     private readonly outbox: OutboxService,
+    private readonly relapsePlans: RelapsePreventionService,
   ) {}
+
+  /**
+   * A note that raises a risk flag points to the client's relapse-prevention plan (its id and
+   * last review), so whoever reads or writes it sees at once whether the plan needs going over.
+   */
+  async withPlanPointer(m: EntityManager, note: SessionNoteResponse): Promise<SessionNoteResponse> {
+    if (note.riskFlags.length === 0) return note;
+    return { ...note, relapsePreventionPlan: await this.relapsePlans.pointerFor(m, note.clientId) };
+  }
 
   /** The note when its client is in the caller's scope; otherwise the same 404 as a missing note. */
   async requireNote(

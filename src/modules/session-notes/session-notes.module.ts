@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { RelapsePreventionModule } from '../relapse-prevention/relapse-prevention.module';
 import { ClientTimelineService } from './client-timeline.service';
 import { SessionNoteAddendum } from './session-note-addendum.entity';
 import { SessionNoteSigningService } from './session-note-signing.service';
@@ -10,7 +11,7 @@ import { ClientSessionNotesController, SessionNotesController } from './session-
 import { SessionNotesService } from './session-notes.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionNote, SessionNoteAddendum])],
+  imports: [TypeOrmModule.forFeature([SessionNote, SessionNoteAddendum]), RelapsePreventionModule],
   controllers: [ClientSessionNotesController, SessionNotesController],
   providers: [
     SessionNotesService,

@@ -101,7 +101,10 @@ export class SessionNotesService {
         resourceType: 'SessionNote',
         resourceId: note.id,
       });
-      return { ...toSessionNoteResponse(note), warnings: findStigmatizingLanguage(sections) };
+      return this.support.withPlanPointer(m, {
+        ...toSessionNoteResponse(note),
+        warnings: findStigmatizingLanguage(sections),
+      });
     });
   }
 
@@ -208,7 +211,10 @@ export class SessionNotesService {
       resourceType: 'SessionNote',
       resourceId: id,
     });
-    return { ...toSessionNoteResponse(note), addenda: addenda.map(toAddendumResponse) };
+    return this.support.withPlanPointer(this.dataSource.manager, {
+      ...toSessionNoteResponse(note),
+      addenda: addenda.map(toAddendumResponse),
+    });
   }
 
   /** Drafts only, by their author, under If-Match. A signed note answers 409: corrections are addenda. */
@@ -239,10 +245,10 @@ export class SessionNotesService {
         resourceType: 'SessionNote',
         resourceId: id,
       });
-      return {
+      return this.support.withPlanPointer(m, {
         ...toSessionNoteResponse(saved),
         warnings: findStigmatizingLanguage(saved.sections),
-      };
+      });
     });
   }
 

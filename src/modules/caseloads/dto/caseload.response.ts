@@ -50,6 +50,11 @@ export class CaseloadSummaryResponse {
   @ApiProperty({ description: 'Active recovery plans past their review date' })
   plansPastReview: number;
 
+  @ApiProperty({
+    description: 'Clients whose relapse-prevention plan was not reviewed with them in 90 days',
+  })
+  relapsePlansNotReviewed90Days: number;
+
   @ApiProperty({ enum: ['none', 'expired', 'expiring', 'active'] })
   certificationStatus: string;
 
@@ -88,6 +93,9 @@ export class CaseloadClientResponse extends PickType(ClientResponse, [
 
   @ApiProperty()
   overdueFollowUps: number;
+
+  @ApiProperty({ description: 'The relapse-prevention plan was not reviewed in 90 days' })
+  relapsePlanReviewOverdue: boolean;
 }
 
 export class CaseloadDetailResponse extends CaseloadSummaryResponse {

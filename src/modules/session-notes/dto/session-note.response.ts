@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { RelapsePlanPointerResponse } from '../../relapse-prevention/dto/relapse-prevention-plan.response';
 import {
   ContactType,
   NoteFormat,
@@ -117,6 +118,13 @@ export class SessionNoteResponse {
 
   /** Only when saving: non-blocking language suggestions */
   warnings?: LanguageWarningResponse[];
+
+  /**
+   * Only on one note (read, save, sign, review) that carries a risk flag: the client's
+   * relapse-prevention plan and when it was last reviewed, or null when the client has none
+   */
+  @ApiProperty({ type: RelapsePlanPointerResponse, nullable: true, required: false })
+  relapsePreventionPlan?: RelapsePlanPointerResponse | null;
 }
 
 export class SessionNotePageResponse {
