@@ -165,6 +165,35 @@ export const API_SCOPES = [
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
+const ALL_READ = 'system/*.read';
+/** The concrete `system/<Type>.read` scopes that `system/*.read` stands for. */
+export const SYSTEM_READ_SCOPES: readonly string[] = API_SCOPES.filter(
+  (s) => s !== ALL_READ && s.startsWith('system/'),
+);
+
+export const isApiScope = (scope: string): scope is ApiScope =>
+  (API_SCOPES as readonly string[]).includes(scope);
+
+/** The concrete scopes a list stands for: `system/*.read` is every `system/<Type>.read`. */
+export function expandScopes(scopes: readonly string[]): Set<string> {
+  const expanded = new Set<string>();
+  for (const scope of scopes) {
+    if (scope === ALL_READ) SYSTEM_READ_SCOPES.forEach((s) => expanded.add(s));
+    else expanded.add(scope);
+  }
+  return expanded;
+}
+
+/**
+ * What a token request is granted (SMART Backend Services): the concrete scopes both asked for
+ * and registered, `system/*.read` expanded on either side, in API_SCOPES order.
+ */
+export function grantScopes(asked: readonly string[], registered: readonly string[]): string[] {
+  const wanted = expandScopes(asked);
+  const allowed = expandScopes(registered);
+  return API_SCOPES.filter((s) => wanted.has(s) && allowed.has(s));
+}
+
 // The SMART `system/<Type>.read` scopes: each grants the FHIR facade and its one resource type.
 const FHIR_TYPE_SCOPES = {
   'system/Patient.read': Permission.FhirPatientRead,
@@ -193,5 +222,7 @@ export function roleHas(role: Role, permission: Permission): boolean {
 }
 
 export function scopesHave(scopes: readonly string[], permission: Permission): boolean {
-  return scopes.some((s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false);
+  return [...expandScopes(scopes)].some(
+    (s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false,
+  );
 }

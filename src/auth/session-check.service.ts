@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
+import { expandScopes } from './permissions';
 import { ApiClientPrincipal, Principal, UserPrincipal } from './principal';
 
 const MAX_ENTRIES = 50_000;
@@ -92,7 +93,8 @@ export class SessionCheckService {
       kind: 'client',
       active: row?.active ?? false,
       generation: row?.generation ?? -1,
-      scopes: new Set(row?.scopes ?? []),
+      // A client registered with system/*.read holds tokens of the concrete scopes it stands for.
+      scopes: expandScopes(row?.scopes ?? []),
       until: now + this.ttlMs,
     };
     this.remember(clientId, grant);

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { EnvironmentVariables, validateEnvironment } from './env.validation';
+import { parseAddressList } from './address-list';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 /** The login role of the API and the worker, created and granted by the migrations. */
@@ -43,6 +44,22 @@ export interface AuthConfig {
   loginIpMaxPerMinute: number;
 }
 
+/** SMART Backend Services (SPEC 8): discovery and the API clients' JWK Sets. */
+export interface SmartConfig {
+  publicBaseUrl: string;
+  /** `<publicBaseUrl>/oauth/token`: the `aud` every client assertion must name. */
+  tokenEndpoint: string;
+  jwks: {
+    timeoutMs: number;
+    maxBytes: number;
+    cacheMs: number;
+    /** Hosts whose JWKS URL may be plain http (lowercase). */
+    httpHosts: ReadonlySet<string>;
+    /** Private, loopback or link-local addresses and CIDRs a JWKS URL may reach nonetheless. */
+    allowedAddresses: string[];
+  };
+}
+
 export interface FollowUpQueueConfig {
   reminderLeadMinutes: number;
   escalationGraceMinutes: number;
@@ -64,6 +81,7 @@ export interface Config {
   /** Limits on probing for existing clients through the duplicate check. */
   clients: { duplicateProbeLimit: number; duplicateProbeWindowSeconds: number };
   auth: AuthConfig;
+  smart: SmartConfig;
   /** The deployment operators' user ids (lowercase), who may open the queue dashboard. */
   queueDashboard: { operatorIds: ReadonlySet<string> };
 }
@@ -103,6 +121,29 @@ function appUrlFrom(ownerUrl: string, role: string, password: string | undefined
   parsed.username = role;
   parsed.password = password ? encodeURIComponent(password) : '';
   return parsed.toString();
+}
+
+const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+
+function smartConfigFrom(env: EnvironmentVariables): SmartConfig {
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+  return {
+    publicBaseUrl,
+    tokenEndpoint: `${publicBaseUrl}/oauth/token`,
+    jwks: {
+      timeoutMs: env.JWKS_FETCH_TIMEOUT_MS,
+      maxBytes: env.JWKS_MAX_BYTES,
+      cacheMs: env.JWKS_CACHE_SECONDS * 1000,
+      httpHosts: new Set(commaList(env.JWKS_HTTP_HOSTS)),
+      allowedAddresses: env.JWKS_ALLOWED_ADDRESSES
+        ? (parseAddressList(env.JWKS_ALLOWED_ADDRESSES) ?? [])
+        : [],
+    },
+  };
 }
 
 let cached: Config | undefined;
@@ -157,6 +198,7 @@ export function loadConfig(): Config {
       loginAccountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
       loginIpMaxPerMinute: env.LOGIN_IP_MAX_PER_MINUTE,
     },
+    smart: smartConfigFrom(env),
     queueDashboard: {
       operatorIds: new Set(
         (env.QUEUE_DASHBOARD_OPERATORS ?? '')

@@ -31,6 +31,35 @@ describe('validateEnvironment', () => {
     );
   });
 
+  describe('SMART Backend Services settings', () => {
+    it('should accept an https or http base URL, with a path prefix', () => {
+      for (const url of ['https://bridge.example.org', 'http://10.0.0.5:8080/rb']) {
+        expect(validateEnvironment({ PUBLIC_BASE_URL: url }).PUBLIC_BASE_URL).toBe(url);
+      }
+    });
+
+    it.each(['bridge.example.org', 'https://bridge.example.org/', 'ftp://x', 'https://x/?a=1'])(
+      'should refuse PUBLIC_BASE_URL %s',
+      (url) => {
+        expect(() => validateEnvironment({ PUBLIC_BASE_URL: url })).toThrow(
+          /PUBLIC_BASE_URL: must be an http\(s\) URL without query, fragment or trailing slash/,
+        );
+      },
+    );
+
+    it('should accept addresses and CIDRs and refuse anything else, /0 included', () => {
+      expect(
+        validateEnvironment({ JWKS_ALLOWED_ADDRESSES: '10.20.0.0/16, 127.0.0.1,fd00::/8' })
+          .JWKS_ALLOWED_ADDRESSES,
+      ).toBe('10.20.0.0/16, 127.0.0.1,fd00::/8');
+      for (const value of ['0.0.0.0/0', 'localhost', '10.0.0.0/33', '10.0.0.1,']) {
+        expect(() => validateEnvironment({ JWKS_ALLOWED_ADDRESSES: value })).toThrow(
+          /JWKS_ALLOWED_ADDRESSES: must be comma-separated IP addresses or CIDRs/,
+        );
+      }
+    });
+  });
+
   describe('TRUST_PROXY', () => {
     it.each([
       ['false', false],

@@ -14,6 +14,7 @@ import {
   validateSync,
 } from 'class-validator';
 
+import { AddressListSetting } from './address-list';
 import { TrustProxySetting } from './trust-proxy';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -221,6 +222,56 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS = 3600;
+
+  /**
+   * The URL the API is reached at from outside (scheme, host, optional port and path prefix, no
+   * trailing slash): SMART discovery publishes `<PUBLIC_BASE_URL>/oauth/token`, and client
+   * assertions must name it as `aud`. Default: http://localhost:<PORT>.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {
+    message: 'must be an http(s) URL without query, fragment or trailing slash',
+  })
+  PUBLIC_BASE_URL?: string;
+
+  /** How long fetching an API client's JWKS URL may take. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  JWKS_FETCH_TIMEOUT_MS = 5000;
+
+  /** The largest JWK Set fetched from a JWKS URL, in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1_048_576)
+  JWKS_MAX_BYTES = 65_536;
+
+  /** How long a fetched JWK Set is reused (an unknown `kid` refetches sooner, see jwks-fetcher). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  JWKS_CACHE_SECONDS = 300;
+
+  /**
+   * Host names (comma-separated) whose JWKS URL may be plain http (local development and tests).
+   * Empty: https only.
+   */
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9.:[\]-]+\s*(,\s*[A-Za-z0-9.:[\]-]+\s*)*$/, {
+    message: 'must be comma-separated host names',
+  })
+  JWKS_HTTP_HOSTS?: string;
+
+  /**
+   * Addresses and CIDRs (comma-separated) a JWKS URL may reach although private, loopback or
+   * link-local (an EHR on the same private network). Empty: only public addresses.
+   */
+  @IsOptional()
+  @Validate(AddressListSetting)
+  JWKS_ALLOWED_ADDRESSES?: string;
 }
 
 export class EnvironmentError extends Error {}

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import request from 'supertest';
 
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { TokenService } from '../../src/auth/token.service';
 import { CONFIG } from '../../src/config/config.module';
+import { Config } from '../../src/config/configuration';
 import { bearer } from '../helpers/http';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { TEST_ENV } from '../setup/test-env';
@@ -42,6 +44,9 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       clientId: expect.stringMatching(/^rb_[0-9a-f]{24}$/),
       clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       scopes: ['system/Patient.read', 'discharges:write'],
+      purpose: 'treatment',
+      jwks: null,
+      jwksUrl: null,
       active: true,
       version: 1,
       createdAt: expect.any(String),
@@ -240,6 +245,47 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       [target.clientId],
     );
     expect(n).toBe(0);
+  });
+
+  it('should hold client assertions to the same attempt limit: 10 checked in a burst of 50, then even a valid one waits', async () => {
+    const [{ publicKey, privateKey }, wrong] = await Promise.all([
+      generateKeyPair('ES384'),
+      generateKeyPair('ES384'),
+    ]);
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES384' };
+    const target = (
+      await http()
+        .post('/api/v1/api-clients')
+        .auth(org.admin.token, bearer)
+        .send({ name: 'Keyed EHR', scopes: ['discharges:write'], jwks: { keys: [jwk] } })
+        .expect(201)
+    ).body as { clientId: string };
+    const { tokenEndpoint } = t.app.get<Config>(CONFIG).smart;
+    const signed = (key: KeyLike) =>
+      new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES384', kid: 'k1' })
+        .setIssuer(target.clientId)
+        .setSubject(target.clientId)
+        .setAudience(tokenEndpoint)
+        .setExpirationTime('2m')
+        .sign(key);
+    const attempt = async (key: KeyLike, ip: string) =>
+      http()
+        .post('/oauth/token')
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({
+          grant_type: 'client_credentials',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: await signed(key),
+        });
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => attempt(wrong.privateKey, `198.18.50.${i + 1}`)),
+    );
+    const statuses: Record<number, number> = {};
+    for (const res of burst) statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    expect(statuses).toEqual({ 401: 10, 429: 40 });
+    expect((await attempt(privateKey, '198.18.51.1')).status).toBe(429);
   });
 
   describe('tokens already issued when the grant changes', () => {

@@ -143,10 +143,13 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
         signedAt: sent.signedAt,
         signatureMethod: 'written',
         revokedAt: null,
+        revocationReason: null,
         status: 'active',
         createdById: org.peerA1.id,
         createdAt: expect.any(String),
+        version: 1,
       });
+      expect(res.headers.etag).toBe('"1"');
       const [row] = await stored(res.body.id);
       expect(row).toEqual(
         expect.objectContaining({
@@ -233,6 +236,158 @@ describe('consents /api/v1/clients/:id/consents (e2e)', () => {
       );
       expect(
         await countAuditEvents(t.dataSource, { action: 'consent.revoke', resourceId: consentId }),
+      ).toBe(1);
+    });
+  });
+
+  describe('POST /api/v1/consents/:id/revoke (SPEC 12; the nested path is an alias)', () => {
+    const fresh = async () =>
+      (await http().post(path()).auth(org.peerA1.token, bearer).send(body()).expect(201)).body
+        .id as string;
+    const revokeById = (token: string, id: string, sent: object = {}) =>
+      http().post(`/api/v1/consents/${id}/revoke`).auth(token, bearer).send(sent);
+
+    it('should answer 401 without a token, 403 to an admin, 404 outside the scope or organization', async () => {
+      const id = await fresh();
+      await http().post(`/api/v1/consents/${id}/revoke`).send({}).expect(401);
+      const admin = await revokeById(org.admin.token, id).expect(403);
+      expect(admin.body).toEqual(
+        problem(403, 'FORBIDDEN', 'Your role may not perform this action.'),
+      );
+      const outside = await revokeById(org.supervisorB.token, id).expect(404);
+      const foreign = await revokeById(other.peerA1.token, id).expect(404);
+      const missing = await revokeById(org.peerA1.token, randomUUID()).expect(404);
+      expect(outside.body).toEqual(problem(404, 'NOT_FOUND', 'Consent not found.'));
+      for (const res of [foreign, missing]) {
+        expect({ ...res.body, correlationId: 0 }).toEqual({ ...outside.body, correlationId: 0 });
+      }
+      const [row] = await stored(id);
+      expect(row).toEqual(expect.objectContaining({ revoked_at: null, version: 1 }));
+    });
+
+    it('should answer 400 with the exact errors for a bad id or reason', async () => {
+      const id = await fresh();
+      const badId = await revokeById(org.peerA1.token, 'nope').expect(400);
+      expect(badId.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'id', message: 'id must be a UUID' },
+        ]),
+      );
+      const bad = await revokeById(org.peerA1.token, id, {
+        reason: 'x'.repeat(1001),
+        extra: true,
+      }).expect(400);
+      expect(bad.body).toEqual(
+        problem(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: 'extra', message: 'property extra should not exist' },
+          {
+            field: 'reason',
+            message: 'reason must be shorter than or equal to 1000 characters',
+          },
+        ]),
+      );
+      const empty = await revokeById(org.peerA1.token, id, { reason: '' }).expect(400);
+      expect(empty.body.errors).toEqual([
+        { field: 'reason', message: 'reason must be longer than or equal to 1 characters' },
+      ]);
+      const number = await revokeById(org.peerA1.token, id, { reason: 42 }).expect(400);
+      expect(number.body.errors).toEqual([{ field: 'reason', message: 'reason must be a string' }]);
+      expect((await stored(id))[0].revoked_at).toBeNull();
+    });
+
+    it('should revoke with a reason: shown, stored, versioned (ETag) and audited; 409 after', async () => {
+      const id = await fresh();
+      const reason = 'Client withdrew consent by phone';
+      const res = await revokeById(org.peerA1.token, id, { reason }).expect(200);
+      expect(res.body).toEqual(
+        expect.objectContaining({
+          id,
+          clientId,
+          status: 'revoked',
+          revokedAt: expect.any(String),
+          revocationReason: reason,
+          version: 2,
+        }),
+      );
+      expect(res.headers.etag).toBe('"2"');
+      const [row] = await stored(id);
+      expect(row).toEqual(
+        expect.objectContaining({
+          revocation_reason: reason,
+          revoked_by_id: org.peerA1.id,
+          version: 2,
+        }),
+      );
+      expect(row.revoked_at.toISOString()).toBe(res.body.revokedAt);
+      expect(
+        await countAuditEvents(t.dataSource, {
+          action: 'consent.revoke',
+          resourceId: id,
+          clientId,
+          actorId: org.peerA1.id,
+        }),
+      ).toBe(1);
+      const listed = await http().get(path()).auth(org.admin.token, bearer).expect(200);
+      expect(listed.body.items.find((c: { id: string }) => c.id === id)).toEqual(res.body);
+      const again = await revokeById(org.peerA1.token, id).expect(409);
+      expect(again.body).toEqual(
+        problem(409, 'INVALID_TRANSITION', 'This consent is already revoked or expired.'),
+      );
+    });
+
+    it('should honour If-Match when sent: 412 when stale, the row untouched', async () => {
+      const id = await fresh();
+      const stale = await revokeById(org.peerA1.token, id).set('If-Match', '"7"').expect(412);
+      expect(stale.body).toEqual(
+        problem(
+          412,
+          'PRECONDITION_FAILED',
+          'The record changed since you read it; reload and retry.',
+        ),
+      );
+      await revokeById(org.peerA1.token, id).set('If-Match', 'garbage').expect(412);
+      expect((await stored(id))[0]).toEqual(
+        expect.objectContaining({ revoked_at: null, version: 1 }),
+      );
+      const ok = await revokeById(org.peerA1.token, id).set('If-Match', '"1"').expect(200);
+      expect(ok.body).toEqual(
+        expect.objectContaining({ status: 'revoked', revocationReason: null, version: 2 }),
+      );
+    });
+
+    it('should revoke through the nested alias too, with a reason', async () => {
+      const id = await fresh();
+      const res = await http()
+        .post(`${path()}/${id}/revoke`)
+        .auth(org.supervisorA.token, bearer)
+        .set('If-Match', '"1"')
+        .send({ reason: 'Recorded in error' })
+        .expect(200);
+      expect(res.body).toEqual(
+        expect.objectContaining({ id, revocationReason: 'Recorded in error', version: 2 }),
+      );
+      expect((await stored(id))[0]).toEqual(
+        expect.objectContaining({ revocation_reason: 'Recorded in error', version: 2 }),
+      );
+    });
+
+    it('should revoke once under a burst of 50 parallel revokes', async () => {
+      const id = await fresh();
+      const burst = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          revokeById(org.peerA1.token, id, { reason: `attempt ${i}` }),
+        ),
+      );
+      const statuses: Record<number, number> = {};
+      for (const res of burst) statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      expect(statuses).toEqual({ 200: 1, 409: 49 });
+      const winner = burst.find((res) => res.status === 200)!;
+      const [row] = await stored(id);
+      expect(row).toEqual(
+        expect.objectContaining({ version: 2, revocation_reason: winner.body.revocationReason }),
+      );
+      expect(
+        await countAuditEvents(t.dataSource, { action: 'consent.revoke', resourceId: id }),
       ).toBe(1);
     });
   });

@@ -74,6 +74,7 @@ describe('route access declarations (deny by default)', () => {
       .sort();
     expect(publicRoutes).toEqual(
       [
+        'GET /.well-known/smart-configuration',
         'GET /fhir/metadata',
         'GET /health/live',
         'GET /health/ready',

@@ -368,6 +368,7 @@ export function fixturePathId(w: ApiWorld, p: string, name: string, userId: stri
   if (p.startsWith('/api/v1/clients/')) return w.clientId;
   if (p.startsWith('/api/v1/users/')) return w.spareUserId;
   if (p.startsWith('/api/v1/api-clients/')) return w.spareApiClientId;
+  if (p.startsWith('/api/v1/consents/')) return w.consentId;
   if (p.startsWith('/api/v1/teams/')) return w.spareTeamId;
   if (p.startsWith('/api/v1/notifications/'))
     return w.notificationIds[userId] ?? w.notificationIds[w.org.admin.id];

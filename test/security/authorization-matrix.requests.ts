@@ -144,6 +144,7 @@ export const REQUESTS: Record<string, RouteRequest> = {
       },
     }),
   },
+  'GET /.well-known/smart-configuration': get('/.well-known/smart-configuration'),
   'GET /api/v1/me': get('/api/v1/me'),
 
   'POST /api/v1/users': {
@@ -524,6 +525,11 @@ export const REQUESTS: Record<string, RouteRequest> = {
       path: `/api/v1/clients/${h.clientId}/consents/${h.consentId}/revoke`,
       body: {},
     }),
+    fresh: async (h, { ds }) => ({ consentId: await insert.consent(ds, h) }),
+  },
+  'POST /api/v1/consents/:id/revoke': {
+    record: true,
+    call: (h) => ({ path: `/api/v1/consents/${h.consentId}/revoke`, body: {} }),
     fresh: async (h, { ds }) => ({ consentId: await insert.consent(ds, h) }),
   },
 

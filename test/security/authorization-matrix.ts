@@ -195,6 +195,8 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/auth/refresh', ...everyone(401) },
   { route: 'POST /api/v1/auth/logout', ...everyone(401) },
   { route: 'POST /oauth/token', ...everyone(401) },
+  // SMART Backend Services discovery (SPEC 8): public, like the token endpoint it names.
+  { route: 'GET /.well-known/smart-configuration', ...everyone(200) },
   { route: 'GET /api/v1/me', ...STAFF, admin: 200, supervisor: 200, peer: 200, coveringPeer: 200 },
 
   // Users, teams, API clients, settings (SPEC 2: only admins manage them).
@@ -342,6 +344,7 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/clients/:id/consents', ...clinical(201) },
   { route: 'GET /api/v1/clients/:id/consents', ...clientRead(200) },
   { route: 'POST /api/v1/clients/:id/consents/:consentId/revoke', ...clinical(200) },
+  { route: 'POST /api/v1/consents/:id/revoke', ...clinical(200) },
   // Part 2 disclosure accounting (SPEC 8, 12): the staff who may read the client, and admins.
   { route: 'GET /api/v1/clients/:id/disclosures', ...clientRead(200) },
 

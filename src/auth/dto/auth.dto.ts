@@ -83,6 +83,18 @@ export class OAuthTokenDto {
   @MaxLength(200)
   @IsString()
   readonly client_secret?: string;
+
+  /** private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer` */
+  @IsOptional()
+  @MaxLength(200)
+  @IsString()
+  readonly client_assertion_type?: string;
+
+  /** private_key_jwt: a JWT signed (RS384 or ES384) by a key of the client's registered JWK Set */
+  @IsOptional()
+  @MaxLength(8000)
+  @IsString()
+  readonly client_assertion?: string;
 }
 
 export class OAuthTokenResponse {

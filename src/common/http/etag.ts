@@ -20,6 +20,20 @@ export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext):
   return Number(match[1]);
 });
 
+/**
+ * For actions where If-Match is optional (like the other state actions, which take none): the
+ * version the caller last saw when the header is sent (unparseable -> 412), else undefined.
+ */
+export const OptionalIfMatch = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): number | undefined => {
+    const header = ctx.switchToHttp().getRequest().headers['if-match'];
+    if (typeof header !== 'string' || header.trim() === '') return undefined;
+    const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+    if (!match) throw staleError();
+    return Number(match[1]);
+  },
+);
+
 export const staleError = (): DomainError =>
   new DomainError('PRECONDITION_FAILED', 'The record changed since you read it; reload and retry.');
 

@@ -6,6 +6,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+import type { PublicJwkSet } from '../../auth/smart/jwk-set';
+
+export const API_CLIENT_PURPOSES = ['treatment', 'payment', 'operations', 'research'] as const;
+export type ApiClientPurpose = (typeof API_CLIENT_PURPOSES)[number];
+
 /** An EHR or treatment system; each stands for one external organization (42 CFR Part 2). */
 @Entity('api_client')
 export class ApiClient {
@@ -21,11 +26,24 @@ export class ApiClient {
   @Column('text')
   clientId: string;
 
-  @Column('bytea', { select: false })
-  secretHash: Buffer;
+  /** Null when the client authenticates with keys only (private_key_jwt). */
+  @Column('bytea', { select: false, nullable: true })
+  secretHash: Buffer | null;
 
   @Column('text', { array: true })
   scopes: string[];
+
+  /** The purpose of use its disclosures serve; consents must cover it (SPEC 8). */
+  @Column('text', { default: 'treatment' })
+  purpose: ApiClientPurpose;
+
+  /** The public JWK Set its client assertions are signed with (inline registration). */
+  @Column('jsonb', { nullable: true })
+  jwks: PublicJwkSet | null;
+
+  /** Where its JWK Set is published (fetched with the SSRF guards of JwksFetcher). */
+  @Column('text', { nullable: true })
+  jwksUrl: string | null;
 
   @Column('boolean', { default: true })
   active: boolean;
@@ -36,10 +54,6 @@ export class ApiClient {
 
   @Column('integer', { default: 1 })
   version: number;
-
-  /** The purpose it was registered for (`treatment` by default); a consent must cover it. */
-  @Column('text', { default: 'treatment' })
-  purpose: string;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

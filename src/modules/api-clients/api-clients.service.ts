@@ -1,16 +1,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
+import { jwkSetErrors, jwksUrlErrors, PublicJwkSet } from '../../auth/smart/jwk-set';
 import { sha256 } from '../../auth/token.service';
+import { CONFIG } from '../../config/config.module';
+import { Config } from '../../config/configuration';
 import { SessionCheckService } from '../../auth/session-check.service';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
-import { NotFoundError } from '../../common/errors/domain-error';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { ApiClient } from './api-client.entity';
@@ -26,6 +29,9 @@ const toResponse = (c: ApiClient): ApiClientResponse => ({
   name: c.name,
   clientId: c.clientId,
   scopes: c.scopes,
+  purpose: c.purpose,
+  jwks: c.jwks,
+  jwksUrl: c.jwksUrl,
   active: c.active,
   version: c.version,
   createdAt: c.createdAt.toISOString(),
@@ -33,24 +39,38 @@ const toResponse = (c: ApiClient): ApiClientResponse => ({
 
 @Injectable()
 export class ApiClientsService {
+  private readonly jwksHttpHosts: ReadonlySet<string>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ApiClient) private readonly clients: Repository<ApiClient>,
     private readonly audit: AuditService,
     private readonly sessions: SessionCheckService,
-  ) {}
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.jwksHttpHosts = config.smart.jwks.httpHosts;
+  }
 
+  /**
+   * Registers an API client. With a JWK Set (inline or by URL) it authenticates with client
+   * assertions only and gets no secret; else a secret is shown once.
+   */
   async create(actor: UserPrincipal, dto: CreateApiClientDto): Promise<CreatedApiClientResponse> {
+    await this.checkKeys(dto);
+    const keysOnly = dto.jwks !== undefined || dto.jwksUrl !== undefined;
     // 256-bit secret: a fast hash is enough (no dictionary to guess from), unlike passwords.
-    const clientSecret = randomBytes(32).toString('base64url');
+    const clientSecret = keysOnly ? undefined : randomBytes(32).toString('base64url');
     const client = await this.dataSource.transaction(async (m) => {
       const saved = await m.save(
         m.create(ApiClient, {
           organizationId: actor.organizationId,
           name: dto.name,
           clientId: `rb_${randomBytes(12).toString('hex')}`,
-          secretHash: sha256(clientSecret),
+          secretHash: clientSecret ? sha256(clientSecret) : null,
           scopes: dto.scopes,
+          purpose: dto.purpose ?? 'treatment',
+          jwks: (dto.jwks as unknown as PublicJwkSet | undefined) ?? null,
+          jwksUrl: dto.jwksUrl ?? null,
         }),
       );
       await this.audit.record(m, actor, {
@@ -60,7 +80,20 @@ export class ApiClientsService {
       });
       return saved;
     });
-    return { ...toResponse(client), clientSecret };
+    return clientSecret ? { ...toResponse(client), clientSecret } : toResponse(client);
+  }
+
+  private async checkKeys(dto: CreateApiClientDto): Promise<void> {
+    if (dto.jwks !== undefined && dto.jwksUrl !== undefined) {
+      throw new ValidationError([
+        { field: 'jwksUrl', message: 'jwks and jwksUrl are mutually exclusive' },
+      ]);
+    }
+    const errors = [
+      ...(dto.jwks !== undefined ? await jwkSetErrors(dto.jwks) : []),
+      ...(dto.jwksUrl !== undefined ? jwksUrlErrors(dto.jwksUrl, this.jwksHttpHosts) : []),
+    ];
+    if (errors.length > 0) throw new ValidationError(errors);
   }
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<ApiClientResponse>> {
@@ -103,6 +136,17 @@ export class ApiClientsService {
     const presented = sha256(clientSecret);
     const expected = client?.secretHash ?? Buffer.alloc(32);
     const ok = timingSafeEqual(presented, expected);
-    return client && ok ? client : undefined;
+    // A client registered with keys only has no secret: no secret authenticates it.
+    return client?.secretHash && ok ? client : undefined;
+  }
+
+  /** private_key_jwt: the active client with registered keys, or undefined. */
+  async findForAssertion(clientId: string): Promise<ApiClient | undefined> {
+    const client = await this.clients
+      .createQueryBuilder('c')
+      .where('c.client_id = :clientId AND c.active', { clientId })
+      .andWhere('(c.jwks IS NOT NULL OR c.jwks_url IS NOT NULL)')
+      .getOne();
+    return client ?? undefined;
   }
 }

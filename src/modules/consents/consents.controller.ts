@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 
@@ -14,6 +15,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { ProblemResponse } from '../../common/dto/problem.response';
 import { UuidParam } from '../../common/dto/uuid.param';
+import { OptionalIfMatch } from '../../common/http/etag';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { ConsentsService } from './consents.service';
 import {
@@ -21,6 +23,7 @@ import {
   ConsentParam,
   ConsentResponse,
   CreateConsentDto,
+  RevokeConsentDto,
 } from './dto/consent.dto';
 
 @ApiTags('consents')
@@ -59,16 +62,26 @@ export class ConsentsController {
   @Post(':consentId/revoke')
   @HttpCode(200)
   @RequirePermission(Permission.ConsentWrite)
-  @ApiOperation({ summary: 'Revoke a consent now' })
+  @ApiOperation({
+    summary:
+      'Alias of POST /api/v1/consents/{id}/revoke, kept for existing integrations (the consent must be the client’s)',
+  })
   @ApiOkResponse({ type: ConsentResponse })
   @ApiConflictResponse({
     description: 'INVALID_TRANSITION: already revoked or expired',
     type: ProblemResponse,
   })
+  @ApiPreconditionFailedResponse({ type: ProblemResponse })
   revoke(
     @CurrentUser() actor: UserPrincipal,
     @Param() { id, consentId }: ConsentParam,
+    @OptionalIfMatch() expectedVersion: number | undefined,
+    @Body() dto: RevokeConsentDto,
   ): Promise<ConsentResponse> {
-    return this.consents.revoke(actor, id, consentId);
+    return this.consents.revoke(
+      actor,
+      { consentId, clientId: id },
+      { reason: dto.reason, expectedVersion },
+    );
   }
 }

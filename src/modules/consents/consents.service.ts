@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
@@ -8,6 +8,7 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
+import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { ConsentResponse, CreateConsentDto } from './dto/consent.dto';
 
@@ -22,6 +23,8 @@ interface ConsentRow {
   signedAt: Date;
   signatureMethod: string;
   revokedAt: Date | null;
+  revocationReason: string | null;
+  version: number;
   status: ConsentResponse['status'];
   createdById: string | null;
   createdAt: Date;
@@ -41,6 +44,8 @@ const consentColumns = (p: string): string =>
     `${p}signed_at AS "signedAt"`,
     `${p}signature_method AS "signatureMethod"`,
     `${p}revoked_at AS "revokedAt"`,
+    `${p}revocation_reason AS "revocationReason"`,
+    `${p}version AS version`,
     `CASE WHEN ${p}revoked_at IS NOT NULL THEN 'revoked' WHEN ${p}expires_at <= now() THEN 'expired'
       WHEN ${p}effective_at > now() THEN 'pending' ELSE 'active' END AS status`,
     `${p}created_by_id AS "createdById"`,
@@ -64,9 +69,11 @@ const toConsentResponse = (r: ConsentRow): ConsentResponse => ({
   signedAt: r.signedAt.toISOString(),
   signatureMethod: r.signatureMethod,
   revokedAt: iso(r.revokedAt),
+  revocationReason: r.revocationReason,
   status: r.status,
   createdById: r.createdById,
   createdAt: r.createdAt.toISOString(),
+  version: r.version,
 });
 
 /**
@@ -162,35 +169,63 @@ export class ConsentsService {
     return pager.page(rows, (r) => ({ key: r.createdAtKey, id: r.id }), toConsentResponse);
   }
 
-  /** Revokes now; disclosures under it stop. 409 when already revoked or expired. */
+  /**
+   * Revokes now; disclosures under it stop. `clientId` is given by the nested alias route and must
+   * be the consent's. `expectedVersion` (If-Match, optional like the other actions) must be
+   * current: 412 otherwise. 409 when already revoked or expired. The reason is stored on the
+   * consent, never copied into the audit log (free text may hold PHI); the audit event names it.
+   */
   async revoke(
     actor: UserPrincipal,
-    clientId: string,
-    consentId: string,
+    target: { consentId: string; clientId?: string },
+    input: { reason?: string; expectedVersion?: number },
   ): Promise<ConsentResponse> {
     return this.dataSource.transaction(async (m) => {
-      await this.access.requireClient(actor, clientId, m);
+      const [found] = (await m.query(
+        `SELECT client_id AS "clientId", version FROM consent WHERE id = $1 AND organization_id = $2`,
+        [target.consentId, actor.organizationId],
+      )) as { clientId: string; version: number }[];
+      const clientId = await this.consentClient(actor, m, target, found?.clientId);
       const [rows] = (await m.query(
-        `UPDATE consent SET revoked_at = now(), revoked_by_id = $3
-          WHERE id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()
+        `UPDATE consent SET revoked_at = now(), revoked_by_id = $2, revocation_reason = $3,
+           version = version + 1
+          WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
+            AND ($4::int IS NULL OR version = $4)
           RETURNING ${consentColumns('')}`,
-        [consentId, clientId, actor.id],
+        [target.consentId, actor.id, input.reason ?? null, input.expectedVersion ?? null],
       )) as [ConsentRow[], number];
       if (rows.length === 0) {
-        const [found] = await m.query(`SELECT 1 FROM consent WHERE id = $1 AND client_id = $2`, [
-          consentId,
-          clientId,
-        ]);
-        if (!found) throw new NotFoundError('Consent');
+        if (input.expectedVersion !== undefined && input.expectedVersion !== found.version) {
+          throw staleError();
+        }
         throw new DomainError('INVALID_TRANSITION', 'This consent is already revoked or expired.');
       }
       await this.audit.record(m, actor, {
         action: 'consent.revoke',
         clientId,
         resourceType: 'Consent',
-        resourceId: consentId,
+        resourceId: target.consentId,
       });
       return toConsentResponse(rows[0]);
     });
+  }
+
+  /** The consent's client when the caller may reach it; 404 alike for missing and out of scope. */
+  private async consentClient(
+    actor: UserPrincipal,
+    m: EntityManager,
+    target: { consentId: string; clientId?: string },
+    foundClientId: string | undefined,
+  ): Promise<string> {
+    if (target.clientId) {
+      await this.access.requireClient(actor, target.clientId, m);
+      if (foundClientId !== target.clientId) throw new NotFoundError('Consent');
+      return target.clientId;
+    }
+    if (!foundClientId) throw new NotFoundError('Consent');
+    await this.access.requireClient(actor, foundClientId, m).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? new NotFoundError('Consent') : err;
+    });
+    return foundClientId;
   }
 }

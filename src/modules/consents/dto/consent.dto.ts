@@ -7,7 +7,10 @@ import {
   IsIn,
   IsISO8601,
   IsOptional,
+  IsString,
   IsUUID,
+  MaxLength,
+  MinLength,
 } from 'class-validator';
 
 export const CONSENT_PURPOSES = ['treatment', 'payment', 'operations', 'research'] as const;
@@ -58,6 +61,18 @@ export class CreateConsentDto {
   readonly signatureMethod: (typeof SIGNATURE_METHODS)[number];
 }
 
+export class RevokeConsentDto {
+  @ApiPropertyOptional({
+    description: 'Why the consent is revoked (stored with the consent and shown in it)',
+    example: 'Client withdrew consent by phone',
+  })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(1000)
+  @IsString()
+  readonly reason?: string;
+}
+
 export class ConsentParam {
   @IsUUID()
   readonly id: string;
@@ -97,6 +112,9 @@ export class ConsentResponse {
   @ApiProperty({ format: 'date-time' })
   revokedAt: string | null;
 
+  @ApiProperty({ type: 'string', nullable: true, description: 'The reason given when revoked' })
+  revocationReason: string | null;
+
   @ApiProperty({
     enum: CONSENT_STATUSES,
     description: 'Now: pending (not yet effective), active, expired or revoked',
@@ -108,6 +126,9 @@ export class ConsentResponse {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  /** Also the ETag; send it in If-Match on revoke to revoke only what you read */
+  version: number;
 }
 
 export class ConsentPageResponse {
