@@ -23,6 +23,7 @@ import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-Partiti
 import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-CreateResourcesAndReferralsOut';
 import { CreateRelapsePreventionPlans1764000013700 } from './1764000013700-CreateRelapsePreventionPlans';
 import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessionsForReports';
+import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   CreateResourcesAndReferralsOut1764000013600,
   CreateRelapsePreventionPlans1764000013700,
   IndexSessionsForReports1764000013710,
+  CreateDisclosures1764000013200,
 ];

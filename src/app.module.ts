@@ -27,6 +27,8 @@ import { ConsentsModule } from './modules/consents/consents.module';
 import { RelapsePreventionModule } from './modules/relapse-prevention/relapse-prevention.module';
 import { ResourcesModule } from './modules/resources/resources.module';
 import { ReferralsOutModule } from './modules/referrals-out/referrals-out.module';
+import { DisclosuresModule } from './modules/disclosures/disclosures.module';
+import { FhirModule } from './modules/fhir/fhir.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -55,6 +57,8 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     RelapsePreventionModule,
     ResourcesModule,
     ReferralsOutModule,
+    DisclosuresModule,
+    FhirModule,
     QueueDashboardModule,
   ],
   providers: [

@@ -4,6 +4,7 @@ import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
 import { AuditPartitionsWorker } from './modules/audit/audit-partitions.worker';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
+import { DisclosurePurgeWorker } from './modules/disclosures/disclosure-purge.worker';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
@@ -25,6 +26,6 @@ import { QueueModule } from './queue/queue.module';
     ScheduledScansWorkerModule,
     ReferralsOutWorkerModule,
   ],
-  providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker],
+  providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker, DisclosurePurgeWorker],
 })
 export class WorkerModule {}

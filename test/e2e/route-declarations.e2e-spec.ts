@@ -75,6 +75,7 @@ describe('route access declarations (deny by default)', () => {
     expect(publicRoutes).toEqual(
       [
         'GET /.well-known/smart-configuration',
+        'GET /fhir/metadata',
         'GET /health/live',
         'GET /health/ready',
         'GET /metrics/',
