@@ -1,0 +1,74 @@
+import type { Annotation, CarePlan, Extension } from '@medplum/fhirtypes';
+
+import type { RecoveryPlan } from '../../recovery-plans/recovery-plan.entity';
+import { LocalExtension, patientRef, practitionerRef } from './fhir-codes';
+
+/** The columns of a recovery plan the CarePlan discloses, plus the ids of its goals. */
+export type CarePlanSource = Pick<
+  RecoveryPlan,
+  | 'id'
+  | 'clientId'
+  | 'title'
+  | 'status'
+  | 'startDate'
+  | 'endDate'
+  | 'reviewDueAt'
+  | 'strengths'
+  | 'barriers'
+  | 'agreedOn'
+  | 'agreementMethod'
+  | 'createdById'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+> & { goalIds: readonly string[] };
+
+/** A recovery plan as a FHIR R4 CarePlan (docs/fhir.md, "CarePlan"). */
+export function toCarePlan(plan: CarePlanSource): CarePlan {
+  return {
+    resourceType: 'CarePlan',
+    id: plan.id,
+    meta: { versionId: String(plan.version), lastUpdated: plan.updatedAt.toISOString() },
+    extension: planExtensions(plan),
+    // The plan statuses are the CarePlan statuses (SPEC 5), so they pass through unchanged.
+    status: plan.status,
+    intent: 'plan',
+    title: plan.title,
+    subject: patientRef(plan.clientId),
+    period: { start: plan.startDate, ...(plan.endDate ? { end: plan.endDate } : {}) },
+    created: plan.createdAt.toISOString(),
+    ...(plan.createdById ? { author: practitionerRef(plan.createdById) } : {}),
+    ...(plan.goalIds.length
+      ? { goal: plan.goalIds.map((id) => ({ reference: `Goal/${id}` })) }
+      : {}),
+    ...nonEmpty('note', planNotes(plan)),
+  };
+}
+
+function planExtensions(plan: CarePlanSource): Extension[] {
+  const extensions: Extension[] = [
+    { url: LocalExtension.PlanReviewDue, valueDate: plan.reviewDueAt },
+  ];
+  if (plan.agreedOn) {
+    extensions.push({
+      url: LocalExtension.PlanAgreement,
+      extension: [
+        { url: 'date', valueDate: plan.agreedOn },
+        ...(plan.agreementMethod ? [{ url: 'method', valueCode: plan.agreementMethod }] : []),
+      ],
+    });
+  }
+  return extensions;
+}
+
+// Strengths come first: a recovery plan is built on what the person already has.
+function planNotes(plan: CarePlanSource): Annotation[] {
+  return [
+    ...plan.strengths.map((s) => ({ text: `Strength: ${s}` })),
+    ...plan.barriers.map((b) => ({ text: `Barrier: ${b}` })),
+  ];
+}
+
+function nonEmpty<K extends string, T>(key: K, items: T[]): Partial<Record<K, T[]>> {
+  return items.length ? ({ [key]: items } as Record<K, T[]>) : {};
+}
