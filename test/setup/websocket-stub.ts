@@ -1,5 +1,9 @@
-// @medplum/core 5 reads a global WebSocket when it is loaded; the validator never opens one, so a
-// stub is enough where the runtime has none.
+// @medplum/core 5 reads a global WebSocket when it is loaded; Node 20 has none. The FHIR validator
+// (test/helpers/fhir-validator.ts) never opens one: a stub that refuses to connect is enough.
 if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
-  (globalThis as { WebSocket?: unknown }).WebSocket = class WebSocketStub {};
+  (globalThis as { WebSocket?: unknown }).WebSocket = class WebSocketStub {
+    constructor() {
+      throw new Error('WebSocket is not available in tests');
+    }
+  };
 }
