@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { expectValidFhir } from '../../../../test/helpers/fhir-validator';
+import { PART2_NOTICE_TAG, PART2_SECURITY_LABELS } from '../fhir-labels';
 import { ContactType, NoteFormat } from '../../session-notes/session-note.enums';
 import { CarePlanSource, toCarePlan } from './care-plan.mapper';
 import { EncounterSource, toEncounter } from './encounter.mapper';
@@ -67,7 +68,7 @@ function note(overrides: Partial<EncounterSource> = {}): EncounterSource {
     riskFlags: ['housing_loss'],
     version: 2,
     updatedAt: updated,
-    addenda: [{ text: 'Late entry: phone call after', createdAt: updated }],
+    addenda: [{ text: 'Late entry: phone call after', createdAt: updated.toISOString() }],
     ...overrides,
   };
 }
@@ -177,7 +178,12 @@ describe('FHIR mappers of the clinical records', () => {
       expect(sut).toEqual({
         resourceType: 'Goal',
         id: source.id,
-        meta: { versionId: '2', lastUpdated: '2026-03-02T11:30:00.000Z' },
+        meta: {
+          versionId: '2',
+          lastUpdated: '2026-03-02T11:30:00.000Z',
+          security: PART2_SECURITY_LABELS,
+          tag: [PART2_NOTICE_TAG],
+        },
         extension: [
           {
             url: LocalExtension.GoalActionStep,
@@ -413,6 +419,26 @@ describe('FHIR mappers of the clinical records', () => {
       expect(sut.interpretation?.[0].coding?.[0].code).toBe('below-remission-threshold');
       expect(sut).not.toHaveProperty('performer');
     });
+  });
+
+  it('should label every resource with the Part 2 security labels and notice, beside its version', () => {
+    const a = assessment([1, 2, 3, 4, 5, 6, 1, 2, 3, 4]);
+    const all = [
+      toCarePlan(plan()),
+      toGoal(goal()),
+      toEncounter(note(), false),
+      toTask(task()),
+      toQuestionnaireResponse(a),
+      toObservation(a),
+    ];
+    for (const resource of all) {
+      expect(resource.meta).toEqual({
+        versionId: expect.stringMatching(/^\d+$/),
+        lastUpdated: expect.any(String),
+        security: PART2_SECURITY_LABELS,
+        tag: [PART2_NOTICE_TAG],
+      });
+    }
   });
 
   it('should be rejected by the validator when a required element is missing', () => {

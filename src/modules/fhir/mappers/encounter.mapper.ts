@@ -1,9 +1,17 @@
 import type { Coding, Encounter, Narrative } from '@medplum/fhirtypes';
 
+import { Permission } from '../../../auth/permissions';
 import { durationMinutes } from '../../session-notes/billing';
 import type { SessionNote } from '../../session-notes/session-note.entity';
 import { ContactType, REQUIRED_SECTIONS } from '../../session-notes/session-note.enums';
-import { HL7_SYSTEM, LocalCodeSystem, patientRef, practitionerRef } from './fhir-codes';
+import { defineResource } from '../fhir-resource';
+import {
+  HL7_SYSTEM,
+  LocalCodeSystem,
+  patientRef,
+  practitionerRef,
+  versionedMeta,
+} from './fhir-codes';
 
 export type EncounterSource = Pick<
   SessionNote,
@@ -23,7 +31,8 @@ export type EncounterSource = Pick<
 
 export interface EncounterAddendum {
   text: string;
-  createdAt: Date;
+  /** ISO 8601 instant. */
+  createdAt: string;
 }
 
 // HL7 v3 ActEncounterCode: where the contact took place, as an EHR files it.
@@ -45,7 +54,7 @@ export function toEncounter(note: EncounterSource, disclosesNote: boolean): Enco
   return {
     resourceType: 'Encounter',
     id: note.id,
-    meta: { versionId: String(note.version), lastUpdated: note.updatedAt.toISOString() },
+    meta: versionedMeta(note.version, note.updatedAt),
     ...(disclosesNote ? { text: noteNarrative(note) } : {}),
     // Only signed notes are disclosed, and a signed note records a contact that took place.
     status: 'finished',
@@ -78,7 +87,7 @@ function noteNarrative(note: EncounterSource): Narrative {
     listBlock('Risk flags', note.riskFlags),
     listBlock(
       'Addenda',
-      note.addenda.map((a) => `${a.createdAt.toISOString()}: ${a.text}`),
+      note.addenda.map((a) => `${a.createdAt}: ${a.text}`),
     ),
   ];
   return {
@@ -109,3 +118,36 @@ const XHTML_ESCAPES: Record<string, string> = {
 export function escapeXhtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => XHTML_ESCAPES[c]);
 }
+
+const NOTE_TEXT = `'session-notes' = ANY (k.categories)`;
+
+/**
+ * `session_note` (signed or reviewed) -> Encounter. The contact itself is visible under
+ * `follow-ups` (the contacts a follow-up task records: Task.output points at them) or
+ * `session-notes`; its note text only under `session-notes`.
+ */
+export const encounterResource = defineResource<Encounter, EncounterSource>({
+  type: 'Encounter',
+  permission: Permission.FhirEncounterRead,
+  documentation:
+    'A contact recorded by a signed session note (categories follow-ups or session-notes of the consent); ' +
+    'the note text only under session-notes.',
+  from: 'session_note r JOIN client c ON c.id = r.client_id',
+  id: 'r.id',
+  categories: ['session-notes', 'follow-ups'],
+  where: () => `r.status IN ('signed', 'reviewed')`,
+  // The note text is not even read without `session-notes` (`k` is the consent the framework
+  // joins each row to), so no code path after the statement can leak it.
+  columns: `r.id AS id, r.client_id AS "clientId", r.author_id AS "authorId",
+    r.started_at AS "startedAt", r.ended_at AS "endedAt", r.contact_type AS "contactType",
+    r.format AS format, r.version AS version, r.updated_at AS "updatedAt",
+    CASE WHEN ${NOTE_TEXT} THEN r.sections ELSE '{}'::jsonb END AS sections,
+    CASE WHEN ${NOTE_TEXT} THEN r.interventions ELSE '{}'::text[] END AS interventions,
+    CASE WHEN ${NOTE_TEXT} THEN r.risk_flags ELSE '{}'::text[] END AS "riskFlags",
+    CASE WHEN ${NOTE_TEXT} THEN coalesce((SELECT jsonb_agg(jsonb_build_object('text', a.text,
+        'createdAt', to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        ORDER BY a.created_at, a.id)
+      FROM session_note_addendum a WHERE a.note_id = r.id), '[]') ELSE '[]'::jsonb END AS addenda`,
+  searchParams: [],
+  toResource: (row, context) => toEncounter(row, context.categories.includes('session-notes')),
+});

@@ -1,7 +1,9 @@
-import type { Patient, Practitioner, Reference } from '@medplum/fhirtypes';
+import type { Meta, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
 
-/** Canonical base of the code systems, extensions and questionnaires this service defines (docs/fhir.md). */
-export const LOCAL_FHIR_BASE = 'https://recovery-bridge.example/fhir';
+import { part2Meta, RB_FHIR_BASE } from '../fhir-labels';
+
+// Code systems, extensions and the questionnaire this service defines (docs/fhir.md).
+const LOCAL_FHIR_BASE = RB_FHIR_BASE;
 
 export const LocalCodeSystem = {
   RecoveryDomain: `${LOCAL_FHIR_BASE}/CodeSystem/recovery-domain`,
@@ -35,4 +37,9 @@ export function patientRef(clientId: string): Reference<Patient> {
 
 export function practitionerRef(userId: string): Reference<Practitioner> {
   return { reference: `Practitioner/${userId}` };
+}
+
+/** The Part 2 `meta` of a versioned record: labels, the notice, lastUpdated and the row version. */
+export function versionedMeta(version: number, lastUpdated: Date): Meta {
+  return { versionId: String(version), ...part2Meta(lastUpdated) };
 }

@@ -1,7 +1,15 @@
 import type { Extension, Goal as FhirGoal } from '@medplum/fhirtypes';
 
+import { Permission } from '../../../auth/permissions';
 import type { Goal, RecoveryDomain } from '../../recovery-plans/goal.entity';
-import { HL7_SYSTEM, LocalCodeSystem, LocalExtension, patientRef } from './fhir-codes';
+import { defineResource } from '../fhir-resource';
+import {
+  HL7_SYSTEM,
+  LocalCodeSystem,
+  LocalExtension,
+  patientRef,
+  versionedMeta,
+} from './fhir-codes';
 
 export type GoalSource = Pick<
   Goal,
@@ -30,7 +38,7 @@ export function toGoal(goal: GoalSource): FhirGoal {
   return {
     resourceType: 'Goal',
     id: goal.id,
-    meta: { versionId: String(goal.version), lastUpdated: goal.updatedAt.toISOString() },
+    meta: versionedMeta(goal.version, goal.updatedAt),
     ...(goal.actionSteps.length ? { extension: goal.actionSteps.map(actionStep) } : {}),
     lifecycleStatus: goal.lifecycleStatus,
     ...(goal.achievementStatus
@@ -66,3 +74,20 @@ function actionStep(step: { text: string; done: boolean }): Extension {
     ],
   };
 }
+
+/** `goal` -> Goal (category `plans-goals`). */
+export const goalResource = defineResource<FhirGoal, GoalSource>({
+  type: 'Goal',
+  permission: Permission.FhirGoalRead,
+  documentation: 'A goal of a recovery plan (category plans-goals of the consent).',
+  from: 'goal r JOIN client c ON c.id = r.client_id',
+  id: 'r.id',
+  categories: ['plans-goals'],
+  columns: `r.id AS id, r.client_id AS "clientId", r.description AS description, r.domain AS domain,
+    r.target_date::text AS "targetDate", r.action_steps AS "actionSteps",
+    r.lifecycle_status AS "lifecycleStatus", r.achievement_status AS "achievementStatus",
+    r.version AS version, r.updated_at AS "updatedAt"`,
+  searchParams: [],
+  includesPatient: true,
+  toResource: (row) => toGoal(row),
+});

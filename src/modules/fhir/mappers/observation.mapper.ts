@@ -4,10 +4,12 @@ import {
   BARC10_REMISSION_THRESHOLD,
   isAtOrAboveRemissionThreshold,
 } from '../../assessments/barc10';
+import { Permission } from '../../../auth/permissions';
+import { defineResource } from '../fhir-resource';
 import { HL7_SYSTEM, LocalCodeSystem, patientRef, practitionerRef } from './fhir-codes';
-import { AssessmentSource, assessmentMeta } from './questionnaire-response.mapper';
+import { AssessmentSource, assessmentMeta, BARC10_SQL } from './questionnaire-response.mapper';
 
-// LOINC has no BARC-10 terms (checked for docs/fhir.md), so the codes are local.
+// No LOINC term for the BARC-10 was found (docs/fhir.md), so the codes are local.
 const BARC10_TOTAL: CodeableConcept = {
   coding: [{ system: LocalCodeSystem.Barc10, code: 'total', display: 'BARC-10 total score' }],
   text: 'BARC-10 total score',
@@ -58,3 +60,15 @@ export function toObservation(a: AssessmentSource): Observation {
     })),
   };
 }
+
+/** `assessment` (BARC-10) -> Observation of the total (category `assessments`). */
+export const observationResource = defineResource<Observation, AssessmentSource>({
+  type: 'Observation',
+  permission: Permission.FhirObservationRead,
+  documentation:
+    'The BARC-10 total with its items and the remission threshold (category assessments of the consent).',
+  ...BARC10_SQL,
+  categories: ['assessments'],
+  searchParams: [],
+  toResource: (row) => toObservation(row),
+});
