@@ -17,6 +17,7 @@ import {
   createApiClient,
   createConsent,
   createFhirClient,
+  revokeConsent,
   TestApiClient,
 } from '../helpers/fhir-world';
 import { bearer } from '../helpers/http';
@@ -398,6 +399,45 @@ describe('FHIR clinical resources: CarePlan, Goal, Encounter, Task, Questionnair
     it('should answer 400 for _count above 100', async () => {
       const res = await fhirGet(`/fhir/Task?_count=101`).expect(400);
       expectValidFhir(res.body);
+    });
+  });
+
+  describe('consent in force', () => {
+    it('should stop disclosing every clinical type at once when the consent is revoked', async () => {
+      const clientId = await createFhirClient(t.app, org.peerA1);
+      const consentId = await createConsent(t.app, org.peerA1, clientId, ehr.id, {
+        categories: ['plans-goals', 'follow-ups', 'assessments', 'session-notes'],
+      });
+      const mine = await seedRecords(clientId);
+      for (const type of CLINICAL_TYPES) {
+        await fhirGet(`/fhir/${type}/${mine[type][0]}`).expect(200);
+      }
+      await revokeConsent(t.app, org.peerA1, clientId, consentId);
+      for (const type of CLINICAL_TYPES) {
+        await fhirGet(`/fhir/${type}/${mine[type][0]}`).expect(404);
+        const search = await fhirGet(`/fhir/${type}?patient=${clientId}`).expect(200);
+        expect(search.body.entry ?? []).toEqual([]);
+      }
+    });
+
+    it("should show another organization's API client nothing, whatever its scopes", async () => {
+      const otherOrg = await createTestOrg(t.app);
+      const stranger = await createApiClient(t.app, otherOrg);
+      // Even a consent row naming it (which the consents API would refuse) discloses nothing
+      // across organizations.
+      await t.dataSource.query(
+        `INSERT INTO consent (organization_id, client_id, recipient_id, purposes, categories, effective_at,
+           expires_at, signed_at, signature_method)
+         VALUES ($1, $2, $3, ARRAY['treatment'], ARRAY['plans-goals', 'follow-ups', 'assessments', 'session-notes'],
+           now() - interval '1 day', now() + interval '1 year', now() - interval '1 day', 'written')`,
+        [org.id, full, stranger.id],
+      );
+      for (const type of CLINICAL_TYPES) {
+        await fhirGet(`/fhir/${type}/${records[full][type][0]}`, stranger.token).expect(404);
+        const search = await fhirGet(`/fhir/${type}?patient=${full}`, stranger.token).expect(200);
+        expectValidFhir(search.body);
+        expect(search.body.entry ?? []).toEqual([]);
+      }
     });
   });
 
