@@ -1,5 +1,6 @@
 import type {
   Bundle,
+  Consent,
   Encounter,
   Observation,
   QuestionnaireResponse,
@@ -438,6 +439,26 @@ describe('FHIR clinical resources: CarePlan, Goal, Encounter, Task, Questionnair
         expectValidFhir(search.body);
         expect(search.body.entry ?? []).toEqual([]);
       }
+    });
+  });
+
+  describe('Consent', () => {
+    it('should list in provision.class the clinical types each covered category discloses, once each', async () => {
+      const partialConsent = await fhirGet(`/fhir/Consent?patient=${partial}`).expect(200);
+      const fullConsent = await fhirGet(`/fhir/Consent?patient=${full}`).expect(200);
+      const classes = (b: Bundle) =>
+        (b.entry?.[0]?.resource as Consent).provision?.class?.map((c) => c.code);
+      expectValidFhir(partialConsent.body);
+      expect(classes(partialConsent.body)).toEqual(['Patient', 'Task', 'Encounter']);
+      expect(classes(fullConsent.body)).toEqual([
+        'Patient',
+        'CarePlan',
+        'Goal',
+        'Task',
+        'Encounter',
+        'QuestionnaireResponse',
+        'Observation',
+      ]);
     });
   });
 
