@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
 import type {
   Bundle,
   Consent,
@@ -486,6 +490,35 @@ describe('FHIR clinical resources: CarePlan, Goal, Encounter, Task, Questionnair
         expect(statements.length).toBeLessThanOrEqual(include ? 3 : 2);
       },
     );
+  });
+
+  describe('an EHR with fhir-kit-client', () => {
+    it('should search Tasks with their Patient, follow next links and read each Task, as an integration does', async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const address = t.app.getHttpServer().address() as { port: number };
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        join(__dirname, '../fhir-ehr/ehr-client.mjs'),
+        `http://127.0.0.1:${address.port}/fhir`,
+        ehr.token,
+        '2',
+        'Task',
+        JSON.stringify({ patient: `Patient/${full}`, _include: 'Task:patient' }),
+      ]);
+      const out = JSON.parse(stdout) as { pages: Bundle[]; reads: Resource[]; error: unknown };
+      expect(out.error).toBeNull();
+      expect(out.pages).toHaveLength(2);
+      for (const page of out.pages) {
+        expectValidFhir(page);
+        expect(
+          page.entry?.filter((e) => e.search?.mode === 'include').map((e) => e.resource?.id),
+        ).toEqual([full]);
+      }
+      expect(sorted(out.reads.map((r) => r.id))).toEqual(sorted(records[full].Task));
+      for (const r of out.reads) {
+        expectValidFhir(r);
+        expectPart2(r);
+      }
+    });
   });
 
   describe('who may call', () => {
