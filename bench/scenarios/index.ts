@@ -5,7 +5,7 @@ import { s4Discharge } from './s4-discharge';
 import { s5Worker } from './s5-worker';
 import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
-import { s8FhirRead, s9FhirSearch } from './s8-s9-fhir';
+import { s13FhirRead, s13FhirSearch } from './s13-fhir';
 
 /** In the order they run; the memory scenario (sustained mix of these) runs last. */
 export const SCENARIOS: Scenario[] = [
@@ -16,6 +16,6 @@ export const SCENARIOS: Scenario[] = [
   s5Worker,
   s6AuthGet,
   s7Login,
-  s8FhirRead,
-  s9FhirSearch,
+  s13FhirRead,
+  s13FhirSearch,
 ];

@@ -11,7 +11,7 @@ import { SqlArgs } from '../../src/modules/fhir/fhir-search';
 import { patientResource } from '../../src/modules/fhir/mappers/patient.mapper';
 
 /**
- * S8 and S9 by hand: the FHIR facade's own statements (the consent-checked SELECT and the one
+ * S13A and S13B by hand: the FHIR facade's own statements (the consent-checked SELECT and the one
  * disclosure + audit statement) through raw pg, mapped by the same Patient mapper, no framework.
  */
 
@@ -54,7 +54,7 @@ async function disclose(
   ]);
 }
 
-/** S8: GET /fhir/Patient/:id. */
+/** S13A: GET /fhir/Patient/:id. */
 const readPatient: Handler = async (ctx, req, [id]) => {
   const who = ctx.caller(req);
   const args = new SqlArgs();
@@ -76,7 +76,7 @@ const readPatient: Handler = async (ctx, req, [id]) => {
   return [200, resource];
 };
 
-/** S9: GET /fhir/Patient?_count=N. */
+/** S13B: GET /fhir/Patient?_count=N. */
 const searchPatients: Handler = async (ctx, req) => {
   const who = ctx.caller(req);
   const count = Number(new URL(req.url ?? '', BASE).searchParams.get('_count') ?? 20);

@@ -64,9 +64,9 @@ function prepare(ctx: BenchContext): Promise<FhirBench> {
   return prepared;
 }
 
-/** S8: an EHR reads one consented Patient (consent check, mapping, disclosure + audit). */
-export const s8FhirRead: Scenario = {
-  name: 'S8 FHIR Patient read',
+/** S13A: an EHR reads one consented Patient (consent check, mapping, disclosure + audit). */
+export const s13FhirRead: Scenario = {
+  name: 'S13A FHIR Patient read',
   target: '>= 0.60',
   request() {
     return (conn, seq): BenchRequest => {
@@ -92,9 +92,9 @@ export const s8FhirRead: Scenario = {
   },
 };
 
-/** S9: an EHR searches Patients, 50 on the page (50 consents checked, 50 accounting rows). */
-export const s9FhirSearch: Scenario = {
-  name: 'S9 FHIR Patient search (50 per page)',
+/** S13B: an EHR searches Patients, 50 on the page (50 consents checked, 50 accounting rows). */
+export const s13FhirSearch: Scenario = {
+  name: 'S13B FHIR Patient search (50 per page)',
   target: '>= 0.60',
   request() {
     return (): BenchRequest => ({
