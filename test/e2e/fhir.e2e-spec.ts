@@ -477,6 +477,8 @@ describe('FHIR R4 facade (e2e)', () => {
       identifier: () => 'urn:medicaid|none',
       name: () => 'a',
       birthdate: () => 'ge1900-01-01',
+      status: () => 'requested,completed',
+      _lastUpdated: () => 'ge2000-01-01',
     };
 
     it('should serve every interaction and search parameter it lists, and list every type served', async () => {

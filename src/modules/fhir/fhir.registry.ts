@@ -1,7 +1,13 @@
 import { FhirResourceDefinition } from './fhir-resource';
+import { carePlanResource } from './mappers/care-plan.mapper';
 import { consentResource } from './mappers/consent.mapper';
+import { encounterResource } from './mappers/encounter.mapper';
+import { goalResource } from './mappers/goal.mapper';
+import { observationResource } from './mappers/observation.mapper';
 import { patientResource } from './mappers/patient.mapper';
 import { practitionerResource } from './mappers/practitioner.mapper';
+import { questionnaireResponseResource } from './mappers/questionnaire-response.mapper';
+import { taskResource } from './mappers/task.mapper';
 
 /**
  * Every resource type of the facade, declared once: the routes serve these, the search engine
@@ -10,6 +16,12 @@ import { practitionerResource } from './mappers/practitioner.mapper';
 export const FHIR_RESOURCES: readonly FhirResourceDefinition[] = [
   patientResource,
   practitionerResource,
+  carePlanResource,
+  goalResource,
+  encounterResource,
+  taskResource,
+  questionnaireResponseResource,
+  observationResource,
   consentResource,
 ];
 

@@ -38,11 +38,12 @@ const PURPOSE_OF_USE: Record<DisclosurePurpose, Coding> = {
   research: { system: V3_ACT_REASON, code: 'HRESCH', display: 'healthcare research' },
 };
 
-// The FHIR types each data category discloses (provision.class).
+// The FHIR types each data category discloses (provision.class). An Encounter (a contact, without
+// its note text) is disclosed under follow-ups too: the follow-up tasks record those contacts.
 const CATEGORY_TYPES: Record<DataCategory, string[]> = {
   demographics: ['Patient'],
   'plans-goals': ['CarePlan', 'Goal'],
-  'follow-ups': ['Task'],
+  'follow-ups': ['Task', 'Encounter'],
   assessments: ['QuestionnaireResponse', 'Observation'],
   'session-notes': ['Encounter'],
 };
@@ -117,9 +118,10 @@ export const consentResource = defineResource<Consent, ConsentRow>({
         },
       ],
       purpose: r.purposes.map((p) => ({ ...PURPOSE_OF_USE[p] })),
-      class: r.categories.flatMap((c) =>
-        CATEGORY_TYPES[c].map((t) => ({ system: 'http://hl7.org/fhir/resource-types', code: t })),
-      ),
+      class: [...new Set(r.categories.flatMap((c) => CATEGORY_TYPES[c]))].map((t) => ({
+        system: 'http://hl7.org/fhir/resource-types',
+        code: t,
+      })),
       code: r.categories.map((c) => ({ coding: [{ system: DATA_CATEGORY_SYSTEM, code: c }] })),
     },
   }),
