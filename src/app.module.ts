@@ -24,6 +24,7 @@ import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ConsentsModule } from './modules/consents/consents.module';
+import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -46,6 +47,7 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     GroupSessionsModule,
     FollowUpsModule,
     DischargesModule,
+    IntegrationsModule,
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,

@@ -37,6 +37,9 @@ export enum Permission {
   OrganizationSettingsManage = 'settings.organization',
   ConsentRead = 'consent.read',
   ConsentWrite = 'consent.write',
+  IntegrationDischargeWrite = 'integration.discharge.write',
+  IntegrationReferralWrite = 'integration.referral.write',
+  WebhookManage = 'webhook.manage',
 }
 
 export enum Role {
@@ -121,6 +124,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.UserManage,
     Permission.TeamManage,
     Permission.ApiClientManage,
+    Permission.WebhookManage,
     Permission.AuditRead,
     Permission.AuditVerify,
     Permission.ClientRead,
@@ -150,7 +154,10 @@ export type ApiScope = (typeof API_SCOPES)[number];
 
 // API clients never reach staff endpoints: their permissions come from scopes only, and later
 // issues map each scope to the integration and FHIR permissions it grants.
-const SCOPE_PERMISSIONS: Partial<Record<ApiScope, Permission[]>> = {};
+const SCOPE_PERMISSIONS: Partial<Record<ApiScope, Permission[]>> = {
+  'discharges:write': [Permission.IntegrationDischargeWrite],
+  'referrals:write': [Permission.IntegrationReferralWrite],
+};
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
