@@ -13,6 +13,7 @@ import { httpDuration } from '../common/metrics/metrics';
 import { QueueDashboardService } from '../queue/queue-dashboard.service';
 import { etagOf } from '../common/http/etag';
 import { createValidationPipe } from '../common/http/validation';
+import { HL7_CONTENT_TYPES } from '../modules/integrations/hl7/hl7-content-type';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -138,6 +139,10 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   fastify.addHook('onRoute', ({ method, url }) => {
     for (const m of [method].flat()) routes.push({ method: m, url });
   });
+  // HL7 v2 ER7 text (the ADT feed): read as a string, like text/plain.
+  fastify.addContentTypeParser(HL7_CONTENT_TYPES[0], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
