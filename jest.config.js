@@ -8,7 +8,7 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/test/setup/ts-transformer.js' },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  setupFiles: ['<rootDir>/test/setup/test-env.ts'],
+  setupFiles: ['<rootDir>/test/setup/test-env.ts', '<rootDir>/test/setup/websocket-stub.ts'],
   // @bull-board/fastify pulls an ESM-only content-disposition that Jest cannot require (see the shim).
   moduleNameMapper: { '^content-disposition$': '<rootDir>/test/setup/content-disposition.js' },
   testTimeout: 30000,

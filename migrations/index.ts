@@ -14,6 +14,7 @@ import { CreateConsents1764000011000 } from './1764000011000-CreateConsents';
 import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-EnforceTeamMembershipRoles';
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
+import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   EnforceTeamMembershipRoles1764000012200,
   AddApiClientTokenGeneration1764000012210,
   IdempotencySealedResponses1764000012500,
+  CreateDisclosures1764000013200,
   CreateInboundIntegrations1764000013800,
 ];

@@ -24,6 +24,8 @@ import { FollowUpsModule } from './modules/follow-ups/follow-ups.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ConsentsModule } from './modules/consents/consents.module';
+import { DisclosuresModule } from './modules/disclosures/disclosures.module';
+import { FhirModule } from './modules/fhir/fhir.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
@@ -51,6 +53,8 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,
+    DisclosuresModule,
+    FhirModule,
     QueueDashboardModule,
   ],
   providers: [

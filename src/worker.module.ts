@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
+import { DisclosurePurgeWorker } from './modules/disclosures/disclosure-purge.worker';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
@@ -22,6 +23,6 @@ import { QueueModule } from './queue/queue.module';
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
   ],
-  providers: [AuditSealerWorker, IdempotencyPurgeWorker],
+  providers: [AuditSealerWorker, IdempotencyPurgeWorker, DisclosurePurgeWorker],
 })
 export class WorkerModule {}

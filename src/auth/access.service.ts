@@ -4,6 +4,7 @@ import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'ty
 
 import { NotFoundError } from '../common/errors/domain-error';
 import { AuditService } from '../modules/audit/audit.service';
+import { DataCategory, disclosableClients, DisclosurePurpose } from './access/consent.sql';
 import { clientScope, ScopeSql, supervisedSpecialistIds } from './access/scope.sql';
 import { Principal } from './principal';
 
@@ -13,6 +14,16 @@ export interface ScopedClient {
   organizationId: string;
   primarySpecialistId: string | null;
   status: 'referred' | 'active' | 'inactive' | 'closed';
+}
+
+/** The consent a disclosure of a client to an API client is made under (42 CFR Part 2). */
+export interface DisclosableClient {
+  clientId: string;
+  consentId: string;
+  /** The purpose the API client was registered for (covered by the consent). */
+  purpose: DisclosurePurpose;
+  /** The categories the consent covers (a mapper may withhold what they do not list). */
+  categories: DataCategory[];
 }
 
 /**
@@ -29,9 +40,47 @@ export class AccessService {
     private readonly audit: AuditService,
   ) {}
 
-  /** A predicate on client alias `alias`, with its named parameters (see `clientScope`). */
-  clientPredicate(principal: Principal, alias = 'c'): ScopeSql {
-    return clientScope(principal, alias);
+  /**
+   * A predicate on client alias `alias`, with its named parameters (see `clientScope`). For an
+   * API client, `categories` are the Part 2 data categories the caller reads (any one suffices).
+   */
+  clientPredicate(
+    principal: Principal,
+    alias = 'c',
+    categories: readonly DataCategory[] = [],
+  ): ScopeSql {
+    return clientScope(principal, alias, categories);
+  }
+
+  /**
+   * "API client `apiClientId` may see these clients for one of `categories` now", set-based: the
+   * clients of `clientIds` it may see, each with the consent that allows it, in one statement.
+   * The FHIR facade and webhook delivery both ask here (consent re-checked at delivery).
+   */
+  async disclosableClients(
+    apiClientId: string,
+    clientIds: readonly string[],
+    categories: readonly DataCategory[],
+    manager?: EntityManager,
+  ): Promise<DisclosableClient[]> {
+    if (clientIds.length === 0 || categories.length === 0) return [];
+    return (manager ?? this.dataSource.manager).query(
+      `SELECT d.client_id AS "clientId", d.consent_id AS "consentId", d.purpose, d.categories
+       FROM (${disclosableClients('$1::uuid', '$2', '$3')}) d
+       JOIN client c ON c.id = d.client_id AND c.deleted_at IS NULL`,
+      [apiClientId, [...new Set(clientIds)], [...categories]],
+    );
+  }
+
+  /** The consent under which `apiClientId` may see `clientId` for `category` now, or undefined. */
+  async disclosableClient(
+    apiClientId: string,
+    clientId: string,
+    category: DataCategory,
+    manager?: EntityManager,
+  ): Promise<DisclosableClient | undefined> {
+    const [row] = await this.disclosableClients(apiClientId, [clientId], [category], manager);
+    return row;
   }
 
   /** Restricts a query builder whose alias `alias` is a client row to the caller's scope. */

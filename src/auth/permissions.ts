@@ -37,6 +37,18 @@ export enum Permission {
   OrganizationSettingsManage = 'settings.organization',
   ConsentRead = 'consent.read',
   ConsentWrite = 'consent.write',
+  DisclosureRead = 'disclosure.read',
+  /** Any FHIR read or search: each resource type also needs its own permission below. */
+  FhirRead = 'fhir.read',
+  FhirPatientRead = 'fhir.patient.read',
+  FhirPractitionerRead = 'fhir.practitioner.read',
+  FhirCarePlanRead = 'fhir.care-plan.read',
+  FhirGoalRead = 'fhir.goal.read',
+  FhirEncounterRead = 'fhir.encounter.read',
+  FhirTaskRead = 'fhir.task.read',
+  FhirObservationRead = 'fhir.observation.read',
+  FhirQuestionnaireResponseRead = 'fhir.questionnaire-response.read',
+  FhirConsentRead = 'fhir.consent.read',
   IntegrationDischargeWrite = 'integration.discharge.write',
   IntegrationReferralWrite = 'integration.referral.write',
   WebhookManage = 'webhook.manage',
@@ -74,7 +86,11 @@ const RECOVERY_PLANNING: Permission[] = [
 
 // Part 2 consents: the staff who work with the client record and revoke them; admins may read
 // them (who may receive a client's records is not a clinical narrative).
-const CONSENTS: Permission[] = [Permission.ConsentRead, Permission.ConsentWrite];
+const CONSENTS: Permission[] = [
+  Permission.ConsentRead,
+  Permission.ConsentWrite,
+  Permission.DisclosureRead,
+];
 
 // The discharge bridge: the people who work the follow-up queue (admins configure cadences only).
 const DISCHARGE_BRIDGE: Permission[] = [
@@ -117,6 +133,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [Role.Admin]: new Set([
     ...STAFF,
     Permission.ConsentRead,
+    Permission.DisclosureRead,
     Permission.FollowUpRateRead,
     Permission.FollowUpCadenceManage,
     Permission.OrganizationSettingsManage,
@@ -152,9 +169,27 @@ export const API_SCOPES = [
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
-// API clients never reach staff endpoints: their permissions come from scopes only, and later
-// issues map each scope to the integration and FHIR permissions it grants.
+// The SMART `system/<Type>.read` scopes: each grants the FHIR facade and its one resource type.
+const FHIR_TYPE_SCOPES = {
+  'system/Patient.read': Permission.FhirPatientRead,
+  'system/Practitioner.read': Permission.FhirPractitionerRead,
+  'system/CarePlan.read': Permission.FhirCarePlanRead,
+  'system/Goal.read': Permission.FhirGoalRead,
+  'system/Encounter.read': Permission.FhirEncounterRead,
+  'system/Task.read': Permission.FhirTaskRead,
+  'system/Observation.read': Permission.FhirObservationRead,
+  'system/QuestionnaireResponse.read': Permission.FhirQuestionnaireResponseRead,
+  'system/Consent.read': Permission.FhirConsentRead,
+} as const satisfies Partial<Record<ApiScope, Permission>>;
+
+// API clients never reach staff endpoints: their permissions come from scopes only. What they
+// see of a client is decided by consents (access/consent.sql), not here. `system/*.read` grants
+// every type (it is also expanded into the type scopes when a token is issued).
 const SCOPE_PERMISSIONS: Partial<Record<ApiScope, Permission[]>> = {
+  ...Object.fromEntries(
+    Object.entries(FHIR_TYPE_SCOPES).map(([scope, p]) => [scope, [Permission.FhirRead, p]]),
+  ),
+  'system/*.read': [Permission.FhirRead, ...Object.values(FHIR_TYPE_SCOPES)],
   'discharges:write': [Permission.IntegrationDischargeWrite],
   'referrals:write': [Permission.IntegrationReferralWrite],
 };

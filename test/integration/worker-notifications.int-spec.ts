@@ -134,6 +134,7 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
     // The heartbeat runs only with WORKER_HEARTBEAT_FILE (graceful-shutdown.int-spec.ts).
     expect(worker.get(PeriodicTaskHost).running().sort()).toEqual([
       'audit sealer',
+      'disclosure purge',
       'follow-up reconciler',
       'idempotency purge',
       'outbox relay',

@@ -512,6 +512,12 @@ export const REQUESTS: Record<string, RouteRequest> = {
     }),
   },
   'GET /api/v1/clients/:id/consents': recordGet((h) => `/api/v1/clients/${h.clientId}/consents`),
+  'GET /api/v1/clients/:id/disclosures': recordGet(
+    (h) => `/api/v1/clients/${h.clientId}/disclosures`,
+  ),
+  'GET /fhir/metadata': get('/fhir/metadata'),
+  'GET /fhir/:type': get('/fhir/Patient'),
+  'GET /fhir/:type/:id': get(`/fhir/Patient/${randomUUID()}`),
   'POST /api/v1/clients/:id/consents/:consentId/revoke': {
     record: true,
     call: (h) => ({

@@ -160,6 +160,18 @@ const oversight = (ok: number) => ({
   coveringPeer: 403,
 });
 
+/** FHIR Patient reads: no staff role (403), API clients with system/Patient.read or system/*.read. */
+const fhirRead = (ok: number) => ({
+  ...SIGNED_IN,
+  admin: 403,
+  supervisor: 403,
+  peer: 403,
+  coveringPeer: 403,
+  apiClient: Object.fromEntries(
+    API_SCOPES.map((s) => [s, s === 'system/Patient.read' || s === 'system/*.read' ? ok : 403]),
+  ) as Record<(typeof API_SCOPES)[number], Expect>,
+});
+
 // --- The table ----------------------------------------------------------------------------------
 
 export const MATRIX: MatrixRow[] = [
@@ -330,6 +342,14 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/clients/:id/consents', ...clinical(201) },
   { route: 'GET /api/v1/clients/:id/consents', ...clientRead(200) },
   { route: 'POST /api/v1/clients/:id/consents/:consentId/revoke', ...clinical(200) },
+  // Part 2 disclosure accounting (SPEC 8, 12): the staff who may read the client, and admins.
+  { route: 'GET /api/v1/clients/:id/disclosures', ...clientRead(200) },
+
+  // The FHIR facade (SPEC 8): public metadata; reads for API clients only, by scope (the scope's
+  // type, or system/*.read). The matrix's API clients hold no consent: a read finds nothing (404).
+  { route: 'GET /fhir/metadata', ...everyone(200) },
+  { route: 'GET /fhir/:type', ...fhirRead(200) },
+  { route: 'GET /fhir/:type/:id', ...fhirRead(404) },
 
   // Audit (SPEC 9): supervisors their teams, admins the organization; only admins verify.
   {

@@ -1,5 +1,6 @@
 import { Role } from '../permissions';
 import { Principal, UserPrincipal } from '../principal';
+import { DataCategory, mayDisclose } from './consent.sql';
 
 /**
  * Record scope as SQL, in one place (SPEC 2 and 9). Features compose these fragments and never
@@ -99,12 +100,24 @@ export const organizationSupervisorIds = (org: string): string =>
  * - a supervisor: clients of the specialists on the teams they supervise, and unassigned clients
  *   of the organization (the "needs assignment" queue they work);
  * - an admin: the organization's clients (narratives are withheld by the features, not here);
- * - an API client: none until consents are wired in (42 CFR Part 2: no consent, no client).
+ * - an API client: the clients of its organization under a consent in force that names it and
+ *   covers its purpose and one of `categories` (42 CFR Part 2: no consent, no client; see
+ *   `./consent.sql`). Without `categories` (a route that names no data category): none.
  */
-export function clientScope(principal: Principal, alias = 'c'): ScopeSql {
+export function clientScope(
+  principal: Principal,
+  alias = 'c',
+  categories: readonly DataCategory[] = [],
+): ScopeSql {
   const params = { scopeOrgId: principal.organizationId, scopeUserId: principal.id };
   const org = `${alias}.organization_id = :scopeOrgId AND ${alias}.deleted_at IS NULL`;
-  if (principal.kind === 'api_client') return { sql: 'false', params };
+  if (principal.kind === 'api_client') {
+    if (categories.length === 0) return { sql: 'false', params };
+    return {
+      sql: `${org} AND ${mayDisclose(':scopeUserId', `${alias}.id`, 'ARRAY[:...scopeCategories]')}`,
+      params: { ...params, scopeCategories: [...categories] },
+    };
+  }
   switch (principal.role) {
     case Role.Admin:
       return { sql: org, params };

@@ -37,6 +37,10 @@ export class ApiClient {
   @Column('integer', { default: 1 })
   version: number;
 
+  /** The purpose it was registered for (`treatment` by default); a consent must cover it. */
+  @Column('text', { default: 'treatment' })
+  purpose: string;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
