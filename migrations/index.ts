@@ -16,6 +16,7 @@ import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApi
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
+import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   IdempotencySealedResponses1764000012500,
   CreateDisclosures1764000013200,
   CreateInboundIntegrations1764000013800,
+  CreateWebhooks1764000013810,
 ];

@@ -27,6 +27,7 @@ import { ConsentsModule } from './modules/consents/consents.module';
 import { DisclosuresModule } from './modules/disclosures/disclosures.module';
 import { FhirModule } from './modules/fhir/fhir.module';
 import { IntegrationsModule } from './modules/integrations/integrations.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -50,6 +51,7 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     FollowUpsModule,
     DischargesModule,
     IntegrationsModule,
+    WebhooksModule,
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,

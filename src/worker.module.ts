@@ -7,6 +7,7 @@ import { DisclosurePurgeWorker } from './modules/disclosures/disclosure-purge.wo
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
+import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
 import { QueueModule } from './queue/queue.module';
 
@@ -22,6 +23,7 @@ import { QueueModule } from './queue/queue.module';
     FollowUpsWorkerModule,
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
+    WebhooksWorkerModule,
   ],
   providers: [AuditSealerWorker, IdempotencyPurgeWorker, DisclosurePurgeWorker],
 })

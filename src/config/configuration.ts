@@ -66,6 +66,8 @@ export interface Config {
   auth: AuthConfig;
   /** The deployment operators' user ids (lowercase), who may open the queue dashboard. */
   queueDashboard: { operatorIds: ReadonlySet<string> };
+  /** Outbound webhooks: hosts allowed over http and on private addresses (tests), timeout. */
+  webhooks: { httpAllowedHosts: ReadonlySet<string>; timeoutMs: number };
 }
 
 // In development a key is generated once and kept on disk, so that tokens survive a restart and
@@ -136,6 +138,14 @@ export function loadConfig(): Config {
       duplicateProbeWindowSeconds: env.CLIENT_DUPLICATE_PROBE_WINDOW_SECONDS,
     },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
+    webhooks: {
+      httpAllowedHosts: new Set(
+        env.WEBHOOK_HTTP_ALLOWED_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
     worker: {
       heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },
     },

@@ -3,12 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
-import { Principal } from '../../auth/principal';
+import { correlationOf, Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { Assessment } from './assessment.entity';
 import { toAssessmentResponse } from './assessment.mapper';
 import {
@@ -29,6 +30,7 @@ export class AssessmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async create(
@@ -61,6 +63,14 @@ export class AssessmentsService {
         clientId,
         resourceType: 'Assessment',
         resourceId: saved.id,
+      });
+      await this.webhookEvents.emit(m, {
+        organizationId: client.organizationId,
+        type: 'assessment.recorded',
+        clientId,
+        resource: { type: 'QuestionnaireResponse', id: saved.id },
+        data: { assessmentId: saved.id, instrument: dto.instrument, total },
+        correlationId: correlationOf(principal),
       });
       return toAssessmentResponse(await m.findOneByOrFail(Assessment, { id: saved.id }));
     });

@@ -6,6 +6,7 @@ import { AccessService, ScopedClient } from '../../auth/access.service';
 import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
 import { FollowUp } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -59,6 +60,7 @@ export class DischargesService {
     private readonly cadences: CadencesService,
     private readonly followUps: FollowUpsService,
     private readonly scheduling: FollowUpSchedulingService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async record(
@@ -98,6 +100,7 @@ export class DischargesService {
     const tasks = inserted
       ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
       : await this.tasksOf(m, discharge.id);
+    if (inserted) await this.emitDischarged(m, discharge, correlationOf(actor));
     await this.audit.record(m, actor, {
       action: inserted ? 'discharge.create' : 'discharge.read',
       clientId: client.id,
@@ -225,6 +228,23 @@ export class DischargesService {
     const tasks = rows.map((row) => Object.assign(new FollowUp(), row)).sort(byDueThenLabel);
     await this.scheduling.scheduleFor(m, tasks, correlationId);
     return tasks;
+  }
+
+  private emitDischarged(m: EntityManager, d: DischargeRow, correlationId: string | null) {
+    return this.webhookEvents.emit(m, {
+      organizationId: d.organization_id,
+      type: 'client.discharged',
+      clientId: d.client_id,
+      resource: { type: 'Discharge', id: d.id },
+      data: {
+        dischargeId: d.id,
+        levelOfCare: d.level_of_care,
+        dischargedAt: d.discharged_at.toISOString(),
+        planned: d.planned,
+        source: d.source,
+      },
+      correlationId,
+    });
   }
 
   private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {

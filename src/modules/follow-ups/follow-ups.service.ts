@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import {
   CancelFollowUpDto,
   CompleteFollowUpDto,
@@ -34,6 +35,7 @@ export class FollowUpsService {
     private readonly queries: FollowUpQueriesService,
     private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   start(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
@@ -54,6 +56,16 @@ export class FollowUpsService {
         session_note_id: dto.sessionNoteId ?? null,
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
+      if (to === 'completed') {
+        await this.webhookEvents.emit(m, {
+          organizationId: f.organizationId,
+          type: 'follow-up.completed',
+          clientId: f.clientId,
+          resource: { type: 'Task', id: f.id },
+          data: { followUpId: f.id, dischargeId: f.dischargeId, outcome: dto.outcome },
+          correlationId: correlationOf(actor),
+        });
+      }
       // A contact that could not be made at all is the supervisors' concern (once per task).
       if (dto.outcome === 'unreachable')
         await this.scheduling.scheduleUnreachableEscalation(
