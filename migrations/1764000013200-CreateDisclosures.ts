@@ -16,6 +16,9 @@ export class CreateDisclosures1764000013200 implements MigrationInterface {
     await q.query(`
       ALTER TABLE api_client ADD COLUMN IF NOT EXISTS purpose text NOT NULL DEFAULT 'treatment';
 
+      -- What an API client may see starts from the consents naming it (FHIR searches).
+      CREATE INDEX consent_recipient_idx ON consent (recipient_id, client_id) WHERE revoked_at IS NULL;
+
       CREATE TABLE disclosure (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         organization_id uuid NOT NULL REFERENCES organization(id),
@@ -38,6 +41,6 @@ export class CreateDisclosures1764000013200 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     // The purpose column stays: it may belong to the SMART registration migration.
-    await q.query(`DROP TABLE disclosure;`);
+    await q.query(`DROP TABLE disclosure; DROP INDEX consent_recipient_idx;`);
   }
 }

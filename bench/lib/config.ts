@@ -52,8 +52,9 @@ export const BENCH = {
     databaseUrl.replace(/(\/[^/?]+)(\?|$)/, `$1_seed_${notes}$2`),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/6',
   queuePrefix: 'rbbench',
-  servicePort: 3101,
-  baselinePort: 3102,
+  // BENCH_SERVICE_PORT / BENCH_BASELINE_PORT: for runs side by side on one machine.
+  servicePort: Number(process.env.BENCH_SERVICE_PORT ?? 3101),
+  baselinePort: Number(process.env.BENCH_BASELINE_PORT ?? 3102),
   password: 'Bench-Password-2026!',
   /** Fixed for the run so that tokens minted by the service verify in the baseline. */
   jwtSecret: process.env.BENCH_JWT_SECRET ?? randomBytes(48).toString('base64'),

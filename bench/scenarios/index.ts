@@ -6,6 +6,7 @@ import { s4iInboundDischarge } from './s4i-inbound-discharge';
 import { s5Worker } from './s5-worker';
 import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
+import { s13FhirRead, s13FhirSearch } from './s13-fhir';
 
 /** In the order they run; the memory scenario (sustained mix of these) runs last. */
 export const SCENARIOS: Scenario[] = [
@@ -17,4 +18,6 @@ export const SCENARIOS: Scenario[] = [
   s5Worker,
   s6AuthGet,
   s7Login,
+  s13FhirRead,
+  s13FhirSearch,
 ];

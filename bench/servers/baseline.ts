@@ -6,6 +6,7 @@ import { createServer, ServerResponse } from 'node:http';
 import * as argon2 from 'argon2';
 import { sign } from 'jsonwebtoken';
 import { audit, ctx, Handler, pool, Route } from './baseline-lib';
+import { FHIR_BASELINE_ROUTES } from './baseline-fhir';
 import { BASELINE_ROUTES } from './baseline-routes';
 
 const jwtKey = createSecretKey(Buffer.from(process.env.JWT_SECRET ?? '', 'base64'));
@@ -64,6 +65,7 @@ const login: Handler = async (_ctx, _req, _params, body) => {
 const routes: Route[] = [
   { method: 'POST', pattern: /^\/api\/v1\/auth\/login$/, handler: login },
   ...BASELINE_ROUTES,
+  ...FHIR_BASELINE_ROUTES,
 ];
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -13,6 +13,7 @@ import { httpDuration } from '../common/metrics/metrics';
 import { QueueDashboardService } from '../queue/queue-dashboard.service';
 import { etagOf } from '../common/http/etag';
 import { createValidationPipe } from '../common/http/validation';
+import { FHIR_JSON } from '../modules/fhir/fhir-labels';
 import { HL7_CONTENT_TYPES } from '../modules/integrations/hl7/hl7-content-type';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -146,6 +147,13 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  // FHIR clients send `application/fhir+json` bodies: JSON, read by Fastify's own JSON parser
+  // (same limits, same prototype-poisoning refusal).
+  fastify.addContentTypeParser(
+    FHIR_JSON,
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
   const security = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(security);

@@ -84,6 +84,27 @@ describe('FHIR R4 facade (e2e)', () => {
     });
   });
 
+  describe('request bodies', () => {
+    it('should read application/fhir+json bodies as JSON (for the POSTs to come)', async () => {
+      const res = await http()
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/fhir+json')
+        .send(
+          JSON.stringify({
+            email: `nobody-${randomUUID()}@example.test`,
+            password: 'wrong-password-1',
+          }),
+        )
+        .expect(401);
+      expect(res.body.code).toBe('INVALID_CREDENTIALS');
+      await http()
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/fhir+json')
+        .send('{"email":')
+        .expect(400);
+    });
+  });
+
   describe('GET /fhir/Patient/:id', () => {
     it('should answer 401 OperationOutcome (login) without a token', async () => {
       const res = await http().get(`/fhir/Patient/${consented}`).expect(401);

@@ -74,6 +74,7 @@ describe('route access declarations (deny by default)', () => {
       .sort();
     expect(publicRoutes).toEqual(
       [
+        'GET /fhir/metadata',
         'GET /health/live',
         'GET /health/ready',
         'GET /metrics/',

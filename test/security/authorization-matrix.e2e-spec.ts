@@ -106,6 +106,20 @@ function problemDefects(res: Response): string[] {
   return defects;
 }
 
+/** The FHIR facade's errors are FHIR OperationOutcome instead (SPEC 8), with the correlation id header. */
+function outcomeDefects(res: Response): string[] {
+  const defects: string[] = [];
+  if (!String(res.headers['content-type'] ?? '').startsWith('application/fhir+json'))
+    defects.push(`content-type ${res.headers['content-type']}`);
+  const b = res.body ?? {};
+  if (b.resourceType !== 'OperationOutcome') defects.push(`resourceType ${b.resourceType}`);
+  const issues = Array.isArray(b.issue) ? (b.issue as { code?: unknown }[]) : [];
+  if (issues.length === 0 || issues.some((i) => typeof i.code !== 'string'))
+    defects.push('issue.code');
+  if (typeof res.headers['x-correlation-id'] !== 'string') defects.push('correlationId');
+  return defects;
+}
+
 describe('authorization matrix (security review, issue 11)', () => {
   let t: TestApp;
   let world: World;
@@ -192,7 +206,8 @@ describe('authorization matrix (security review, issue 11)', () => {
       principal: cell.principal,
     });
     const res = await send(cell, call);
-    const problems = res.status >= 400 ? problemDefects(res) : [];
+    const defects = cell.route.startsWith('GET /fhir/') ? outcomeDefects : problemDefects;
+    const problems = res.status >= 400 ? defects(res) : [];
     const { correlationId: _, ...body } = (res.body ?? {}) as Record<string, unknown>;
     return { cell, status: res.status, code: res.body?.code, problems, body: JSON.stringify(body) };
   }

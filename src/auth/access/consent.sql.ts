@@ -42,6 +42,14 @@ export const disclosableConsent = (recipient: string, client: string, categories
       AND k.categories && (${categories})::text[]
     ORDER BY k.expires_at DESC, k.id DESC LIMIT 1`;
 
+/**
+ * The ids of the clients with a consent in force naming `recipient` (any purpose or category): a
+ * superset of those it may see, cheap to find by index (`consent_recipient_idx`), so that a search
+ * starts from the recipient's consents instead of probing every client of the organization.
+ */
+export const consentedClientIds = (recipient: string): string =>
+  `SELECT kr.client_id FROM consent kr WHERE kr.recipient_id = ${recipient} AND ${consentInForce('kr')}`;
+
 /** True when the API client `recipient` may see client `client` now for a category of `categories`. */
 export const mayDisclose = (recipient: string, client: string, categories: string): string =>
   `EXISTS (${disclosableConsent(recipient, client, categories)})`;

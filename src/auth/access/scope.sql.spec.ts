@@ -1,6 +1,6 @@
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from '../../modules/caseloads/caseload.queries';
 import { Role } from '../permissions';
-import { UserPrincipal } from '../principal';
+import { ApiClientPrincipal, UserPrincipal } from '../principal';
 import { auditEventScope, clientScope, dashboardSpecialists } from './scope.sql';
 
 // Whitespace aside, the statements of the hot paths are the ones they were before scope had one
@@ -55,5 +55,33 @@ describe('scope fragments', () => {
     );
     expect(auditEventScope(user(Role.Admin), 'e').sql).toBe('e.organization_id = :scopeOrgId');
     expect(auditEventScope(user(Role.PeerSpecialist), 'e').sql).toBe('false');
+  });
+
+  it('should let an API client see a client only under a consent in force for one of the categories (42 CFR Part 2)', () => {
+    const apiClient: ApiClientPrincipal = {
+      kind: 'api_client',
+      id: 'a-1',
+      organizationId: 'o-1',
+      scopes: ['system/*.read'],
+      generation: 0,
+    };
+    expect(clientScope(apiClient, 'c').sql).toBe('false');
+    const scoped = clientScope(apiClient, 'c', ['demographics']);
+    expect(scoped.params).toEqual({
+      scopeOrgId: 'o-1',
+      scopeUserId: 'a-1',
+      scopeCategories: ['demographics'],
+    });
+    expect(flat(scoped.sql)).toBe(
+      flat(`c.organization_id = :scopeOrgId AND c.deleted_at IS NULL AND EXISTS (
+        SELECT k.id AS consent_id, a.purpose AS purpose, k.categories AS categories
+        FROM consent k JOIN api_client a ON a.id = k.recipient_id
+        WHERE k.client_id = c.id AND k.recipient_id = :scopeUserId
+          AND a.active AND k.organization_id = a.organization_id
+          AND k.revoked_at IS NULL AND k.effective_at <= now() AND k.expires_at > now()
+          AND a.purpose = ANY (k.purposes)
+          AND k.categories && (ARRAY[:...scopeCategories])::text[]
+        ORDER BY k.expires_at DESC, k.id DESC LIMIT 1)`),
+    );
   });
 });

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 
+import { DisclosureAccountingModule } from './disclosure-accounting.module';
 import { DisclosuresController } from './disclosures.controller';
-import { DisclosureService } from './disclosures.service';
 
-/** Part 2 disclosure accounting; DisclosureService is what every disclosing feature records with. */
+/** GET /api/v1/clients/:id/disclosures (the records come from DisclosureAccountingModule). */
 @Module({
+  imports: [DisclosureAccountingModule],
   controllers: [DisclosuresController],
-  providers: [DisclosureService],
-  exports: [DisclosureService],
 })
 export class DisclosuresModule {}

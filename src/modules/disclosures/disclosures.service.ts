@@ -9,6 +9,7 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { actorOf, AuditActor, AuditService } from '../audit/audit.service';
+import { RECORD_DISCLOSURES } from './disclosure.queries';
 import { DisclosedResource, DisclosureResponse } from './dto/disclosure.dto';
 
 /** What of one client was disclosed to an API client, and under which consent. */
@@ -43,17 +44,6 @@ interface DisclosureRow {
   correlationId: string | null;
 }
 
-// The accounting rows and the audit events of one act, in ONE statement (so in one transaction,
-// whatever the caller's): one disclosure row and one audit event per client, however many.
-const RECORD = `WITH d AS (
-    INSERT INTO disclosure (organization_id, recipient_id, client_id, consent_id, purpose, resources, correlation_id)
-    SELECT $1, $2, x.client_id, x.consent_id, x.purpose, x.resources, $3
-    FROM jsonb_to_recordset($4::jsonb) AS x(client_id uuid, consent_id uuid, purpose text, resources jsonb)
-    RETURNING client_id)
-  INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action, client_id,
-    resource_type, resource_id, outcome, correlation_id)
-  SELECT $1, $5, $6, $7, $8, d.client_id, $9, $10, 'success', $3 FROM d`;
-
 /**
  * Part 2 disclosure accounting (SPEC 8): every disclosure to an API client writes one row per
  * client with the resources disclosed, together with the audit events; staff who may read the
@@ -85,7 +75,7 @@ export class DisclosureService {
       purpose: d.purpose,
       resources: d.resources,
     }));
-    await m.query(RECORD, [
+    await m.query(RECORD_DISCLOSURES, [
       a.organizationId,
       act.recipientId,
       a.correlationId ?? null,

@@ -1,4 +1,4 @@
-import { disclosableConsent } from '../../auth/access/consent.sql';
+import { consentedClientIds, disclosableConsent } from '../../auth/access/consent.sql';
 import { ApiClientPrincipal } from '../../auth/principal';
 import { FhirResourceDefinition } from './fhir-resource';
 import { SqlArgs } from './fhir-search';
@@ -25,7 +25,11 @@ export function selectRows(
   if (def.categories) {
     const categories = `${args.add([...def.categories])}::text[]`;
     join = `JOIN LATERAL (${disclosableConsent(recipient, 'c.id', categories)}) k ON true`;
-    where.push(`c.organization_id = ${org}`, 'c.deleted_at IS NULL');
+    where.push(
+      `c.organization_id = ${org}`,
+      'c.deleted_at IS NULL',
+      `c.id IN (${consentedClientIds(recipient)})`,
+    );
     own = `c.id AS "_clientId", k.consent_id AS "_consentId", k.purpose AS "_purpose",
       k.categories AS "_categories"`;
   } else if (def.visible) {
