@@ -24,6 +24,8 @@ import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-Cre
 import { CreateRelapsePreventionPlans1764000013700 } from './1764000013700-CreateRelapsePreventionPlans';
 import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessionsForReports';
 import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
+import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
+import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -53,4 +55,6 @@ export const MIGRATIONS = [
   CreateRelapsePreventionPlans1764000013700,
   IndexSessionsForReports1764000013710,
   CreateDisclosures1764000013200,
+  CreateInboundIntegrations1764000013800,
+  CreateWebhooks1764000013810,
 ];

@@ -29,6 +29,8 @@ import { ResourcesModule } from './modules/resources/resources.module';
 import { ReferralsOutModule } from './modules/referrals-out/referrals-out.module';
 import { DisclosuresModule } from './modules/disclosures/disclosures.module';
 import { FhirModule } from './modules/fhir/fhir.module';
+import { IntegrationsModule } from './modules/integrations/integrations.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 
 /** The HTTP API. Guards are global and deny by default (STYLE section 4). */
@@ -51,6 +53,8 @@ import { QueueDashboardModule } from './queue/queue-dashboard.module';
     GroupSessionsModule,
     FollowUpsModule,
     DischargesModule,
+    IntegrationsModule,
+    WebhooksModule,
     ReportsModule,
     OrganizationsModule,
     ConsentsModule,

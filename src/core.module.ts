@@ -8,10 +8,14 @@ import { Config, loadConfig } from './config/configuration';
 import { loggerParams } from './common/logging/logger.config';
 import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
 import { AuditCoreModule } from './modules/audit/audit-core.module';
+import { WebhookEventsModule } from './modules/webhooks/webhook-events.module';
 import { OutboxModule } from './queue/outbox.module';
 import { RedisModule } from './redis/redis.module';
 
-/** What both processes (API and worker) stand on: config, logs, Postgres, Redis, audit, outbox. */
+/**
+ * What both processes (API and worker) stand on: config, logs, Postgres, Redis, audit, outbox,
+ * and the webhook events written beside a change.
+ */
 @Module({
   imports: [
     AppConfigModule,
@@ -36,6 +40,7 @@ import { RedisModule } from './redis/redis.module';
     AuditCoreModule,
     AuthCoreModule,
     OutboxModule,
+    WebhookEventsModule,
   ],
 })
 export class CoreModule {}

@@ -9,6 +9,7 @@ import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.mo
 import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
+import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 import { SessionNotesWorkerModule } from './modules/session-notes/session-notes-worker.module';
 import { QueueModule } from './queue/queue.module';
 
@@ -25,6 +26,7 @@ import { QueueModule } from './queue/queue.module';
     SessionNotesWorkerModule,
     ScheduledScansWorkerModule,
     ReferralsOutWorkerModule,
+    WebhooksWorkerModule,
   ],
   providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker, DisclosurePurgeWorker],
 })

@@ -42,7 +42,8 @@ export interface Comparison {
   ratios: number[];
 }
 
-async function measure(
+/** One side under load: a warm-up, then the counted run (its CPU and SQL statements). */
+export async function measure(
   side: Side,
   opts: BenchOptions,
   connections: number,

@@ -2,6 +2,7 @@ import { Scenario } from './context';
 import { s1Note } from './s1-note';
 import { s2Caseload, s3Dashboard } from './s2-s3-caseloads';
 import { s4Discharge } from './s4-discharge';
+import { s4iInboundDischarge } from './s4i-inbound-discharge';
 import { s5Worker } from './s5-worker';
 import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
@@ -15,6 +16,7 @@ export const SCENARIOS: Scenario[] = [
   s2Caseload,
   s3Dashboard,
   s4Discharge,
+  s4iInboundDischarge,
   s5Worker,
   s6AuthGet,
   s7Login,

@@ -58,6 +58,9 @@ export enum Permission {
   FhirObservationRead = 'fhir.observation.read',
   FhirQuestionnaireResponseRead = 'fhir.questionnaire-response.read',
   FhirConsentRead = 'fhir.consent.read',
+  IntegrationDischargeWrite = 'integration.discharge.write',
+  IntegrationReferralWrite = 'integration.referral.write',
+  WebhookManage = 'webhook.manage',
 }
 
 export enum Role {
@@ -167,6 +170,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.UserManage,
     Permission.TeamManage,
     Permission.ApiClientManage,
+    Permission.WebhookManage,
     Permission.AuditRead,
     Permission.AuditVerify,
     Permission.AuditExport,
@@ -245,6 +249,8 @@ const SCOPE_PERMISSIONS: Partial<Record<ApiScope, Permission[]>> = {
     Object.entries(FHIR_TYPE_SCOPES).map(([scope, p]) => [scope, [Permission.FhirRead, p]]),
   ),
   'system/*.read': [Permission.FhirRead, ...Object.values(FHIR_TYPE_SCOPES)],
+  'discharges:write': [Permission.IntegrationDischargeWrite],
+  'referrals:write': [Permission.IntegrationReferralWrite],
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

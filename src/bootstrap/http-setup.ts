@@ -15,6 +15,7 @@ import { API_TAGS } from './api-tags';
 import { etagOf } from '../common/http/etag';
 import { createValidationPipe } from '../common/http/validation';
 import { FHIR_JSON } from '../modules/fhir/fhir-labels';
+import { HL7_CONTENT_TYPES } from '../modules/integrations/hl7/hl7-content-type';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -147,6 +148,10 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
       done(null, body),
     );
   }
+  // HL7 v2 ER7 text (the ADT feed): read as a string, like text/plain.
+  fastify.addContentTypeParser(HL7_CONTENT_TYPES[0], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

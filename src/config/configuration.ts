@@ -90,6 +90,8 @@ export interface Config {
   smart: SmartConfig;
   /** The deployment operators' user ids (lowercase), who may open the queue dashboard. */
   queueDashboard: { operatorIds: ReadonlySet<string> };
+  /** Outbound webhooks: hosts allowed over http and on private addresses (tests), timeout. */
+  webhooks: { httpAllowedHosts: ReadonlySet<string>; timeoutMs: number };
 }
 
 // In development a key is generated once and kept on disk, so that tokens survive a restart and
@@ -191,6 +193,14 @@ export function loadConfig(): Config {
     },
     scheduledScans: { intervalMs: env.SCHEDULED_SCAN_INTERVAL_MS },
     audit: { retentionMonths: env.AUDIT_RETENTION_MONTHS },
+    webhooks: {
+      httpAllowedHosts: new Set(
+        env.WEBHOOK_HTTP_ALLOWED_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
     worker: {
       heartbeat: { file: env.WORKER_HEARTBEAT_FILE, intervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS },
     },

@@ -154,6 +154,20 @@ export class EnvironmentVariables {
   @Min(10)
   OUTBOX_POLL_MS = 250;
 
+  /**
+   * Hosts (comma-separated, lowercase) webhooks may reach over plain http and on private or
+   * loopback addresses: a local test receiver. Empty in production: https and public addresses only.
+   */
+  @IsOptional()
+  @IsString()
+  WEBHOOK_HTTP_ALLOWED_HOSTS = '';
+
+  /** A webhook request's whole time (connect, answer, body), in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
   /** How long before a follow-up's due time its owner is reminded. */
   @Type(() => Number)
   @IsInt()

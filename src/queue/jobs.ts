@@ -8,6 +8,7 @@ export enum QueueName {
   FollowUps = 'follow-ups',
   SessionNotes = 'session-notes',
   ScheduledScans = 'scheduled-scans',
+  Webhooks = 'webhooks',
 }
 
 /** How many jobs of a queue one worker process runs at once. */
@@ -16,6 +17,8 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   [QueueName.FollowUps]: 5,
   [QueueName.SessionNotes]: 1,
   [QueueName.ScheduledScans]: 1,
+  // Deliveries wait on remote endpoints, not on CPU.
+  [QueueName.Webhooks]: 50,
 };
 
 export enum JobName {
@@ -29,6 +32,7 @@ export enum JobName {
   ScanNoContact = 'scan.no-contact',
   ScanConsentExpiry = 'scan.consent-expiry',
   ReferralOutFollowUp = 'referral-out.follow-up',
+  WebhookDeliver = 'webhook.deliver',
 }
 
 /**
@@ -84,6 +88,12 @@ export const JOBS = {
   // Creates the connection-check task of a referral out (issue 16); once per referral.
   [JobName.ReferralOutFollowUp]: job<{ organizationId: string; referralOutId: string }>(
     QueueName.FollowUps,
+  ),
+  // One attempt per job: the handler schedules the next attempt itself (its own backoff with
+  // jitter over 24 hours, logged per attempt), so BullMQ retries only a crashed run.
+  [JobName.WebhookDeliver]: job<{ organizationId: string; deliveryId: string }>(
+    QueueName.Webhooks,
+    { options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } },
   ),
 } satisfies Record<JobName, JobDeclaration<object>>;
 

@@ -5,6 +5,7 @@ import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
 import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs.service';
+import { WebhookEventsService } from '../../src/modules/webhooks/webhook-events.service';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
 import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
@@ -382,7 +383,11 @@ describe('client scope (property, e2e)', () => {
     const notifications = t.app.get(NotificationsService);
     const scans = new ScheduledScansService(t.dataSource);
     const alerts = new SessionNoteAlertsService(t.dataSource, notifications);
-    const followUpJobs = new FollowUpJobsService(t.dataSource, notifications);
+    const followUpJobs = new FollowUpJobsService(
+      t.dataSource,
+      notifications,
+      t.app.get(WebhookEventsService),
+    );
     await fc.assert(
       fc.asyncProperty(world, async (w) => {
         const { callers, all, records, peers, sups, orgId, supervised } = await build(w);

@@ -13,6 +13,9 @@ export const TEST_ENV: Record<string, string> = {
   // supertest connects from 127.0.0.1: one trusted hop makes the right-most X-Forwarded-For entry
   // the client (what a load balancer in front of the API appends).
   TRUST_PROXY: '1',
+  // The local webhook receiver of the webhook tests (plain http on loopback); short timeouts.
+  WEBHOOK_HTTP_ALLOWED_HOSTS: '127.0.0.1',
+  WEBHOOK_TIMEOUT_MS: '1500',
 };
 
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;

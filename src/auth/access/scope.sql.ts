@@ -94,6 +94,10 @@ export const teamSupervisorIds = (opts: {
 export const organizationSupervisorIds = (org: string): string =>
   `SELECT u.id FROM app_user u WHERE ${activeSupervisor('u', org)}`;
 
+/** The organization's active admins: who hears that a failing webhook was disabled. */
+export const organizationAdminIds = (org: string): string =>
+  `SELECT u.id FROM app_user u WHERE u.organization_id = ${org} AND u.role = 'admin' AND u.active`;
+
 /**
  * The clients (alias `alias`) a principal may see (SPEC 2):
  * - a peer specialist: their caseload (primary) and clients under coverage in force;

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
-import { Principal } from '../../auth/principal';
+import { correlationOf, Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { FollowUpAssessmentsService } from '../follow-ups/follow-up-assessments.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { Assessment } from './assessment.entity';
 import { toAssessmentResponse } from './assessment.mapper';
 import {
@@ -31,6 +32,7 @@ export class AssessmentsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly followUps: FollowUpAssessmentsService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async create(
@@ -69,6 +71,14 @@ export class AssessmentsService {
         id: saved.id,
         clientId,
         administeredAt,
+      });
+      await this.webhookEvents.emit(m, {
+        organizationId: client.organizationId,
+        type: 'assessment.recorded',
+        clientId,
+        resource: { type: 'QuestionnaireResponse', id: saved.id },
+        data: { assessmentId: saved.id, instrument: dto.instrument, total },
+        correlationId: correlationOf(principal),
       });
       return toAssessmentResponse(await m.findOneByOrFail(Assessment, { id: saved.id }));
     });

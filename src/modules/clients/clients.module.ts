@@ -9,11 +9,17 @@ import { Client } from './client.entity';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { DuplicateProbeService } from './duplicate-probe.service';
+import { InboundClientService } from './inbound-client.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Client]), SpecialistsModule, FollowUpsModule],
   controllers: [ClientsController, ClientAssignmentsController],
-  providers: [ClientsService, ClientAssignmentsService, DuplicateProbeService],
-  exports: [ClientsService],
+  providers: [
+    ClientsService,
+    ClientAssignmentsService,
+    DuplicateProbeService,
+    InboundClientService,
+  ],
+  exports: [ClientsService, InboundClientService],
 })
 export class ClientsModule {}

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
-import { UserPrincipal } from '../../auth/principal';
+import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { ConsentResponse, CreateConsentDto } from './dto/consent.dto';
 
 interface ConsentRow {
@@ -86,6 +87,7 @@ export class ConsentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async create(
@@ -205,6 +207,15 @@ export class ConsentsService {
         clientId,
         resourceType: 'Consent',
         resourceId: target.consentId,
+      });
+      await this.webhookEvents.emit(m, {
+        organizationId: actor.organizationId,
+        type: 'consent.revoked',
+        clientId,
+        resource: { type: 'Consent', id: target.consentId },
+        data: { consentId: target.consentId },
+        recipientId: rows[0].recipientId,
+        correlationId: correlationOf(actor),
       });
       return toConsentResponse(rows[0]);
     });

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService, ScopedClient } from '../../auth/access.service';
-import { correlationOf, UserPrincipal } from '../../auth/principal';
+import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
 import { FollowUp } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -35,6 +36,14 @@ interface DischargeRow {
   created_at: Date;
 }
 
+/** What the bridge records: the discharge's fields, its instants parsed, and who sent it. */
+export interface BridgeInput {
+  dto: CreateDischargeDto;
+  admittedAt: Date;
+  dischargedAt: Date;
+  source: 'staff' | 'integration';
+}
+
 // A discharge reported a little ahead of the clock (a facility's clock skew) is accepted.
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -51,6 +60,7 @@ export class DischargesService {
     private readonly cadences: CadencesService,
     private readonly followUps: FollowUpsService,
     private readonly scheduling: FollowUpSchedulingService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async record(
@@ -63,25 +73,41 @@ export class DischargesService {
     assertPeriod(admittedAt, dischargedAt);
     return this.dataSource.transaction(async (m) => {
       const client = await this.access.requireClient(actor, clientId, m, true);
-      if (client.status === 'closed') {
-        throw new DomainError(
-          'BUSINESS_RULE_VIOLATION',
-          'A closed client cannot have a discharge recorded; reopen the client first.',
-        );
-      }
-      const inserted = await this.insert(m, actor, client, dto, admittedAt, dischargedAt);
-      const discharge = inserted ?? (await this.existing(m, clientId, dto.facility, dischargedAt));
-      const tasks = inserted
-        ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
-        : await this.tasksOf(m, discharge.id);
-      await this.audit.record(m, actor, {
-        action: inserted ? 'discharge.create' : 'discharge.read',
-        clientId,
-        resourceType: 'Discharge',
-        resourceId: discharge.id,
-      });
-      return { created: !!inserted, body: toResponse(discharge, tasks) };
+      return this.bridge(m, actor, client, { dto, admittedAt, dischargedAt, source: 'staff' });
     });
+  }
+
+  /**
+   * The bridge itself, in the caller's transaction, for a client the caller already holds (locked
+   * `FOR SHARE`): the staff route finds it by scope, the inbound integrations by identifier. A
+   * duplicate (same client, facility and discharge instant) answers the first discharge.
+   */
+  async bridge(
+    m: EntityManager,
+    actor: Principal,
+    client: ScopedClient,
+    input: BridgeInput,
+  ): Promise<Recorded<DischargeResponse>> {
+    if (client.status === 'closed') {
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        'A closed client cannot have a discharge recorded; reopen the client first.',
+      );
+    }
+    const inserted = await this.insert(m, actor, client, input);
+    const discharge =
+      inserted ?? (await this.existing(m, client.id, input.dto.facility, input.dischargedAt));
+    const tasks = inserted
+      ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
+      : await this.tasksOf(m, discharge.id);
+    if (inserted) await this.emitDischarged(m, discharge, correlationOf(actor));
+    await this.audit.record(m, actor, {
+      action: inserted ? 'discharge.create' : 'discharge.read',
+      clientId: client.id,
+      resourceType: 'Discharge',
+      resourceId: discharge.id,
+    });
+    return { created: !!inserted, body: toResponse(discharge, tasks) };
   }
 
   /** An explicit readmission: the client's remaining follow-ups wait (on-hold) until the next discharge. */
@@ -128,16 +154,14 @@ export class DischargesService {
   // a second insert waits for the first transaction and then does nothing.
   private async insert(
     m: EntityManager,
-    actor: UserPrincipal,
+    actor: Principal,
     client: ScopedClient,
-    dto: CreateDischargeDto,
-    admittedAt: Date,
-    dischargedAt: Date,
+    { dto, admittedAt, dischargedAt, source }: BridgeInput,
   ): Promise<DischargeRow | undefined> {
     const [row]: DischargeRow[] = await m.query(
       `INSERT INTO discharge (organization_id, client_id, facility, level_of_care, admitted_at, discharged_at,
-         disposition, planned, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         disposition, planned, created_by_id, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT ON CONSTRAINT discharge_once_uq DO NOTHING RETURNING *`,
       [
         client.organizationId,
@@ -149,6 +173,7 @@ export class DischargesService {
         dto.disposition ?? null,
         dto.planned,
         actor.id,
+        source,
       ],
     );
     return row;
@@ -205,6 +230,23 @@ export class DischargesService {
     return tasks;
   }
 
+  private emitDischarged(m: EntityManager, d: DischargeRow, correlationId: string | null) {
+    return this.webhookEvents.emit(m, {
+      organizationId: d.organization_id,
+      type: 'client.discharged',
+      clientId: d.client_id,
+      resource: { type: 'Discharge', id: d.id },
+      data: {
+        dischargeId: d.id,
+        levelOfCare: d.level_of_care,
+        dischargedAt: d.discharged_at.toISOString(),
+        planned: d.planned,
+        source: d.source,
+      },
+      correlationId,
+    });
+  }
+
   private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {
     return m.find(FollowUp, { where: { dischargeId }, order: { dueAt: 'ASC', label: 'ASC' } });
   }
@@ -230,7 +272,7 @@ function toResponse(d: DischargeRow, tasks: FollowUp[]): DischargeResponse {
   };
 }
 
-function assertPeriod(admittedAt: Date, dischargedAt: Date): void {
+export function assertPeriod(admittedAt: Date, dischargedAt: Date): void {
   if (dischargedAt.getTime() < admittedAt.getTime()) {
     throw new ValidationError([
       { field: 'dischargedAt', message: 'dischargedAt must not be before admittedAt' },

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { organizationSupervisorIds, teamSupervisorIds } from '../../auth/access/scope.sql';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { NotificationsService } from '../notifications/notifications.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 
 export type JobOutcome = 'done' | 'skipped';
 
@@ -35,6 +36,7 @@ export class FollowUpJobsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   async remind(jobId: string, payload: JobPayloads[JobName.FollowUpReminder]): Promise<JobOutcome> {
@@ -74,7 +76,32 @@ export class FollowUpJobsService {
       clientId: task.client_id,
       data: { label: task.label, dueAt: task.due_at.toISOString(), ownerId: task.owner_id },
     });
-    return this.markDone(jobId);
+    return this.markDoneWithEvent(jobId, task, payload.reason);
+  }
+
+  // The job's done mark and its webhook event commit together: a job run twice emits once.
+  private markDoneWithEvent(
+    jobId: string,
+    task: TaskRow,
+    reason: 'overdue' | 'unreachable',
+  ): Promise<JobOutcome> {
+    return this.dataSource.transaction(async (m) => {
+      // An UPDATE ... RETURNING answers [rows, affected] through TypeORM.
+      const [marked]: [unknown[], number] = await m.query(
+        `UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL RETURNING 1`,
+        [jobId],
+      );
+      if (marked.length === 0) return 'done' as JobOutcome;
+      await this.webhookEvents.emit(m, {
+        organizationId: task.organization_id,
+        type: reason === 'overdue' ? 'follow-up.overdue' : 'follow-up.escalated',
+        clientId: task.client_id,
+        resource: { type: 'Task', id: task.id },
+        data: { followUpId: task.id, dueAt: task.due_at.toISOString(), reason },
+        correlationId: null,
+      });
+      return 'done' as JobOutcome;
+    });
   }
 
   /**

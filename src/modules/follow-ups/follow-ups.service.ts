@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import {
   CancelFollowUpDto,
   CompleteFollowUpDto,
@@ -36,6 +37,7 @@ export class FollowUpsService {
     private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
     private readonly assessments: FollowUpAssessmentsService,
+    private readonly webhookEvents: WebhookEventsService,
   ) {}
 
   start(actor: UserPrincipal, id: string): Promise<FollowUpResponse> {
@@ -58,6 +60,16 @@ export class FollowUpsService {
         assessment_id: await this.assessments.assessmentFor(m, f, dto.assessmentId),
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
+      if (to === 'completed') {
+        await this.webhookEvents.emit(m, {
+          organizationId: f.organizationId,
+          type: 'follow-up.completed',
+          clientId: f.clientId,
+          resource: { type: 'Task', id: f.id },
+          data: { followUpId: f.id, dischargeId: f.dischargeId, outcome: dto.outcome },
+          correlationId: correlationOf(actor),
+        });
+      }
       // A contact that could not be made at all is the supervisors' concern (once per task).
       if (dto.outcome === 'unreachable')
         await this.scheduling.scheduleUnreachableEscalation(

@@ -97,6 +97,11 @@ interface IdempotentOptions {
    * the first response without them.
    */
   omit?: string[];
+  /**
+   * An inbound integration route: the replay answers the sender without re-checking client scope
+   * (the sender wrote what the response names, and an API client reads clients only under consent).
+   */
+  inbound?: boolean;
 }
 
 /**
@@ -163,7 +168,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return from(this.handle(request.user, key, request, reply, next, options.omit ?? []));
+    return from(this.handle(request.user, key, request, reply, next, options));
   }
 
   private async handle(
@@ -172,13 +177,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: FastifyRequest,
     reply: FastifyReply,
     next: CallHandler,
-    omit: string[],
+    options: IdempotentOptions,
   ): Promise<unknown> {
+    const omit = options.omit ?? [];
     const route = `${request.method} ${request.url.split('?')[0]}`;
     const hash = requestFingerprint(this.fingerprintKey, route, request.body);
     const principalId = principal.id;
     const claimed = await this.claim(principalId, key, route, hash);
-    if (!claimed) return this.replay(principal, key, route, hash, request, reply);
+    if (!claimed) return this.replay(principal, key, { route, hash, options }, request, reply);
     const context = principal.context;
     const claim: NonNullable<RequestContext['idempotencyClaim']> = { principalId, key };
     if (context) context.idempotencyClaim = claim;
@@ -235,8 +241,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async replay(
     principal: Principal,
     key: string,
-    route: string,
-    hash: Buffer,
+    { route, hash, options }: { route: string; hash: Buffer; options: IdempotentOptions },
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<unknown> {
@@ -268,7 +273,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const clientIds = stored.client_ids ?? [];
-    await this.requireClientsInScope(principal, clientIds, request);
+    if (!options.inbound) await this.requireClientsInScope(principal, clientIds, request);
     const body = this.open(principal.id, key, stored.response_sealed);
     await this.audit.recordReads(
       principal,

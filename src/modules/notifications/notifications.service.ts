@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 
 import { Principal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
@@ -67,11 +67,12 @@ export class NotificationsService {
 
   /**
    * Fan-out, once per recipient whatever the number of deliveries: the unique dedupe key makes a
-   * job that runs twice insert nothing the second time. Returns how many were new.
+   * job that runs twice insert nothing the second time. Returns how many were new. With
+   * `manager`, in the caller's transaction.
    */
-  async notify(n: NewNotification): Promise<number> {
+  async notify(n: NewNotification, manager?: EntityManager): Promise<number> {
     if (n.recipientIds.length === 0) return 0;
-    const inserted: unknown[] = await this.notifications.query(NOTIFY, [
+    const inserted: unknown[] = await (manager ?? this.notifications.manager).query(NOTIFY, [
       n.organizationId,
       n.recipientIds,
       n.kind,

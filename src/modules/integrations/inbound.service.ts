@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { organizationSupervisorIds } from '../../auth/access/scope.sql';
+import { ApiClientPrincipal } from '../../auth/principal';
+import { isUniqueViolation } from '../../database/pg-errors';
+import { AuditService } from '../audit/audit.service';
+import {
+  ClientIdentifierConflictError,
+  InboundClientService,
+  InboundPerson,
+} from '../clients/inbound-client.service';
+import { assertPeriod, DischargesService } from '../discharges/discharges.service';
+import { CreateDischargeDto, Recorded } from '../discharges/dto/discharge.dto';
+import { NotificationsService } from '../notifications/notifications.service';
+import { InboundDischargeResponse, InboundReferralDto, ReferralResponse } from './dto/inbound.dto';
+
+interface ReferralRow {
+  id: string;
+  client_id: string;
+  facility: string;
+  referred_at: Date;
+  created_at: Date;
+}
+
+// Two senders creating the same new client race on its identifier's unique key: the loser's
+// transaction rolls back and, run again, matches the winner's client. Twice is plenty.
+const RACE_RETRIES = 2;
+
+/**
+ * Inbound discharges and referrals (SPEC 8 and 12), whatever their format (JSON, HL7 v2, FHIR):
+ * the client is matched by identifier within the sender's organization or created in the
+ * "needs assignment" queue, then the staff route's discharge bridge runs in the same transaction.
+ */
+@Injectable()
+export class InboundService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clients: InboundClientService,
+    private readonly discharges: DischargesService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async discharge(
+    sender: ApiClientPrincipal,
+    person: InboundPerson,
+    dto: CreateDischargeDto,
+  ): Promise<Recorded<InboundDischargeResponse>> {
+    const admittedAt = new Date(dto.admittedAt);
+    const dischargedAt = new Date(dto.dischargedAt);
+    assertPeriod(admittedAt, dischargedAt);
+    return this.inTransaction((m) => this.dischargeIn(m, sender, person, dto));
+  }
+
+  /** The discharge inside a caller's transaction (the HL7 v2 and FHIR feeds add their message row). */
+  async dischargeIn(
+    m: EntityManager,
+    sender: ApiClientPrincipal,
+    person: InboundPerson,
+    dto: CreateDischargeDto,
+  ): Promise<Recorded<InboundDischargeResponse>> {
+    const admittedAt = new Date(dto.admittedAt);
+    const dischargedAt = new Date(dto.dischargedAt);
+    const { client, created: clientCreated } = await this.clients.matchOrCreate(
+      m,
+      sender,
+      person,
+      'active',
+    );
+    const { created, body } = await this.discharges.bridge(m, sender, client, {
+      dto,
+      admittedAt,
+      dischargedAt,
+      source: 'integration',
+    });
+    return { created, body: { ...body, clientCreated } };
+  }
+
+  async referral(
+    sender: ApiClientPrincipal,
+    dto: InboundReferralDto,
+  ): Promise<Recorded<ReferralResponse>> {
+    return this.inTransaction(async (m) => {
+      const { client, created: clientCreated } = await this.clients.matchOrCreate(
+        m,
+        sender,
+        dto.client,
+        'referred',
+      );
+      const [inserted]: ReferralRow[] = await m.query(
+        `INSERT INTO referral (organization_id, client_id, api_client_id, facility, referred_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT ON CONSTRAINT referral_once_uq DO NOTHING RETURNING *`,
+        [sender.organizationId, client.id, sender.id, dto.facility, new Date(dto.referredAt)],
+      );
+      const referral = inserted ?? (await this.existingReferral(m, client.id, dto));
+      if (inserted) await this.notifySupervisors(m, sender, referral);
+      await this.audit.record(m, sender, {
+        action: inserted ? 'referral.create' : 'referral.read',
+        clientId: client.id,
+        resourceType: 'Referral',
+        resourceId: referral.id,
+      });
+      return { created: !!inserted, body: toReferralResponse(referral, clientCreated) };
+    });
+  }
+
+  /** Runs `work` in a transaction, again when it lost a race to create the same new client. */
+  async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (err) {
+        if (!isUniqueViolation(err, 'client_identifier_org_uq')) throw err;
+        if (attempt >= RACE_RETRIES) throw new ClientIdentifierConflictError();
+      }
+    }
+  }
+
+  // The referral is the supervisors' task: the new person waits in their "needs assignment" queue.
+  private async notifySupervisors(
+    m: EntityManager,
+    sender: ApiClientPrincipal,
+    referral: ReferralRow,
+  ): Promise<void> {
+    const rows: { id: string }[] = await m.query(organizationSupervisorIds('$1'), [
+      sender.organizationId,
+    ]);
+    await this.notifications.notify(
+      {
+        organizationId: sender.organizationId,
+        recipientIds: rows.map((r) => r.id),
+        kind: 'referral.received',
+        dedupeKey: `referral:${referral.id}`,
+        resourceType: 'Referral',
+        resourceId: referral.id,
+        clientId: referral.client_id,
+      },
+      m,
+    );
+  }
+
+  private async existingReferral(
+    m: EntityManager,
+    clientId: string,
+    dto: InboundReferralDto,
+  ): Promise<ReferralRow> {
+    const [row]: ReferralRow[] = await m.query(
+      `SELECT * FROM referral WHERE client_id = $1 AND facility = $2 AND referred_at = $3`,
+      [clientId, dto.facility, new Date(dto.referredAt)],
+    );
+    return row;
+  }
+}
+
+function toReferralResponse(r: ReferralRow, clientCreated: boolean): ReferralResponse {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    clientCreated,
+    facility: r.facility,
+    referredAt: r.referred_at.toISOString(),
+    createdAt: r.created_at.toISOString(),
+  };
+}

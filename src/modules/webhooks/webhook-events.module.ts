@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+
+import { WebhookEventsService } from './webhook-events.service';
+
+/**
+ * The events of a change, written beside it (WebhookEventsService): global, since every module
+ * whose changes are events (discharges, follow-ups, consents, assessments) writes them.
+ */
+@Global()
+@Module({
+  providers: [WebhookEventsService],
+  exports: [WebhookEventsService],
+})
+export class WebhookEventsModule {}

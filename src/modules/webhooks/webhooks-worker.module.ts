@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { DisclosureAccountingModule } from '../disclosures/disclosure-accounting.module';
+import { NotificationsCoreModule } from '../notifications/notifications-core.module';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+
+/** The worker side of webhooks: delivery, retries, disabling a failing endpoint. */
+@Module({
+  imports: [NotificationsCoreModule, DisclosureAccountingModule],
+  providers: [WebhookDeliveryService],
+  exports: [WebhookDeliveryService],
+})
+export class WebhooksWorkerModule {}
