@@ -28,6 +28,11 @@ import { QueueModule } from './queue/queue.module';
     ReferralsOutWorkerModule,
     WebhooksWorkerModule,
   ],
-  providers: [AuditSealerWorker, AuditPartitionsWorker, IdempotencyPurgeWorker, DisclosurePurgeWorker],
+  providers: [
+    AuditSealerWorker,
+    AuditPartitionsWorker,
+    IdempotencyPurgeWorker,
+    DisclosurePurgeWorker,
+  ],
 })
 export class WorkerModule {}
