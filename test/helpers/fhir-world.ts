@@ -4,17 +4,12 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
 import { TestOrg, TestUser } from '../factories/people.factory';
+import { apiClientWithToken, TestApiClient } from './api-client-token';
 import { bearer } from './http';
 
-const DAY = 86_400_000;
+export type { TestApiClient };
 
-/** An API client as an EHR holds it: its ids, its secret and a bearer token. */
-export interface TestApiClient {
-  id: string;
-  clientId: string;
-  clientSecret: string;
-  token: string;
-}
+const DAY = 86_400_000;
 
 async function ok(res: request.Response, status: number): Promise<Record<string, unknown>> {
   if (res.status !== status) throw new Error(`answered ${res.status}: ${res.text}`);
@@ -22,31 +17,13 @@ async function ok(res: request.Response, status: number): Promise<Record<string,
 }
 
 /** Registers an API client (as the org's admin) and gets it a token (client_secret_basic). */
-export async function createApiClient(
+export function createApiClient(
   app: NestFastifyApplication,
   org: TestOrg,
   scopes: string[] = ['system/*.read'],
-  name = `EHR ${randomUUID().slice(0, 8)}`,
+  name?: string,
 ): Promise<TestApiClient> {
-  const http = () => request(app.getHttpServer());
-  const created = await ok(
-    await http().post('/api/v1/api-clients').auth(org.admin.token, bearer).send({ name, scopes }),
-    201,
-  );
-  const token = await ok(
-    await http()
-      .post('/oauth/token')
-      .auth(created.clientId as string, created.clientSecret as string)
-      .type('form')
-      .send({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
-    200,
-  );
-  return {
-    id: created.id as string,
-    clientId: created.clientId as string,
-    clientSecret: created.clientSecret as string,
-    token: token.access_token as string,
-  };
+  return apiClientWithToken(app, org, scopes, name);
 }
 
 /** A client on `peer`'s caseload, made through the API; returns its id. */
