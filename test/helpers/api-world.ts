@@ -72,6 +72,7 @@ export interface ApiWorld {
   /** A resource of the organization's directory, and peerA1's referral of clientId to it. */
   resourceId: string;
   referralOutId: string;
+  webhookId: string;
   recipientApiClientId: string;
   spareApiClientId: string;
   consentId: string;
@@ -368,6 +369,18 @@ export async function buildApiWorld(
     { resourceId: resource.id, need: 'housing', reason: text.referralReason },
     201,
   );
+  const webhook = await call(
+    app,
+    admin,
+    'post',
+    '/api/v1/webhooks',
+    {
+      url: 'https://receiver.example/hooks',
+      events: ['client.discharged'],
+      apiClientId: recipient.id,
+    },
+    201,
+  );
   const spareTeam = await call(
     app,
     admin,
@@ -388,6 +401,7 @@ export async function buildApiWorld(
     spareTeamId: spareTeam.id as string,
     resourceId: resource.id as string,
     referralOutId: referral.id as string,
+    webhookId: webhook.id as string,
     notificationIds: await insertNotifications(ds, org),
   };
 }
@@ -419,6 +433,7 @@ export function fixturePathId(w: ApiWorld, p: string, name: string, userId: stri
   if (p.startsWith('/api/v1/group-sessions/')) return w.groupSessionId;
   if (p.startsWith('/api/v1/resources/')) return w.resourceId;
   if (p.startsWith('/api/v1/referrals-out/')) return w.referralOutId;
+  if (p.startsWith('/api/v1/webhooks/')) return w.webhookId;
   if (p === '/api/v1/session-notes/{id}/addenda' || p === '/api/v1/session-notes/{id}/review')
     return w.signedNoteId;
   if (p.startsWith('/api/v1/session-notes/')) return w.draftNoteId;
