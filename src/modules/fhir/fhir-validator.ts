@@ -61,7 +61,12 @@ export class FhirRequestRejected extends Error {
     return new FhirRequestRejected({
       resourceType: 'OperationOutcome',
       issue: [
-        { severity: 'error', code, details: { text }, ...(expression ? { expression: [expression] } : {}) },
+        {
+          severity: 'error',
+          code,
+          details: { text },
+          ...(expression ? { expression: [expression] } : {}),
+        },
       ],
     });
   }

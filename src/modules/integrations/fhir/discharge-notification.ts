@@ -141,7 +141,11 @@ function personOf({ resource: p, path }: Located<Patient>): InboundPerson {
   if (!name) throw required(`${path}.name`, 'The Patient needs a name with family and given.');
   if (!p.birthDate) throw required(`${path}.birthDate`);
   if (!FULL_DATE.test(p.birthDate)) {
-    throw FhirRequestRejected.of('invalid', 'The birth date must be a full date.', `${path}.birthDate`);
+    throw FhirRequestRejected.of(
+      'invalid',
+      'The birth date must be a full date.',
+      `${path}.birthDate`,
+    );
   }
   return {
     identifiers,
@@ -158,7 +162,9 @@ function levelOfCareOf(e: Encounter, path: string): LevelOfCare {
     if (level) return level;
   }
   const level =
-    e.class?.system === V3_ACT_CODE && e.class.code ? FHIR_ENCOUNTER_CLASS[e.class.code] : undefined;
+    e.class?.system === V3_ACT_CODE && e.class.code
+      ? FHIR_ENCOUNTER_CLASS[e.class.code]
+      : undefined;
   if (!level) {
     throw FhirRequestRejected.of(
       'invalid',
