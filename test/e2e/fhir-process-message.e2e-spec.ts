@@ -248,6 +248,23 @@ describe('FHIR $process-message (e2e)', () => {
     ).toBe(1);
   });
 
+  it('should record one discharge for a burst of 50 copies of a new message, all given the same answer', async () => {
+    const message = notification();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send(message)));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+    for (const r of answers) expect(r.body).toEqual(answers[0].body);
+    const clientId = answers[0].body.entry[0].resource.focus[0].reference.replace('Patient/', '');
+    expect(
+      await n(`SELECT count(*)::int AS n FROM discharge WHERE client_id = $1`, [clientId]),
+    ).toBe(1);
+    expect(
+      await n(`SELECT count(*)::int AS n FROM client_identifier WHERE system = $1 AND value = $2`, [
+        MRN,
+        patientOf(message).identifier[0].value,
+      ]),
+    ).toBe(1);
+  });
+
   describe('a message that is not valid FHIR R4, or not a discharge notification', () => {
     let snapshot: TableSnapshot;
     beforeAll(async () => {
