@@ -1,5 +1,9 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 
+import {
+  DAVINCI_DISCHARGE_EVENT,
+  DAVINCI_EVENT_SYSTEM,
+} from '../integrations/fhir/discharge-notification';
 import { PART2_NOTICE_HEADER, PART2_NOTICE_TAG } from './fhir-labels';
 import { FhirResourceDefinition } from './fhir-resource';
 import { searchParamsOf } from './fhir-search.service';
@@ -17,7 +21,23 @@ const DESCRIPTION = [
   'of the Bundle and of every resource.',
   'Search: Bundle searchset; total only when the whole result is on the first page; paging by the',
   'Bundle.link next (an opaque cursor valid for the API client it was issued to); _count 1 to 100.',
+  'Messaging: $process-message receives discharge notifications (scope discharges:write).',
 ].join(' ');
+
+/** The one system-level operation: inbound discharge notifications (FhirMessageService). */
+const PROCESS_MESSAGE = {
+  name: 'process-message',
+  definition: 'http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message',
+  documentation: [
+    'Synchronous only. Takes a Da Vinci Unsolicited Notification, a Bundle of type message whose',
+    `MessageHeader.eventCoding is ${DAVINCI_EVENT_SYSTEM}|${DAVINCI_DISCHARGE_EVENT}, with the finished`,
+    'Encounter (period, class, serviceType, hospitalization.dischargeDisposition), its Patient',
+    '(identifier, name, birthDate) and the facility Organization. The Bundle is validated as FHIR R4',
+    'before anything is written (400 OperationOutcome otherwise); a valid one starts the discharge',
+    'bridge, and the answer is a response message (MessageHeader.response.code ok, focus: the',
+    'Patient, the discharge and its follow-up Tasks). Requires the scope discharges:write.',
+  ].join(' '),
+};
 
 function resourceOf(def: FhirResourceDefinition): CapabilityStatementRestResource {
   return {
@@ -76,6 +96,7 @@ export function capabilityStatement(
           description: `SMART Backend Services (client credentials). Discovery: ${baseUrl}/.well-known/smart-configuration`,
         },
         resource: resources.map(resourceOf),
+        operation: [PROCESS_MESSAGE],
       },
     ],
   };

@@ -7,6 +7,7 @@ import { ERROR_STATUS, ErrorCode } from '../../common/errors/error-codes';
 import { safeError } from '../../common/errors/problem.filter';
 import { toDomainError } from '../../common/errors/to-domain-error';
 import { FHIR_JSON } from './fhir-labels';
+import { FhirRequestRejected } from './fhir-validator';
 
 type IssueCode = OperationOutcomeIssue['code'];
 
@@ -64,6 +65,10 @@ export class FhirOutcomeFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof FhirRequestRejected) {
+      reply.status(exception.status).header('Content-Type', FHIR_JSON).send(exception.outcome);
+      return;
+    }
     let error = toDomainError(exception);
     if (!error) {
       this.logger.error(

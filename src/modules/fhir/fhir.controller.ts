@@ -1,4 +1,15 @@
-import { Controller, Get, Header, Param, Query, Req, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
@@ -7,7 +18,8 @@ import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { Public } from '../../auth/decorators/public.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
 import { Permission } from '../../auth/permissions';
-import { Principal } from '../../auth/principal';
+import { ApiClientPrincipal, Principal } from '../../auth/principal';
+import { FhirMessageService } from '../integrations/fhir/fhir-message.service';
 import { capabilityStatement } from './capability-statement';
 import { FHIR_JSON, PART2_NOTICE, PART2_NOTICE_HEADER } from './fhir-labels';
 import { FhirOutcomeFilter } from './fhir-outcome.filter';
@@ -18,7 +30,8 @@ import { FHIR_RESOURCES } from './fhir.registry';
 const baseUrlOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
 
 /**
- * The FHIR R4 facade (SPEC 8): read and search of FHIR_RESOURCES, for API clients. Described by
+ * The FHIR R4 facade (SPEC 8): read and search of FHIR_RESOURCES, and `$process-message` for
+ * inbound discharge notifications, for API clients. Described by
  * its CapabilityStatement (GET /fhir/metadata), not by the OpenAPI document; errors are
  * OperationOutcome.
  */
@@ -26,7 +39,10 @@ const baseUrlOf = (request: FastifyRequest): string => `${request.protocol}://${
 @UseFilters(FhirOutcomeFilter)
 @Controller('fhir')
 export class FhirController {
-  constructor(private readonly fhir: FhirSearchService) {}
+  constructor(
+    private readonly fhir: FhirSearchService,
+    private readonly messages: FhirMessageService,
+  ) {}
 
   @Get('metadata')
   @Public()
@@ -34,6 +50,23 @@ export class FhirController {
   metadata(@Req() request: FastifyRequest, @Query() query: FhirQuery): CapabilityStatement {
     checkFormat(query);
     return capabilityStatement(baseUrlOf(request), FHIR_RESOURCES);
+  }
+
+  /**
+   * FHIR messaging: a Da Vinci discharge notification (Bundle of type message) starts the
+   * discharge bridge; answered synchronously with a response message (always 200, the same
+   * answer when the same message comes again).
+   */
+  @Post('$process-message')
+  @HttpCode(200)
+  @RequirePermission(Permission.IntegrationDischargeWrite)
+  @Header('Content-Type', FHIR_JSON)
+  processMessage(
+    @CurrentUser() sender: ApiClientPrincipal,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+  ): Promise<Bundle> {
+    return this.messages.process(sender, body, baseUrlOf(request));
   }
 
   @Get(':type')

@@ -2,6 +2,12 @@ import { Hl7Field, Hl7Message, Hl7Segment, parseHl7DateTime } from '@medplum/cor
 
 import { LevelOfCare } from '../../discharges/cadence';
 import { InboundPerson } from '../../clients/inbound-client.service';
+import {
+  HL7_PATIENT_CLASS,
+  levelOfCareOfService,
+  UB04_AGAINST_ADVICE,
+  UB04_DISPOSITION,
+} from '../discharge-codes';
 
 /** The ADT events the feed takes: A03 starts the bridge, A01 and A04 are recorded only. */
 export const ADT_EVENTS = ['A01', 'A03', 'A04'] as const;
@@ -52,43 +58,6 @@ export enum Hl7ErrorCode {
   UnsupportedEventCode = '201',
   ApplicationError = '207',
 }
-
-// PV1-2 patient class (HL7 table 0004) -> level of care, unless PV1-10 names a substance-use service.
-const PATIENT_CLASS: Record<string, LevelOfCare> = {
-  E: 'emergency_department',
-  I: 'inpatient',
-  B: 'inpatient',
-  O: 'outpatient',
-  R: 'outpatient',
-};
-
-// PV1-10 hospital service (user-defined table 0069): the codes a feed sends for substance-use care.
-const HOSPITAL_SERVICE: Record<string, LevelOfCare> = {
-  DTX: 'withdrawal_management',
-  DETOX: 'withdrawal_management',
-  WM: 'withdrawal_management',
-  RES: 'residential',
-  IOP: 'intensive_outpatient',
-};
-
-// PV1-36 discharge disposition (HL7 table 0112, UB-04 codes): stored as readable words.
-const DISPOSITION: Record<string, string> = {
-  '01': 'home',
-  '02': 'short-term hospital',
-  '03': 'skilled nursing facility',
-  '04': 'intermediate care facility',
-  '05': 'other facility',
-  '06': 'home health care',
-  '07': 'left against medical advice',
-  '09': 'admitted as inpatient',
-  '20': 'expired',
-  '21': 'court or law enforcement',
-  '50': 'hospice (home)',
-  '51': 'hospice (facility)',
-  '62': 'inpatient rehabilitation facility',
-  '65': 'psychiatric hospital',
-};
-const AGAINST_ADVICE = '07';
 
 const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
 const DTM = /^(\d{4})(\d{2})(\d{2})(\d{2}(\d{2}(\d{2}(\.\d{1,4})?)?)?)?([+-]\d{4})?$/;
@@ -157,8 +126,8 @@ export function readDischarge(message: Hl7Message): AdtDischarge {
     levelOfCare: levelOfCare(pv1),
     admittedAt,
     dischargedAt,
-    disposition: dispositionCode ? (DISPOSITION[dispositionCode] ?? dispositionCode) : null,
-    planned: dispositionCode !== AGAINST_ADVICE,
+    disposition: dispositionCode ? (UB04_DISPOSITION[dispositionCode] ?? dispositionCode) : null,
+    planned: dispositionCode !== UB04_AGAINST_ADVICE,
   };
 }
 
@@ -191,11 +160,11 @@ function systemOf(pid: Hl7Segment, rep: number): string {
 }
 
 function levelOfCare(pv1: Hl7Segment): LevelOfCare {
-  const service = component(pv1, 10, 1).toUpperCase();
-  if (HOSPITAL_SERVICE[service]) return HOSPITAL_SERVICE[service];
+  const service = levelOfCareOfService(component(pv1, 10, 1));
+  if (service) return service;
   const patientClass = component(pv1, 2, 1);
   if (!patientClass) throw missing('PV1-2');
-  const level = PATIENT_CLASS[patientClass];
+  const level = HL7_PATIENT_CLASS[patientClass];
   if (!level) {
     throw new Hl7Rejection(
       'AE',
