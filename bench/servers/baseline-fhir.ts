@@ -44,18 +44,20 @@ async function disclose(
     purpose: r._purpose,
     resources: [{ type: 'Patient', id: r._key }],
   }));
-  await ctx.pool.query(prepared(RECORD_DISCLOSURES, [
-    who.organizationId,
-    who.id,
-    randomUUID(),
-    JSON.stringify(disclosures),
-    who.id,
-    'api_client',
-    'api_client',
-    action,
-    'Patient',
-    resourceId,
-  ]));
+  await ctx.pool.query(
+    prepared(RECORD_DISCLOSURES, [
+      who.organizationId,
+      who.id,
+      randomUUID(),
+      JSON.stringify(disclosures),
+      who.id,
+      'api_client',
+      'api_client',
+      action,
+      'Patient',
+      resourceId,
+    ]),
+  );
 }
 
 /** S13A: GET /fhir/Patient/:id. */
