@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { sign } from 'jsonwebtoken';
 
+import { grantScopes } from '../../src/auth/permissions';
 import { BENCH } from '../lib/config';
 import { compare, fromSummary, summarize } from '../lib/compare';
 import { BenchRequest } from '../lib/load';
@@ -49,7 +50,14 @@ function prepare(ctx: BenchContext): Promise<FhirBench> {
       [ORG_ID, apiClientId, clientIds],
     );
     const token = sign(
-      { sub: apiClientId, org: ORG_ID, typ: 'client', scope: 'system/*.read', gen: 0 },
+      {
+        sub: apiClientId,
+        org: ORG_ID,
+        typ: 'client',
+        // As the token endpoint grants it: system/*.read expanded into the type scopes.
+        scope: grantScopes(['system/*.read'], ['system/*.read']).join(' '),
+        gen: 0,
+      },
       Buffer.from(BENCH.jwtSecret, 'base64'),
       {
         algorithm: 'HS256',

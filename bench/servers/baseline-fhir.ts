@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Caller, Handler, Route } from './baseline-lib';
 
 import { ApiClientPrincipal } from '../../src/auth/principal';
+import { statementName } from '../../src/database/prepared';
 import { RECORD_DISCLOSURES } from '../../src/modules/disclosures/disclosure.queries';
 import { part2Meta } from '../../src/modules/fhir/fhir-labels';
 import { selectRows } from '../../src/modules/fhir/fhir-query';
@@ -12,7 +13,7 @@ import { patientResource } from '../../src/modules/fhir/mappers/patient.mapper';
 
 /**
  * S13A and S13B by hand: the FHIR facade's own statements (the consent-checked SELECT and the one
- * disclosure + audit statement) through raw pg, mapped by the same Patient mapper, no framework.
+ * disclosure + audit statement, named prepared statements as in the service) through raw pg, mapped by the same Patient mapper, no framework.
  */
 
 type Row = FhirRow<Record<string, unknown>>;
@@ -27,6 +28,9 @@ const principalOf = (who: Caller): ApiClientPrincipal => ({
 
 const BASE = 'http://127.0.0.1';
 
+// Named prepared statements, as the service runs them (src/database/prepared.ts).
+const prepared = (text: string, values: unknown[]) => ({ name: statementName(text), text, values });
+
 async function disclose(
   ctx: Parameters<Handler>[0],
   who: Caller,
@@ -40,18 +44,20 @@ async function disclose(
     purpose: r._purpose,
     resources: [{ type: 'Patient', id: r._key }],
   }));
-  await ctx.pool.query(RECORD_DISCLOSURES, [
-    who.organizationId,
-    who.id,
-    randomUUID(),
-    JSON.stringify(disclosures),
-    who.id,
-    'api_client',
-    'api_client',
-    action,
-    'Patient',
-    resourceId,
-  ]);
+  await ctx.pool.query(
+    prepared(RECORD_DISCLOSURES, [
+      who.organizationId,
+      who.id,
+      randomUUID(),
+      JSON.stringify(disclosures),
+      who.id,
+      'api_client',
+      'api_client',
+      action,
+      'Patient',
+      resourceId,
+    ]),
+  );
 }
 
 /** S13A: GET /fhir/Patient/:id. */
@@ -65,7 +71,7 @@ const readPatient: Handler = async (ctx, req, [id]) => {
     [`c.id = ${args.add(id)}::uuid`],
     1,
   );
-  const { rows } = await ctx.pool.query<Row>(sql, args.values);
+  const { rows } = await ctx.pool.query<Row>(prepared(sql, args.values));
   const row = rows[0];
   if (!row) return [404, { resourceType: 'OperationOutcome' }];
   const resource = patientResource.toResource(row, {
@@ -84,7 +90,7 @@ const searchPatients: Handler = async (ctx, req) => {
     return [400, { resourceType: 'OperationOutcome' }];
   const args = new SqlArgs();
   const sql = selectRows(patientResource, principalOf(who), args, [], count + 1);
-  const { rows } = await ctx.pool.query<Row>(sql, args.values);
+  const { rows } = await ctx.pool.query<Row>(prepared(sql, args.values));
   const page = rows.slice(0, count);
   const entry = page.map((row) => {
     const resource = patientResource.toResource(row, {

@@ -260,11 +260,19 @@ export function roleHas(role: Role, permission: Permission): boolean {
 // What every API client may do whatever its scopes: read its own description (GET /api/v1/me).
 const API_CLIENT_PERMISSIONS: readonly Permission[] = [Permission.MeRead];
 
+// Each permission and the scopes that grant it (`system/*.read` grants what its expansion
+// grants), built once: a guard's check is then a lookup per scope of the token.
+const SCOPES_GRANTING = new Map<Permission, Set<string>>();
+for (const [scope, permissions] of Object.entries(SCOPE_PERMISSIONS)) {
+  for (const p of permissions ?? []) {
+    const granting = SCOPES_GRANTING.get(p) ?? new Set<string>();
+    granting.add(scope);
+    SCOPES_GRANTING.set(p, granting);
+  }
+}
+
 export function scopesHave(scopes: readonly string[], permission: Permission): boolean {
-  return (
-    API_CLIENT_PERMISSIONS.includes(permission) ||
-    [...expandScopes(scopes)].some(
-      (s) => SCOPE_PERMISSIONS[s as ApiScope]?.includes(permission) ?? false,
-    )
-  );
+  if (API_CLIENT_PERMISSIONS.includes(permission)) return true;
+  const granting = SCOPES_GRANTING.get(permission);
+  return granting !== undefined && scopes.some((s) => granting.has(s));
 }

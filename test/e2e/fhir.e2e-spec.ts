@@ -19,6 +19,7 @@ import {
   TestApiClient,
 } from '../helpers/fhir-world';
 import { bearer } from '../helpers/http';
+import { captureStatements } from '../helpers/sql-statements';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 const FHIR_JSON = /^application\/fhir\+json/;
@@ -169,6 +170,25 @@ describe('FHIR R4 facade (e2e)', () => {
         resource_id: consented,
         outcome: 'success',
       });
+    });
+
+    it('should read a Patient in two prepared statements: the consent-checked SELECT, then the accounting and audit', async () => {
+      // The API client's token check runs only when its cached answer expired: left out.
+      const read = async () => {
+        let res!: request.Response;
+        const sent = await captureStatements(async () => {
+          res = await fhirGet(`/fhir/Patient/${consented}`).expect(200);
+        });
+        expect(res.body.id).toBe(consented);
+        return sent.filter((s) => !/FROM api_client WHERE id = \$1$/.test(s.text));
+      };
+      const first = await read();
+      expect(first).toEqual([
+        { text: expect.stringMatching(/FROM client c\b/), name: expect.any(String) },
+        { text: expect.stringMatching(/INSERT INTO disclosure/), name: expect.any(String) },
+      ]);
+      // Read again: the same two statements under the same names (parsed and planned once).
+      expect(await read()).toEqual(first);
     });
 
     it('should answer 404 (not-found) for a malformed or unknown id, and an unknown type (not-supported)', async () => {
@@ -404,10 +424,11 @@ describe('FHIR R4 facade (e2e)', () => {
          FROM unnest($3::uuid[]) AS id`,
         [org.id, bulk.id, clientIds],
       );
-      const spy = jest.spyOn(t.dataSource, 'query');
-      const res = await fhirGet('/fhir/Patient?_count=50', bulk.token).expect(200);
-      const statements = spy.mock.calls.map(([sql]) => String(sql));
-      spy.mockRestore();
+      let res!: request.Response;
+      const sent = await captureStatements(async () => {
+        res = await fhirGet('/fhir/Patient?_count=50', bulk.token).expect(200);
+      });
+      const statements = sent.map((s) => s.text);
       expect(res.body.entry).toHaveLength(50);
       expect(res.body.total).toBe(50);
       expect(statements.filter((s) => /INSERT INTO disclosure/.test(s))).toHaveLength(1);

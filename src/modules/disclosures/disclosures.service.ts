@@ -9,6 +9,7 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { actorOf, AuditActor, AuditService } from '../audit/audit.service';
+import { preparedQuery } from '../../database/prepared';
 import { RECORD_DISCLOSURES } from './disclosure.queries';
 import { DisclosedResource, DisclosureResponse } from './dto/disclosure.dto';
 
@@ -75,7 +76,7 @@ export class DisclosureService {
       purpose: d.purpose,
       resources: d.resources,
     }));
-    await m.query(RECORD_DISCLOSURES, [
+    const values = [
       a.organizationId,
       act.recipientId,
       a.correlationId ?? null,
@@ -86,7 +87,10 @@ export class DisclosureService {
       act.action,
       act.resourceType,
       act.resourceId ?? null,
-    ]);
+    ];
+    // Outside a transaction (a FHIR read or search): prepared, once per pooled connection.
+    if (manager) await manager.query(RECORD_DISCLOSURES, values);
+    else await preparedQuery(this.dataSource, RECORD_DISCLOSURES, values);
   }
 
   /** A client's disclosures, newest first (staff who may read the client, and admins). */
