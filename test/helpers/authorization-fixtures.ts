@@ -39,6 +39,9 @@ export interface Home {
   /** A resource of the organization's directory, and a referral out of the client to it. */
   resourceId: string;
   referralOutId: string;
+  /** An (inactive) webhook of the organization, and one failed delivery of it. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 /** The homes a principal sees relative to itself, plus the nonexistent one. */
@@ -70,6 +73,8 @@ export function missingHome(): Home {
     apiClientId: id(),
     resourceId: id(),
     referralOutId: id(),
+    webhookId: id(),
+    deliveryId: id(),
   };
 }
 
@@ -158,6 +163,24 @@ export const insert = {
     );
     return row.id;
   },
+  /** An inactive webhook (no change of the matrix queues a delivery to it). */
+  async webhook(ds: DataSource, orgId: string): Promise<string> {
+    const [row] = await ds.query(
+      `INSERT INTO webhook (organization_id, url, events, secret_sealed, active)
+       VALUES ($1, 'https://receiver.example/hooks', '{client.discharged}', '\\x00', false) RETURNING id`,
+      [orgId],
+    );
+    return row.id;
+  },
+  /** A failed delivery of the webhook (what an admin redelivers). */
+  async webhookDelivery(ds: DataSource, orgId: string, webhookId: string): Promise<string> {
+    const [row] = await ds.query(
+      `INSERT INTO webhook_delivery (organization_id, webhook_id, event_type, payload, status, status_reason, attempts)
+       VALUES ($1, $2, 'client.discharged', '{}', 'failed', 'HTTP 500', 1) RETURNING id`,
+      [orgId, webhookId],
+    );
+    return row.id;
+  },
   /** A specialist whose caseload cap the matrix never reaches (fresh records add clients). */
   async roomyProfile(ds: DataSource, orgId: string, userId: string): Promise<void> {
     await ds.query(
@@ -202,6 +225,7 @@ export async function createHome(
   await insert.relapsePlan(ds, o.orgId, clientId, o.peerId);
   const h = { ...o, clientId };
   const resourceId = await insert.resource(ds, o.orgId);
+  const webhookId = await insert.webhook(ds, o.orgId);
   const note = (status: 'draft' | 'signed') =>
     createNote(ds, { organizationId: o.orgId, clientId, authorId: o.peerId, status });
   return {
@@ -222,6 +246,8 @@ export async function createHome(
     notificationId: await insert.notification(ds, o.orgId, o.peerId),
     resourceId,
     referralOutId: await insert.referralOut(ds, { ...h, resourceId }),
+    webhookId,
+    deliveryId: await insert.webhookDelivery(ds, o.orgId, webhookId),
   };
 }
 

@@ -20,6 +20,7 @@ const INDIRECT: Record<string, string> = {
     UNION SELECT id FROM api_client WHERE organization_id = ANY($1))`,
   relapse_prevention_plan_version: `plan_id IN (SELECT id FROM relapse_prevention_plan
     WHERE organization_id = ANY($1))`,
+  webhook_attempt: `delivery_id IN (SELECT id FROM webhook_delivery WHERE organization_id = ANY($1))`,
   outbox: `EXISTS (SELECT 1 FROM unnest($1::uuid[]) o WHERE t.payload::text LIKE '%' || o::text || '%')`,
 };
 

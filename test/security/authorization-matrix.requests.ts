@@ -10,6 +10,7 @@ import { createTeam, createUser } from '../factories/people.factory';
 import { createGoal, createPlan } from '../factories/recovery-plan.factory';
 import { createNote } from '../factories/session-note.factory';
 import { createCaseloadPeer, Home, insert, Principal } from '../helpers/authorization-fixtures';
+import { adt } from '../helpers/hl7';
 
 /**
  * How the authorization matrix calls each route: a valid body and the current ETag, so that the
@@ -96,6 +97,18 @@ const followUpAction = (action: string, body: object): RouteRequest => ({
   record: true,
   call: (h) => ({ path: `/api/v1/follow-ups/${h.followUpId}/${action}`, body }),
   fresh: freshFollowUp,
+});
+
+/** The person an inbound message names: a new identifier each time (a new client). */
+const inboundPerson = () => ({
+  identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: `MRN-${unique()}` }],
+  firstName: 'Jordan',
+  lastName: 'Inbound',
+  dateOfBirth: '1988-03-04',
+});
+
+const freshWebhook = async (h: Home, { ds }: Ctx) => ({
+  webhookId: await insert.webhook(ds, h.orgId),
 });
 
 const orgVersion = async (ds: DataSource, orgId: string): Promise<string> => {
@@ -620,6 +633,71 @@ export const REQUESTS: Record<string, RouteRequest> = {
       body: { status: 'accepted' },
     }),
     fresh: async (h, { ds }) => ({ referralOutId: await insert.referralOut(ds, h) }),
+  },
+
+  'POST /api/v1/integrations/discharges': {
+    call: () => ({
+      path: '/api/v1/integrations/discharges',
+      body: { client: inboundPerson(), ...dischargeBody() },
+    }),
+  },
+  'POST /api/v1/integrations/referrals': {
+    call: () => ({
+      path: '/api/v1/integrations/referrals',
+      body: {
+        client: inboundPerson(),
+        facility: 'Riverside Emergency Department',
+        referredAt: ago(1),
+      },
+    }),
+  },
+  'POST /api/v1/integrations/hl7v2': {
+    call: () => ({
+      path: '/api/v1/integrations/hl7v2',
+      headers: { 'Content-Type': 'x-application/hl7-v2+er7' },
+      body: adt({
+        controlId: `MSG-${randomUUID()}`,
+        pid3: `MRN-${unique()}^^^RIVERSIDE&2.16.840.1.113883.19.5&ISO^MR`,
+      }),
+    }),
+  },
+
+  // Created inactive: no change of the matrix queues a delivery to it.
+  'POST /api/v1/webhooks': {
+    call: (h) => ({
+      path: '/api/v1/webhooks',
+      body: {
+        url: 'https://receiver.example/hooks',
+        events: ['client.discharged'],
+        apiClientId: h.apiClientId,
+        active: false,
+      },
+    }),
+  },
+  'GET /api/v1/webhooks': get('/api/v1/webhooks'),
+  'GET /api/v1/webhooks/:id': recordGet((h) => `/api/v1/webhooks/${h.webhookId}`),
+  'PATCH /api/v1/webhooks/:id': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/webhooks/${h.webhookId}`,
+      ifMatch: v1,
+      body: { events: ['client.discharged', 'follow-up.overdue'] },
+    }),
+    fresh: freshWebhook,
+  },
+  'GET /api/v1/webhooks/:id/deliveries': recordGet(
+    (h) => `/api/v1/webhooks/${h.webhookId}/deliveries`,
+  ),
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': {
+    record: true,
+    call: (h) => ({
+      path: `/api/v1/webhooks/${h.webhookId}/deliveries/${h.deliveryId}/redeliver`,
+    }),
+    cross: (other) => ({ deliveryId: other.deliveryId }),
+    fresh: async (h, ctx) => {
+      const { webhookId } = await freshWebhook(h, ctx);
+      return { webhookId, deliveryId: await insert.webhookDelivery(ctx.ds, h.orgId, webhookId) };
+    },
   },
 
   'GET /api/v1/audit-events': get('/api/v1/audit-events'),

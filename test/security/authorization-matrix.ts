@@ -180,6 +180,22 @@ const fhirRead = (ok: number) => ({
   ) as Record<(typeof API_SCOPES)[number], Expect>,
 });
 
+/**
+ * Inbound integrations (SPEC 8, 12): no staff role (403); API clients by their write scope only
+ * (`discharges:write` for discharges and HL7 v2 ADT, `referrals:write` for referrals).
+ */
+const integration = (scope: (typeof API_SCOPES)[number], ok: number) => ({
+  ...SIGNED_IN,
+  admin: 403,
+  supervisor: 403,
+  peer: 403,
+  coveringPeer: 403,
+  apiClient: Object.fromEntries(API_SCOPES.map((s) => [s, s === scope ? ok : 403])) as Record<
+    (typeof API_SCOPES)[number],
+    Expect
+  >,
+});
+
 // --- The table ----------------------------------------------------------------------------------
 
 export const MATRIX: MatrixRow[] = [
@@ -458,6 +474,23 @@ export const MATRIX: MatrixRow[] = [
   { route: 'GET /api/v1/clients/:id/referrals-out', ...clinical(200) },
   { route: 'GET /api/v1/referrals-out/:id', ...clinical(200) },
   { route: 'PATCH /api/v1/referrals-out/:id', ...clinical(200) },
+
+  // Inbound integrations (SPEC 8): API clients with the write scope. The HL7 v2 feed answers an
+  // HL7 ACK (200) whatever the message says; a refusal before it is problem+json.
+  { route: 'POST /api/v1/integrations/discharges', ...integration('discharges:write', 201) },
+  { route: 'POST /api/v1/integrations/referrals', ...integration('referrals:write', 201) },
+  { route: 'POST /api/v1/integrations/hl7v2', ...integration('discharges:write', 200) },
+
+  // Outbound webhooks (SPEC 8): admins manage their organization's endpoints and deliveries.
+  { route: 'POST /api/v1/webhooks', ...adminOnly(201) },
+  { route: 'GET /api/v1/webhooks', ...adminOnly(200) },
+  { route: 'GET /api/v1/webhooks/:id', ...adminOnly(org(200)) },
+  { route: 'PATCH /api/v1/webhooks/:id', ...adminOnly(org(200)) },
+  { route: 'GET /api/v1/webhooks/:id/deliveries', ...adminOnly(org(200)) },
+  {
+    route: 'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
+    ...adminOnly(org(204)),
+  },
 
   // Audit (SPEC 9): supervisors their teams, admins the organization; only admins verify.
   {

@@ -24,6 +24,7 @@ describe('list cursors (security e2e)', () => {
   let clientId: string;
   let planId: string;
   let foreignClient: string;
+  let webhookId: string;
   const http = () => request(t.app.getHttpServer());
 
   interface ListEndpoint {
@@ -175,6 +176,34 @@ describe('list cursors (security e2e)', () => {
       user: () => org.admin,
       peer: () => other.admin,
     },
+    'GET /api/v1/clients/:id/disclosures': {
+      path: () => `/api/v1/clients/${clientId}/disclosures`,
+      list: () => `disclosures:${clientId}`,
+      user: () => org.peerA1,
+      peer: () => org.supervisorA,
+    },
+    'GET /api/v1/webhooks': {
+      path: () => '/api/v1/webhooks',
+      list: () => 'webhooks',
+      user: () => org.admin,
+      peer: () => other.admin,
+    },
+    'GET /api/v1/webhooks/:id/deliveries': {
+      path: () => `/api/v1/webhooks/${webhookId}/deliveries`,
+      list: () => `webhook-deliveries:${webhookId}`,
+      user: () => org.admin,
+      peer: () => other.admin,
+    },
+  };
+
+  /** An inactive webhook of the organization (nothing queues a delivery to it). */
+  const insertWebhook = async (organizationId: string): Promise<string> => {
+    const [row] = await t.dataSource.query(
+      `INSERT INTO webhook (organization_id, url, events, secret_sealed, active)
+       VALUES ($1, 'https://receiver.example/hooks', '{client.discharged}', '\\x00', false) RETURNING id`,
+      [organizationId],
+    );
+    return row.id;
   };
 
   beforeAll(async () => {
@@ -203,6 +232,7 @@ describe('list cursors (security e2e)', () => {
       organizationId: other.id,
       specialistId: other.peerA1.id,
     });
+    webhookId = await insertWebhook(org.id);
   });
   afterAll(() => t.close());
 
@@ -273,7 +303,7 @@ describe('list cursors (security e2e)', () => {
   });
 
   // These lists select from a table without an entity: their second page used to answer 500.
-  it('should page assignments, coverage and consents through the cursors the server issues', async () => {
+  it('should page assignments, coverage, consents, disclosures, webhooks and deliveries through the cursors the server issues', async () => {
     const c = await createClient(t.dataSource, {
       organizationId: org.id,
       specialistId: org.peerA1.id,
@@ -304,25 +334,56 @@ describe('list cursors (security e2e)', () => {
         [org.id, c, recipient.id],
       );
     }
-    for (const [list, user] of [
-      ['assignments', org.supervisorA],
-      ['coverage', org.supervisorA],
-      ['consents', org.peerA1],
-    ] as const) {
-      const url = `/api/v1/clients/${c}/${list}`;
-      const first = await http()
-        .get(`${url}?limit=1`)
-        .auth(user.token, { type: 'bearer' })
-        .expect(200);
-      expect(first.body.nextCursor).toEqual(expect.any(String));
-      const second = await http()
-        .get(url)
-        .query({ limit: 1, cursor: first.body.nextCursor })
-        .auth(user.token, { type: 'bearer' })
-        .expect(200);
-      expect(second.body.items).toHaveLength(1);
-      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-      expect(second.body.nextCursor).toBeNull();
+    const [consent] = await t.dataSource.query(
+      `SELECT id FROM consent WHERE client_id = $1 LIMIT 1`,
+      [c],
+    );
+    for (const days of [1, 2]) {
+      await t.dataSource.query(
+        `INSERT INTO disclosure (organization_id, recipient_id, client_id, consent_id, purpose, resources, disclosed_at)
+         VALUES ($1, $2, $3, $4, 'treatment', '[{"type":"Patient"}]', now() - make_interval(days => $5))`,
+        [org.id, recipient.id, c, consent.id, days],
+      );
+    }
+    const hook = await insertWebhook(org.id);
+    await insertWebhook(org.id);
+    for (const days of [1, 2]) {
+      await t.dataSource.query(
+        `INSERT INTO webhook_delivery (organization_id, webhook_id, event_type, payload, status, created_at)
+         VALUES ($1, $2, 'client.discharged', '{}', 'failed', now() - make_interval(days => $3))`,
+        [org.id, hook, days],
+      );
+    }
+    for (const [url, user, count] of [
+      ...(['assignments', 'coverage'] as const).map(
+        (l) => [`/api/v1/clients/${c}/${l}`, org.supervisorA, 2] as const,
+      ),
+      ...(['consents', 'disclosures'] as const).map(
+        (l) => [`/api/v1/clients/${c}/${l}`, org.peerA1, 2] as const,
+      ),
+      [`/api/v1/webhooks/${hook}/deliveries`, org.admin, 2] as const,
+      // The organization's webhooks: the one of beforeAll and these two.
+      ['/api/v1/webhooks', org.admin, 3] as const,
+    ]) {
+      // limit=1 all the way: every page but the last issues a cursor, the pages never overlap.
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: request.Response = await http()
+          .get(url)
+          .query(cursor ? { limit: 1, cursor } : { limit: 1 })
+          .auth(user.token, { type: 'bearer' })
+          .expect(200);
+        expect(page.body.items).toHaveLength(1);
+        ids.push(page.body.items[0].id);
+        cursor = page.body.nextCursor;
+        if (ids.length < count) expect(cursor).toEqual(expect.any(String));
+      } while (cursor && ids.length <= count);
+      expect({ url, pages: ids.length, distinct: new Set(ids).size }).toEqual({
+        url,
+        pages: count,
+        distinct: count,
+      });
     }
   });
 
