@@ -20,14 +20,20 @@ const RATE = (part: string, whole: string): string =>
   `round((${part})::numeric / nullif(${whole}, 0), 4)::float8`;
 const NEEDS = `ARRAY[${RESOURCE_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
 
-/** Clients seen, sessions per client per month, days from discharge to first contact. */
+/**
+ * Clients seen, sessions per client per month, days from discharge to first contact. The period's
+ * sessions are grouped by client before the scope's join (85,000 groups rather than 850,000 rows
+ * probing the client hash, for a year of the bench's organization).
+ */
 export const ENGAGEMENT = (scope: string): string => `
   WITH s AS (
-    SELECT n.client_id, count(*)::int AS sessions
-    FROM session_note n JOIN client c ON c.id = n.client_id
-    WHERE ${scope} AND n.organization_id = :scopeOrgId AND ${SESSION('n')}
-      AND n.started_at >= ${FROM} AND n.started_at < ${AFTER_TO}
-    GROUP BY n.client_id
+    SELECT g.client_id, g.sessions
+    FROM (SELECT n.client_id, count(*)::int AS sessions FROM session_note n
+      WHERE n.organization_id = :scopeOrgId AND ${SESSION('n')}
+        AND n.started_at >= ${FROM} AND n.started_at < ${AFTER_TO}
+      GROUP BY n.client_id) g
+    JOIN client c ON c.id = g.client_id
+    WHERE ${scope}
   ), d AS (
     SELECT ${DAY(`(SELECT min(x.started_at) FROM session_note x
         WHERE x.client_id = d.client_id AND ${SESSION('x')}
