@@ -6,16 +6,19 @@ const SESSION = (n: string): string =>
 const DAY = (instant: string): string => `(${instant} AT TIME ZONE 'UTC')::date`;
 
 // A client's first session day and whether they were active at day 30, 90 and 180 after it
-// (a session on one of the 30 days ending on day N), from the client's sessions (alias `s`).
-const SUMMARY = `
-  min(${DAY('s.started_at')}) AS first_day`;
+// (a session on one of the 30 days ending on day N), from the sessions of the clients `where`
+// (on alias `n`) selects: one pass over those sessions, grouped by client.
 const ACTIVE = (n: number): string =>
-  `EXISTS (SELECT 1 FROM session_note x WHERE x.client_id = f.client_id AND ${SESSION('x')}
-    AND ${DAY('x.started_at')} BETWEEN f.first_day + ${n - 29} AND f.first_day + ${n})`;
+  `coalesce(bool_or(s.day BETWEEN f.first_day + ${n - 29} AND f.first_day + ${n}), false)`;
 const ROWS = (where: string): string => `
+  WITH s AS (
+    SELECT n.client_id, ${DAY('n.started_at')} AS day FROM session_note n WHERE ${SESSION('n')} ${where}
+  ), f AS (
+    SELECT client_id, min(day) AS first_day FROM s GROUP BY client_id
+  )
   SELECT f.client_id, f.first_day, ${ACTIVE(30)}, ${ACTIVE(90)}, ${ACTIVE(180)}
-  FROM (SELECT s.client_id, ${SUMMARY} FROM session_note s WHERE ${SESSION('s')} ${where}
-    GROUP BY s.client_id) f`;
+  FROM f JOIN s ON s.client_id = f.client_id
+  GROUP BY f.client_id, f.first_day`;
 
 /**
  * Retention (issue 16's outcome report) per client, kept by the session notes themselves: the
@@ -30,6 +33,9 @@ export class CreateClientRetention1764000014200 implements MigrationInterface {
   name = 'CreateClientRetention1764000014200';
 
   async up(q: QueryRunner): Promise<void> {
+    // The backfill reads every session once (a million at the bench's size): longer than the
+    // pool's 15 s statement limit on a loaded machine.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`
       CREATE TABLE client_retention (
         client_id uuid PRIMARY KEY REFERENCES client (id) ON DELETE CASCADE,
@@ -46,7 +52,7 @@ export class CreateClientRetention1764000014200 implements MigrationInterface {
         PERFORM pg_advisory_xact_lock(hashtextextended('client_retention:' || p_client::text, 0));
         DELETE FROM client_retention WHERE client_id = p_client;
         INSERT INTO client_retention (client_id, first_day, active_30, active_90, active_180)
-          ${ROWS('AND s.client_id = p_client')};
+          ${ROWS('AND n.client_id = p_client')};
       END $fn$;
 
       CREATE FUNCTION client_retention_trg() RETURNS trigger
@@ -72,6 +78,7 @@ export class CreateClientRetention1764000014200 implements MigrationInterface {
         AFTER INSERT OR DELETE OR UPDATE OF status, contact_type, started_at, client_id ON session_note
         FOR EACH ROW EXECUTE FUNCTION client_retention_trg();
 
+      SET LOCAL work_mem = '64MB';
       INSERT INTO client_retention (client_id, first_day, active_30, active_90, active_180) ${ROWS('')};
       ANALYZE client_retention;
     `);
