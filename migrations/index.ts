@@ -26,6 +26,7 @@ import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessi
 import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
 import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
+import { CreateClientRetention1764000014200 } from './1764000014200-CreateClientRetention';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   CreateDisclosures1764000013200,
   CreateInboundIntegrations1764000013800,
   CreateWebhooks1764000013810,
+  CreateClientRetention1764000014200,
 ];

@@ -159,6 +159,8 @@ export interface StreamRowsOptions {
    * its first fetch to its last, so the pool's per-statement limit would cut a long download.
    */
   timeoutMs?: number;
+  /** The export's `work_mem` in MB (default: the role's), for a statement that sorts or hashes much. */
+  workMemMb?: number;
   /**
    * Runs after the export's snapshot is taken and before any row is read, with the snapshot's id
    * (for `inSnapshot`): an audit of exactly the rows the export will hold commits before the
@@ -202,6 +204,8 @@ export async function streamRows<T>(
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const timeout = Math.max(1, Math.floor(options.timeoutMs ?? EXPORT_TIMEOUT_MS));
     await client.query(`SET LOCAL statement_timeout = ${timeout}`);
+    if (options.workMemMb)
+      await client.query(`SET LOCAL work_mem = '${Math.max(1, Math.floor(options.workMemMb))}MB'`);
     if (options.beforeRows) {
       const { rows } = await client.query<{ snapshot: string }>(
         'SELECT pg_export_snapshot() AS snapshot',
