@@ -8,6 +8,7 @@ import { s6AuthGet } from './s6-auth-get';
 import { s7Login } from './s7-login';
 import { s8CsvExport } from './s8-csv-export';
 import { s9OutcomeReports } from './s9-outcome-reports';
+import { s10WebhookDeliverer } from './s10-webhook-deliverer';
 import { s13FhirRead, s13FhirSearch } from './s13-fhir';
 
 /** In the order they run; the memory scenario (sustained mix of these) runs last. */
@@ -22,6 +23,7 @@ export const SCENARIOS: Scenario[] = [
   s7Login,
   s8CsvExport,
   s9OutcomeReports,
+  s10WebhookDeliverer,
   s13FhirRead,
   s13FhirSearch,
 ];

@@ -99,7 +99,7 @@ export const s5Worker: Scenario = {
  * Every 20 s the table is vacuumed, as autovacuum would (it is off here): each batch finds the
  * next unsealed events through a partial index that fills with dead entries otherwise.
  */
-async function sealAuditBacklog(): Promise<string> {
+export async function sealAuditBacklog(): Promise<string> {
   const unsealed = (): Promise<number> =>
     withDb(
       async (db) =>

@@ -13,12 +13,15 @@ export interface ReceivedWebhook {
 /**
  * A local HTTP receiver that verifies signatures with the standardwebhooks package and fails on
  * purpose by path: /ok (verifies, 204), /fail (500), /hang (never answers), /slow (headers, then a
- * body slower than any timeout), /redirect (302 to the cloud metadata address).
+ * body slower than any timeout), /redirect (302 to the cloud metadata address), /hold (verifies
+ * and accepts like /ok, but holds the response while `holding` is set: a delivery in flight).
  */
 export class WebhookReceiver {
   readonly hits = new Map<string, number>();
   readonly accepted: ReceivedWebhook[] = [];
   readonly rejectedSignatures: string[] = [];
+  /** /hold keeps its answer back while set (the sender sees no response). */
+  holding = false;
   private readonly secrets: string[] = [];
   private server!: Server;
 
@@ -63,6 +66,7 @@ export class WebhookReceiver {
     const body = await readBody(req);
     switch (path) {
       case '/ok':
+      case '/hold':
         try {
           const payload = this.verify(body, headersOf(req));
           this.accepted.push({
@@ -70,6 +74,7 @@ export class WebhookReceiver {
             type: payload.type,
             payload: payload as Record<string, unknown>,
           });
+          if (path === '/hold' && this.holding) return;
           res.writeHead(204).end();
         } catch {
           this.rejectedSignatures.push(String(req.headers['webhook-id']));

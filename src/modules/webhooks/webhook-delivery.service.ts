@@ -133,7 +133,13 @@ export class WebhookDeliveryService {
        WHERE id = $1`,
       [d.id],
     );
-    await m.query(`UPDATE webhook SET failing_since = NULL WHERE id = $1`, [d.webhook_id]);
+    // Only when it is set: an unconditional UPDATE locked the webhook's row in every delivery's
+    // transaction, so the concurrent deliveries of one endpoint queued behind each other (and
+    // left a dead row version each). A row the WHERE does not match is neither written nor locked.
+    await m.query(
+      `UPDATE webhook SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+      [d.webhook_id],
+    );
     if (consent && d.api_client_id && d.client_id) {
       await this.disclosures.record(
         {
