@@ -206,7 +206,7 @@ describe('authorization matrix (security review, issue 11)', () => {
       principal: cell.principal,
     });
     const res = await send(cell, call);
-    const defects = cell.route.startsWith('GET /fhir/') ? outcomeDefects : problemDefects;
+    const defects = /^[A-Z]+ \/fhir\//.test(cell.route) ? outcomeDefects : problemDefects;
     const problems = res.status >= 400 ? defects(res) : [];
     const { correlationId: _, ...body } = (res.body ?? {}) as Record<string, unknown>;
     return { cell, status: res.status, code: res.body?.code, problems, body: JSON.stringify(body) };

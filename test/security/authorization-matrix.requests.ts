@@ -10,6 +10,7 @@ import { createTeam, createUser } from '../factories/people.factory';
 import { createGoal, createPlan } from '../factories/recovery-plan.factory';
 import { createNote } from '../factories/session-note.factory';
 import { createCaseloadPeer, Home, insert, Principal } from '../helpers/authorization-fixtures';
+import { dischargeNotification } from '../helpers/fhir-notification';
 import { adt } from '../helpers/hl7';
 
 /**
@@ -649,6 +650,13 @@ export const REQUESTS: Record<string, RouteRequest> = {
         facility: 'Riverside Emergency Department',
         referredAt: ago(1),
       },
+    }),
+  },
+  'POST /fhir/$process-message': {
+    call: () => ({
+      path: '/fhir/$process-message',
+      headers: { 'Content-Type': 'application/fhir+json' },
+      body: dischargeNotification({ mrn: `MRN-${unique()}` }),
     }),
   },
   'POST /api/v1/integrations/hl7v2': {

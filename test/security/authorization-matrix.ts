@@ -480,6 +480,8 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /api/v1/integrations/discharges', ...integration('discharges:write', 201) },
   { route: 'POST /api/v1/integrations/referrals', ...integration('referrals:write', 201) },
   { route: 'POST /api/v1/integrations/hl7v2', ...integration('discharges:write', 200) },
+  // The Da Vinci discharge notification (FHIR messaging): errors are OperationOutcomes.
+  { route: 'POST /fhir/$process-message', ...integration('discharges:write', 200) },
 
   // Outbound webhooks (SPEC 8): admins manage their organization's endpoints and deliveries.
   { route: 'POST /api/v1/webhooks', ...adminOnly(201) },
