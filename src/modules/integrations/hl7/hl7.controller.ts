@@ -4,7 +4,6 @@ import {
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,9 +28,12 @@ export class Hl7Controller {
       'Receive an HL7 v2 ADT message (A03 starts the discharge bridge; A01/A04 are recorded); answers an HL7 ACK',
   })
   @ApiConsumes(...HL7_CONTENT_TYPES)
-  @ApiProduces(HL7_CONTENT_TYPES[0])
   @ApiBody({ schema: { type: 'string', example: 'MSH|^~\\&|...' } })
-  @ApiOkResponse({ schema: { type: 'string' }, description: 'ACK with MSA AA, AE or AR' })
+  // The ACK is ER7 text; refusals before the message is read (401, 403) stay problem+json.
+  @ApiOkResponse({
+    content: { [HL7_CONTENT_TYPES[0]]: { schema: { type: 'string' } } },
+    description: 'ACK with MSA AA, AE or AR',
+  })
   async receive(
     @CurrentUser() sender: ApiClientPrincipal,
     @Req() request: FastifyRequest,
