@@ -12,7 +12,11 @@ import { problem } from '../helpers/problem';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 /** Reads that return `items` but are one report, not a list: no `limit`, no `cursor`. */
-const NOT_PAGED = ['/api/v1/reports/follow-up-rates'];
+const NOT_PAGED = [
+  '/api/v1/reports/follow-up-rates',
+  '/api/v1/reports/referrals',
+  '/api/v1/reports/retention',
+];
 
 const doc: OpenApiDocument = loadOpenApi();
 

@@ -133,6 +133,7 @@ describe('worker: outbox relay and notification fan-out, end to end', () => {
   it('should run every periodic task of the worker in one host', () => {
     // The heartbeat runs only with WORKER_HEARTBEAT_FILE (graceful-shutdown.int-spec.ts).
     expect(worker.get(PeriodicTaskHost).running().sort()).toEqual([
+      'audit partitions',
       'audit sealer',
       'disclosure purge',
       'follow-up reconciler',
