@@ -12,4 +12,6 @@ module.exports = {
   // @bull-board/fastify pulls an ESM-only content-disposition that Jest cannot require (see the shim).
   moduleNameMapper: { '^content-disposition$': '<rootDir>/test/setup/content-disposition.js' },
   testTimeout: 30000,
+  // A handle a test leaves open (a reconnecting client) must not keep CI waiting past the results.
+  forceExit: true,
 };

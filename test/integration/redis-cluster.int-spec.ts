@@ -18,6 +18,8 @@ describe('Redis Cluster (integration)', () => {
   let cluster: RedisCluster;
   let redis: RedisClient;
   const clientsToClose: { close(): Promise<void> }[] = [];
+  // BullMQ never closes a connection it was handed (a cluster client): these are the test's own.
+  const connections: RedisClient[] = [];
 
   beforeAll(async () => {
     cluster = await RedisCluster.start();
@@ -25,6 +27,7 @@ describe('Redis Cluster (integration)', () => {
   }, 60_000);
   afterAll(async () => {
     for (const c of clientsToClose.reverse()) await c.close();
+    for (const c of connections) c.disconnect();
     redis.disconnect();
     await cluster.stop();
   });
@@ -45,14 +48,19 @@ describe('Redis Cluster (integration)', () => {
     const config = { url: 'redis://127.0.0.1', clusterNodes: cluster.nodes };
     const prefix = '{rbtest}';
     const done = new Map<string, string[]>();
+    const connection = (): RedisClient => {
+      const client = bullConnection(config) as RedisClient;
+      connections.push(client);
+      return client;
+    };
     for (const name of Object.values(QueueName)) {
-      const queue = new Queue(name, { connection: bullConnection(config), prefix });
+      const queue = new Queue(name, { connection: connection(), prefix });
       const worker = new Worker(
         name,
         async (job: Job<{ n: number }>) => {
           done.set(name, [...(done.get(name) ?? []), String(job.data.n)]);
         },
-        { connection: bullConnection(config), prefix },
+        { connection: connection(), prefix },
       );
       clientsToClose.push(queue, worker);
       await queue.add('now', { n: 1 });
