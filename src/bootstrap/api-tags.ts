@@ -27,6 +27,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
       '42 CFR Part 2 consents: which organization may receive a client’s records; revocation.',
   },
   {
+    name: 'disclosures',
+    description:
+      'Accounting of disclosures (42 CFR 2.24): every release of a client’s records to an API client, by consent; kept three years.',
+  },
+  {
     name: 'session-notes',
     description:
       'Session notes: drafts, signing and locking, addenda, supervisor review, notes by goal, and a client’s timeline.',
@@ -48,6 +53,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
       'Goals of a plan by recovery domain, with progress: how many notes addressed each, and when last.',
   },
   {
+    name: 'relapse-prevention-plans',
+    description:
+      'A client’s relapse prevention plan: triggers, warning signs, coping steps and supports; every save is a new version.',
+  },
+  {
     name: 'discharges',
     description:
       'The discharge bridge: record a discharge (its follow-up tasks are created in the same transaction) or a readmission.',
@@ -56,6 +66,16 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     name: 'follow-ups',
     description:
       'Follow-up tasks: the queue, contact attempts and completion (by a session note, or by the BARC-10 for the day-30 assessment).',
+  },
+  {
+    name: 'referrals-out',
+    description:
+      'Referrals to community resources (housing, treatment, mutual help) and their outcome.',
+  },
+  {
+    name: 'resources',
+    description:
+      'The community resources directory: search by category and distance, import, keep current.',
   },
   {
     name: 'caseloads',
@@ -84,6 +104,16 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   {
     name: 'settings',
     description: 'Administration: organization settings and follow-up cadences.',
+  },
+  {
+    name: 'integrations',
+    description:
+      'Inbound from EHR and treatment systems: discharges and referrals as JSON, HL7 v2 ADT messages (answered with an ACK).',
+  },
+  {
+    name: 'webhooks',
+    description:
+      'Outbound events to integrators, signed per Standard Webhooks, with retries and a delivery log.',
   },
   {
     name: 'audit',

@@ -27,12 +27,13 @@ type Operation = {
 // and follow-ups; the dashboards; then administration, the audit log and health.
 const SECTIONS: string[][] = [
   ['auth', 'oauth'],
-  ['clients', 'consents'],
+  ['clients', 'consents', 'disclosures'],
   ['session-notes', 'group-sessions', 'assessments'],
-  ['recovery-plans', 'goals'],
-  ['discharges', 'follow-ups'],
+  ['recovery-plans', 'goals', 'relapse-prevention-plans'],
+  ['discharges', 'follow-ups', 'referrals-out', 'resources'],
   ['caseloads', 'reports', 'notifications'],
   ['specialists', 'users', 'teams', 'api-clients', 'settings'],
+  ['integrations', 'webhooks'],
   ['audit'],
   ['health'],
 ];

@@ -100,12 +100,14 @@ export class OAuthTokenDto {
   readonly client_secret?: string;
 
   /** private_key_jwt: `urn:ietf:params:oauth:client-assertion-type:jwt-bearer` */
+  @ApiPropertyOptional({ example: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' })
   @IsOptional()
   @MaxLength(200)
   @IsString()
   readonly client_assertion_type?: string;
 
   /** private_key_jwt: a JWT signed (RS384 or ES384) by a key of the client's registered JWK Set */
+  @ApiPropertyOptional({ example: 'the signed assertion JWT (instead of client_secret)' })
   @IsOptional()
   @MaxLength(8000)
   @IsString()

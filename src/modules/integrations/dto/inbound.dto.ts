@@ -52,7 +52,7 @@ export class InboundReferralDto extends InboundClientHolder {
   @IsString()
   readonly facility: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-30T16:00:00Z' })
   @IsISO8601({ strict: true })
   readonly referredAt: string;
 }

@@ -94,6 +94,7 @@ export class UpdateOrganizationSettingsDto {
   @IsInt()
   readonly followUpUnreachableEscalationAttempts?: number;
 
+  @ApiPropertyOptional({ example: 7 })
   @IsOptional()
   @Min(1)
   @Max(90)
@@ -101,6 +102,7 @@ export class UpdateOrganizationSettingsDto {
   readonly referralFollowUpDays?: number;
 
   /** IANA name, e.g. America/New_York */
+  @ApiPropertyOptional({ example: 'America/New_York' })
   @IsOptional()
   @MaxLength(64)
   @IsString()

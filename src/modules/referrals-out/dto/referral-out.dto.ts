@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
 import { NoNul } from '../../resources/dto/no-nul';
@@ -7,6 +7,7 @@ import { REFERRAL_STATUSES, REFERRAL_TARGETS, ReferralTarget } from '../referral
 
 export class CreateReferralOutDto {
   /** A resource of the organization's directory, active */
+  @ApiProperty({ example: '6d2f0a8e-41b7-4c3a-9e5d-7a1b2c3d4e05' })
   @IsUUID()
   readonly resourceId: string;
 
@@ -14,6 +15,7 @@ export class CreateReferralOutDto {
   @IsIn(RESOURCE_CATEGORIES)
   readonly need: ResourceCategory;
 
+  @ApiProperty({ example: 'Needs a bed within the week; open to sober living' })
   @NoNul()
   @MaxLength(2000)
   @MinLength(1)
@@ -21,6 +23,7 @@ export class CreateReferralOutDto {
   readonly reason: string;
 
   /** A declined referral of the same client that this one re-sends (each is re-sent once) */
+  @ApiPropertyOptional({ example: '9a4c7e21-5b3d-4f8a-8c6e-1d2f3a4b5c07' })
   @IsOptional()
   @IsUUID()
   readonly resentFromId?: string;

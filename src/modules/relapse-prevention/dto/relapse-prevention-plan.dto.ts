@@ -64,6 +64,7 @@ export class HelpfulPlaceDto {
   @IsIn(HELPFUL_PLACE_KINDS)
   readonly kind?: HelpfulPlaceKind;
 
+  @ApiPropertyOptional({ example: 'Doors open 6:30 pm; ask for Sam' })
   @IsOptional()
   @MaxLength(TEXT)
   @IsString()
@@ -89,6 +90,7 @@ export class CrisisContactDto {
  * steps and contacts default to the 988 Suicide & Crisis Lifeline when omitted.
  */
 export class PutRelapsePreventionPlanDto {
+  @ApiPropertyOptional({ example: ['Payday', 'Driving past my old neighborhood'] })
   @ValidateIf(given)
   @MaxLength(TEXT, { each: true })
   @MinLength(1, { each: true })
@@ -97,6 +99,7 @@ export class PutRelapsePreventionPlanDto {
   @IsArray()
   readonly triggers?: string[];
 
+  @ApiPropertyOptional({ example: ['Skipping meetings', 'Not sleeping'] })
   @ValidateIf(given)
   @MaxLength(TEXT, { each: true })
   @MinLength(1, { each: true })
@@ -105,6 +108,7 @@ export class PutRelapsePreventionPlanDto {
   @IsArray()
   readonly warningSigns?: string[];
 
+  @ApiPropertyOptional({ example: ['Call my sponsor', 'Go for a walk'] })
   @ValidateIf(given)
   @MaxLength(TEXT, { each: true })
   @MinLength(1, { each: true })
@@ -128,6 +132,7 @@ export class PutRelapsePreventionPlanDto {
   readonly helpfulPlaces?: HelpfulPlaceDto[];
 
   /** What to do in a crisis, in order; defaults to calling or texting 988 */
+  @ApiPropertyOptional({ example: ['Call or text 988', 'Go to a safe place'] })
   @ValidateIf(given)
   @MaxLength(TEXT, { each: true })
   @MinLength(1, { each: true })
@@ -144,6 +149,7 @@ export class PutRelapsePreventionPlanDto {
   @IsArray()
   readonly crisisContacts?: CrisisContactDto[];
 
+  @ApiPropertyOptional({ example: ['My kids', 'Going back to school'] })
   @ValidateIf(given)
   @MaxLength(TEXT, { each: true })
   @MinLength(1, { each: true })
@@ -153,7 +159,7 @@ export class PutRelapsePreventionPlanDto {
   readonly reasonsForRecovery?: string[];
 
   /** The day this version was gone over with the client (by the caller); not in the future */
-  @ApiPropertyOptional({ format: 'date' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-11-30' })
   @IsOptional()
   @IsISO8601({ strict: true }, REVIEW_DATE_MESSAGE)
   @Matches(DATE, REVIEW_DATE_MESSAGE)

@@ -47,6 +47,7 @@ export class OpeningPeriodDto {
 }
 
 export class CreateResourceDto {
+  @ApiProperty({ example: 'Harbor Light Recovery Community Center' })
   @NoNul()
   @MaxLength(200)
   @MinLength(1)
@@ -61,12 +62,16 @@ export class CreateResourceDto {
   @IsArray()
   readonly categories: ResourceCategory[];
 
+  @ApiPropertyOptional({
+    example: 'Peer-run recovery center: all-recovery meetings, coffee, computer lab.',
+  })
   @IsOptional()
   @NoNul()
   @MaxLength(4000)
   @IsString()
   readonly description?: string | null;
 
+  @ApiPropertyOptional({ example: '120 Harbor Street, Springfield' })
   @IsOptional()
   @NoNul()
   @MaxLength(500)
@@ -74,6 +79,7 @@ export class CreateResourceDto {
   readonly address?: string | null;
 
   /** With longitude, or neither */
+  @ApiPropertyOptional({ example: 42.1015 })
   @IsOptional()
   @Min(-90)
   @Max(90)
@@ -81,12 +87,14 @@ export class CreateResourceDto {
   readonly latitude?: number | null;
 
   /** With latitude, or neither */
+  @ApiPropertyOptional({ example: -72.5898 })
   @IsOptional()
   @Min(-180)
   @Max(180)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   readonly longitude?: number | null;
 
+  @ApiPropertyOptional({ example: 'Hampden County' })
   @IsOptional()
   @NoNul()
   @MaxLength(500)
@@ -101,12 +109,14 @@ export class CreateResourceDto {
   @IsArray()
   readonly hours?: OpeningPeriodDto[];
 
+  @ApiPropertyOptional({ example: '+1-555-0142' })
   @IsOptional()
   @NoNul()
   @MaxLength(50)
   @IsString()
   readonly phone?: string | null;
 
+  @ApiPropertyOptional({ example: 'https://harborlight.example.org' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @NoNul()
@@ -114,6 +124,7 @@ export class CreateResourceDto {
   @IsString()
   readonly url?: string | null;
 
+  @ApiPropertyOptional({ example: 'Adults 18+; no referral needed' })
   @IsOptional()
   @NoNul()
   @MaxLength(2000)

@@ -27,7 +27,7 @@ export class CreateWebhookDto {
   readonly events: WebhookEventType[];
 
   /** The API client the endpoint delivers for: its consents decide what it receives */
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '3b7e1c52-9d4f-4a8e-b6c1-5f2d8e9a0c13' })
   @IsOptional()
   @IsUUID()
   readonly apiClientId?: string;
@@ -38,7 +38,10 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({
+    example: 'https://ehr.example.org/hooks/recovery-bridge',
+    maxLength: 2000,
+  })
   @IsOptional()
   @MaxLength(2000)
   @IsString()
