@@ -96,6 +96,46 @@ describe('every list pages (SPEC 1)', () => {
       signatureMethod: 'written',
     });
     await post(org.admin, '/api/v1/teams', { name: `Paging ${randomUUID()}` });
+    // The relapse-prevention plan's second version (the world wrote the first).
+    const plan = await http()
+      .get(`/api/v1/clients/${w.clientId}/relapse-prevention-plan`)
+      .auth(org.peerA1.token, bearer);
+    const put = await http()
+      .put(`/api/v1/clients/${w.clientId}/relapse-prevention-plan`)
+      .set('If-Match', String(plan.headers.etag))
+      .auth(org.peerA1.token, bearer)
+      .send({ triggers: ['Payday weekends'] });
+    if (put.status !== 200) throw new Error(`PUT relapse plan answered ${put.status}: ${put.text}`);
+    // A second resource, and the client's referral to it.
+    const resource = await http()
+      .post('/api/v1/resources')
+      .auth(org.supervisorA.token, bearer)
+      .send({ name: 'Second resource', categories: ['employment'] })
+      .expect(201);
+    await post(org.peerA1, `/api/v1/clients/${w.clientId}/referrals-out`, {
+      resourceId: resource.body.id,
+      need: 'employment',
+      reason: 'Paging fixture',
+    });
+    await post(org.admin, '/api/v1/webhooks', {
+      url: 'https://receiver.example/second',
+      events: ['client.discharged'],
+    });
+    // Two disclosures of the client under its consent, and two deliveries of the world's webhook.
+    for (const days of [1, 2]) {
+      await ds.query(
+        `INSERT INTO disclosure (organization_id, recipient_id, client_id, consent_id, purpose, resources, disclosed_at)
+         SELECT organization_id, recipient_id, client_id, id, 'treatment', '[{"type":"Patient"}]',
+                now() - make_interval(days => $2)
+           FROM consent WHERE id = $1`,
+        [w.consentId, days],
+      );
+      await ds.query(
+        `INSERT INTO webhook_delivery (organization_id, webhook_id, event_type, payload, status, created_at)
+         VALUES ($1, $2, 'client.discharged', '{}', 'failed', now() - make_interval(days => $3))`,
+        [org.id, w.webhookId, days],
+      );
+    }
   });
   afterAll(() => t.close());
 
