@@ -15,17 +15,17 @@ import { EnforceTeamMembershipRoles1764000012200 } from './1764000012200-Enforce
 import { AddApiClientTokenGeneration1764000012210 } from './1764000012210-AddApiClientTokenGeneration';
 import { IdempotencySealedResponses1764000012500 } from './1764000012500-IdempotencySealedResponses';
 import { AddApiClientKeysAndConsentVersion1764000013100 } from './1764000013100-AddApiClientKeysAndConsentVersion';
+import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 import { AddGroupSessionStatus1764000013500 } from './1764000013500-AddGroupSessionStatus';
 import { IndexSessionNoteGoals1764000013510 } from './1764000013510-IndexSessionNoteGoals';
 import { LinkFollowUpAssessment1764000013520 } from './1764000013520-LinkFollowUpAssessment';
-import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
-import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 import { CreateResourcesAndReferralsOut1764000013600 } from './1764000013600-CreateResourcesAndReferralsOut';
 import { CreateRelapsePreventionPlans1764000013700 } from './1764000013700-CreateRelapsePreventionPlans';
 import { IndexSessionsForReports1764000013710 } from './1764000013710-IndexSessionsForReports';
-import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosures';
 import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
 import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
+import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
+import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 import { CreateClientRetention1764000014200 } from './1764000014200-CreateClientRetention';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
@@ -47,16 +47,16 @@ export const MIGRATIONS = [
   AddApiClientTokenGeneration1764000012210,
   IdempotencySealedResponses1764000012500,
   AddApiClientKeysAndConsentVersion1764000013100,
+  CreateDisclosures1764000013200,
   AddGroupSessionStatus1764000013500,
   IndexSessionNoteGoals1764000013510,
   LinkFollowUpAssessment1764000013520,
-  AuditListReadsAndArraySeal1764000013900,
-  PartitionAuditEventByMonth1764000013910,
   CreateResourcesAndReferralsOut1764000013600,
   CreateRelapsePreventionPlans1764000013700,
   IndexSessionsForReports1764000013710,
-  CreateDisclosures1764000013200,
   CreateInboundIntegrations1764000013800,
   CreateWebhooks1764000013810,
+  AuditListReadsAndArraySeal1764000013900,
+  PartitionAuditEventByMonth1764000013910,
   CreateClientRetention1764000014200,
 ];
