@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Webhook } from 'standardwebhooks';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { disclosableConsent } from '../../auth/access/consent.sql';
 import { organizationAdminIds } from '../../auth/access/scope.sql';
-import { AccessService } from '../../auth/access.service';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/configuration';
+import { preparedQuery } from '../../database/prepared';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
-import { DisclosureService } from '../disclosures/disclosures.service';
+import { RECORD_DISCLOSURES } from '../disclosures/disclosure.queries';
 import { NotificationsService } from '../notifications/notifications.service';
 import { EVENT_CATEGORY, WebhookEventType } from './webhook-events';
 import { postWebhook, WebhookHttpResult } from './webhook-http';
-import { openSecret } from './webhook-secret';
+import { WebhookSigners } from './webhook-secret';
 
 interface DeliveryRow {
   id: string;
@@ -32,6 +32,9 @@ interface DeliveryRow {
   secret_sealed: Buffer;
   active: boolean;
   api_client_id: string | null;
+  /** The consent the delivery discloses under (null when none in force or none needed). */
+  consent_id: string | null;
+  consent_purpose: string | null;
 }
 
 /** Retries run for at least this long after the event, then the delivery fails. */
@@ -40,6 +43,34 @@ export const RETRY_WINDOW_HOURS = 24;
 export const DISABLE_AFTER_HOURS = 72;
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 4 * 3600_000;
+
+// The data category each event discloses (SQL text built from the constant map, never from input).
+const EVENT_CATEGORY_SQL = `CASE d.event_type ${Object.entries(EVENT_CATEGORY)
+  .filter(([, category]) => category !== null)
+  .map(([event, category]) => `WHEN '${event}' THEN '${category}'`)
+  .join(' ')} END`;
+
+const LOAD_DELIVERY = `SELECT d.*,
+    d.created_at < now() - make_interval(hours => ${RETRY_WINDOW_HOURS}) AS expired,
+    w.url, w.secret_sealed, w.active, w.api_client_id,
+    kc.consent_id, kc.purpose AS consent_purpose
+  FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
+  LEFT JOIN client c ON c.id = d.client_id AND c.deleted_at IS NULL
+  LEFT JOIN LATERAL (${disclosableConsent('w.api_client_id', 'c.id', `ARRAY[${EVENT_CATEGORY_SQL}]`)}) kc ON true
+  WHERE d.id = $1`;
+
+// The failing mark is cleared only when set: an unconditional UPDATE locked the webhook's row for
+// every delivery, so the concurrent deliveries of one endpoint queued behind each other. The
+// disclosure and its audit event are RECORD_DISCLOSURES's ($1-$10; none when $4 is empty).
+const DELIVERED = `WITH attempt AS (
+    INSERT INTO webhook_attempt (delivery_id, status_code, duration_ms, error)
+    VALUES ($10, $12, $13, NULL)),
+  mark AS (
+    UPDATE webhook_delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = now()
+    WHERE id = $10),
+  hook AS (
+    UPDATE webhook SET failing_since = NULL WHERE id = $11 AND failing_since IS NOT NULL),
+  ${RECORD_DISCLOSURES.replace(/^WITH /, '')}`;
 
 /** Exponential backoff with full jitter: attempt n waits a random time up to base * 2^n (capped). */
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -57,29 +88,32 @@ export function backoffMs(attempt: number, random = Math.random): number {
  */
 @Injectable()
 export class WebhookDeliveryService {
+  private readonly signers: WebhookSigners;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
-    private readonly access: AccessService,
-    private readonly disclosures: DisclosureService,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.signers = new WebhookSigners(config.auth.jwtKey);
+  }
 
   @JobHandler(JobName.WebhookDeliver)
   async deliver(payload: JobPayloads[JobName.WebhookDeliver]): Promise<string> {
     const d = await this.load(payload.deliveryId);
     if (!d || d.status !== 'pending') return 'skipped';
     if (!d.active) return this.close(d, 'cancelled', 'webhook inactive');
-    const consent = await this.consentOf(d);
-    if (consent === null) return this.close(d, 'cancelled', 'no consent in force');
+    // No category: no consent needed (consent.revoked, told to its own recipient).
+    const needsConsent = EVENT_CATEGORY[d.event_type] !== null;
+    if (needsConsent && !d.consent_id) return this.close(d, 'cancelled', 'no consent in force');
     const result = await this.send(d);
+    if (!result.error) return this.delivered(d, result);
     return this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO webhook_attempt (delivery_id, status_code, duration_ms, error) VALUES ($1, $2, $3, $4)`,
         [d.id, result.statusCode, result.durationMs, result.error],
       );
-      if (!result.error) return this.delivered(m, d, consent);
       return this.failed(
         m,
         d,
@@ -89,82 +123,53 @@ export class WebhookDeliveryService {
     });
   }
 
+  /** The delivery, its webhook and the consent in force it discloses under: one statement. */
   private load(id: string): Promise<DeliveryRow | undefined> {
-    return this.dataSource
-      .query(
-        `SELECT d.*, d.created_at < now() - make_interval(hours => ${RETRY_WINDOW_HOURS}) AS expired,
-           w.url, w.secret_sealed, w.active, w.api_client_id
-         FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = $1`,
-        [id],
-      )
-      .then((rows: DeliveryRow[]) => rows[0]);
-  }
-
-  // undefined: no consent needed (consent.revoked, told to its own recipient); null: none in force.
-  private async consentOf(
-    d: DeliveryRow,
-  ): Promise<{ consentId: string; purpose: string } | null | undefined> {
-    const category = EVENT_CATEGORY[d.event_type];
-    if (!category) return undefined;
-    if (!d.api_client_id || !d.client_id) return null;
-    const row = await this.access.disclosableClient(d.api_client_id, d.client_id, category);
-    return row ?? null;
+    return preparedQuery<DeliveryRow>(this.dataSource, LOAD_DELIVERY, [id]).then((rows) => rows[0]);
   }
 
   private send(d: DeliveryRow): Promise<WebhookHttpResult> {
     const body = JSON.stringify(d.payload);
-    const secret = openSecret(this.config.auth.jwtKey, d.webhook_id, d.secret_sealed);
     const now = new Date();
     const headers = {
       'webhook-id': d.id,
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(d.id, now, body),
+      'webhook-signature': this.signers.of(d.webhook_id, d.secret_sealed).sign(d.id, now, body),
     };
     return postWebhook(d.url, body, headers, this.config.webhooks);
   }
 
-  private async delivered(
-    m: EntityManager,
-    d: DeliveryRow,
-    consent: { consentId: string; purpose: string } | undefined,
-  ): Promise<string> {
-    await m.query(
-      `UPDATE webhook_delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = now()
-       WHERE id = $1`,
-      [d.id],
-    );
-    // Only when it is set: an unconditional UPDATE locked the webhook's row in every delivery's
-    // transaction, so the concurrent deliveries of one endpoint queued behind each other (and
-    // left a dead row version each). A row the WHERE does not match is neither written nor locked.
-    await m.query(
-      `UPDATE webhook SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-      [d.webhook_id],
-    );
-    if (consent && d.api_client_id && d.client_id) {
-      await this.disclosures.record(
-        {
-          actor: {
-            organizationId: d.organization_id,
-            actorId: null,
-            actorType: 'system',
-            actorRole: null,
-          },
-          recipientId: d.api_client_id,
-          action: 'webhook.deliver',
-          resourceType: 'WebhookDelivery',
-          resourceId: d.id,
-          disclosures: [
+  /**
+   * A success in one statement (atomic without a transaction): the attempt, the delivered mark,
+   * the webhook's failing mark cleared, and under a consent the disclosure row and its audit event.
+   */
+  private async delivered(d: DeliveryRow, result: WebhookHttpResult): Promise<string> {
+    const disclosed =
+      d.consent_id && d.api_client_id && d.client_id
+        ? [
             {
-              clientId: d.client_id,
-              consentId: consent.consentId,
-              purpose: consent.purpose as never,
-              resources: d.resource_type ? [{ type: d.resource_type, id: d.resource_id! }] : [],
+              client_id: d.client_id,
+              consent_id: d.consent_id,
+              purpose: d.consent_purpose,
+              resources: d.resource_type ? [{ type: d.resource_type, id: d.resource_id }] : [],
             },
-          ],
-        },
-        m,
-      );
-    }
+          ]
+        : [];
+    await preparedQuery(this.dataSource, DELIVERED, [
+      d.organization_id,
+      d.api_client_id,
+      null,
+      JSON.stringify(disclosed),
+      null,
+      'system',
+      null,
+      'webhook.deliver',
+      'WebhookDelivery',
+      d.id,
+      d.webhook_id,
+      result.statusCode,
+      result.durationMs,
+    ]);
     return 'delivered';
   }
 

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
 
+import { Webhook } from 'standardwebhooks';
+
 const INFO = 'recovery-bridge/webhook-secret/v1';
 
 /** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
@@ -26,4 +28,27 @@ export function openSecret(serverKey: KeyObject, webhookId: string, sealed: Buff
   decipher.setAAD(Buffer.from(webhookId));
   decipher.setAuthTag(sealed.subarray(12, 28));
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+/**
+ * Standard Webhooks signers by webhook, each secret opened once per sealed value (a rotation
+ * seals a new one, which is opened again): the deliverer signs without an HKDF and an AES-GCM
+ * open per delivery. Bounded: emptied when it holds `max` webhooks.
+ */
+export class WebhookSigners {
+  private readonly cache = new Map<string, { sealed: Buffer; signer: Webhook }>();
+
+  constructor(
+    private readonly serverKey: KeyObject,
+    private readonly max = 1000,
+  ) {}
+
+  of(webhookId: string, sealed: Buffer): Webhook {
+    const hit = this.cache.get(webhookId);
+    if (hit?.sealed.equals(sealed)) return hit.signer;
+    if (this.cache.size >= this.max) this.cache.clear();
+    const signer = new Webhook(openSecret(this.serverKey, webhookId, sealed));
+    this.cache.set(webhookId, { sealed, signer });
+    return signer;
+  }
 }
