@@ -19,7 +19,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   {
     name: 'clients',
     description:
-      'Clients and caseloads: search, create and update, assignments, coverage and the needs-assignment queue. The ids the other examples need come from here (GET /api/v1/clients lists your caseload).',
+      'Clients and caseloads: search, create and update, assignments, coverage and the needs-assignment queue. Path examples name demo records: the client is Juniper Demoworth, on peer1’s caseload (GET /api/v1/clients lists yours).',
   },
   {
     name: 'consents',

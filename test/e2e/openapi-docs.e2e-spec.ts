@@ -1,6 +1,7 @@
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { OpenAPIObject } from '@nestjs/swagger';
+import { isUUID } from 'class-validator';
 
 import { buildOpenApiDocument } from '../../src/bootstrap/http-setup';
 import { createValidationPipe } from '../../src/common/http/validation';
@@ -17,9 +18,16 @@ type Schema = {
   items?: Schema;
   properties?: Record<string, Schema>;
 };
+type Parameter = {
+  name: string;
+  in: string;
+  example?: unknown;
+  schema?: { format?: string; enum?: unknown[]; type?: string; minimum?: number };
+};
 type Operation = {
   operationId: string;
   tags?: string[];
+  parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
 };
 
@@ -74,6 +82,17 @@ function exampleOf(doc: OpenAPIObject, schema: Schema, path: string, missing: st
   return undefined;
 }
 
+/** A path parameter with an example its schema accepts (the controllers' validation agrees). */
+function fitsItsSchema(p: Parameter | undefined): boolean {
+  if (!p?.schema || p.example === undefined) return false;
+  const { format, enum: values, type, minimum } = p.schema;
+  if (format === 'uuid') return typeof p.example === 'string' && isUUID(p.example);
+  if (values) return values.includes(p.example);
+  if (type === 'number')
+    return Number.isInteger(p.example) && (p.example as number) >= (minimum ?? 0);
+  return false;
+}
+
 describe('the API documentation (/docs, openapi.yaml)', () => {
   let t: TestApp;
   let doc: OpenAPIObject;
@@ -105,6 +124,23 @@ describe('the API documentation (/docs, openapi.yaml)', () => {
         const missing: string[] = [];
         exampleOf(doc, media.schema, '', missing);
         return missing.map((p) => `${op.operationId} ${type} ${p}`);
+      }),
+    );
+    expect(gaps).toEqual([]);
+  });
+
+  it('should document every path parameter with an example of its type (a demo record’s id)', () => {
+    const gaps = Object.entries(doc.paths).flatMap(([path, item]) =>
+      METHODS.flatMap((method) => {
+        const op = (item as Record<string, Operation | undefined>)[method];
+        if (!op) return [];
+        const documented = new Map(
+          (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [p.name, p]),
+        );
+        const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        return names
+          .filter((name) => !fitsItsSchema(documented.get(name)))
+          .map((name) => `${method.toUpperCase()} ${path} {${name}}`);
       }),
     );
     expect(gaps).toEqual([]);

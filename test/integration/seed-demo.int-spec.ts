@@ -7,6 +7,7 @@ import { Config, loadConfig } from '../../src/config/configuration';
 import { validateEnvironment } from '../../src/config/env.validation';
 import { createDataSource } from '../../src/database/data-source';
 import { demoSeedDecision, seedDemoDatabase } from '../../src/database/seeds/demo';
+import { DEMO_IDS } from '../../src/database/seeds/demo-ids';
 import { DEMO_ORGANIZATION } from '../../src/database/seeds/demo-people';
 import { createIsolatedDatabase, dropIsolatedDatabase } from '../helpers/isolated-database';
 import { createTestApp, TestApp } from '../setup/create-test-app';
@@ -73,6 +74,61 @@ describe('demo seed (SPEC section 12)', () => {
       .auth(login.body.accessToken, { type: 'bearer' })
       .expect(200);
     expect(me.body).toMatchObject({ email, role });
+  });
+
+  it('should seed the people and the client the API documentation names under their fixed ids', async () => {
+    const users = await t.dataSource.query(
+      `SELECT email, id FROM app_user WHERE email LIKE '%@demo.test' ORDER BY email`,
+    );
+    expect(
+      Object.fromEntries(users.map((u: { email: string; id: string }) => [u.email, u.id])),
+    ).toEqual(DEMO_IDS.users);
+    expect(
+      await t.dataSource.query(`SELECT name FROM team WHERE id = ANY($1) ORDER BY name`, [
+        Object.values(DEMO_IDS.teams),
+      ]),
+    ).toEqual([{ name: 'North' }, { name: 'South' }]);
+    expect(
+      await t.dataSource.query(
+        `SELECT c.first_name FROM client c JOIN client_identifier i ON i.client_id = c.id
+         WHERE c.id = $1 AND i.value = 'P1-01' AND c.primary_specialist_id = $2`,
+        [DEMO_IDS.client, DEMO_IDS.users['peer1@demo.test']],
+      ),
+    ).toEqual([{ first_name: 'Juniper' }]);
+  });
+
+  it('should seed again over demo records changed through the API (a team or resource renamed, a credential expired), their fixed ids taken', async () => {
+    const base = loadConfig();
+    const url = await createIsolatedDatabase('demo_reseed');
+    const config: Config = { ...base, db: { ...base.db, url } };
+    const ds = createDataSource(config.db);
+    try {
+      await seedDemoDatabase(config);
+      await ds.initialize();
+      await ds.query(`UPDATE team SET name = 'North Star' WHERE id = $1`, [DEMO_IDS.teams.North]);
+      await ds.query(`UPDATE community_resource SET name = 'Harbor Light' WHERE id = $1`, [
+        DEMO_IDS.resource,
+      ]);
+      await ds.query(
+        `UPDATE specialist_certification SET issued_on = current_date - 800, expires_on = current_date - 1
+         WHERE id = $1`,
+        [DEMO_IDS.certification],
+      );
+      await seedDemoDatabase(config);
+      expect(await ds.query(`SELECT name FROM team ORDER BY name`)).toEqual([
+        { name: 'North' },
+        { name: 'North Star' },
+        { name: 'South' },
+      ]);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM specialist_certification WHERE user_id = $1 AND expires_on > current_date`,
+        [DEMO_IDS.users['peer1@demo.test']],
+      );
+      expect(n).toBe(1);
+    } finally {
+      if (ds.isInitialized) await ds.destroy();
+      await dropIsolatedDatabase(url);
+    }
   });
 
   describe('when npm start seeds it (security review, issue 11)', () => {

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { DEMO_IDS, demoIdWhileFree } from './demo-ids';
 import type { DemoPeople } from './demo-people';
 
 const DEMO_SYSTEM = 'urn:recovery-bridge:demo-client';
@@ -7,11 +8,19 @@ const DEMO_SYSTEM = 'urn:recovery-bridge:demo-client';
 // Invented people (SPEC section 12): names chosen to read as obviously fictional.
 const CASELOADS: Record<
   string,
-  { key: string; firstName: string; lastName: string; dateOfBirth: string; days: number | null }[]
+  {
+    key: string;
+    id?: string;
+    firstName: string;
+    lastName: string;
+    dateOfBirth: string;
+    days: number | null;
+  }[]
 > = {
   'peer1@demo.test': [
     {
       key: 'P1-01',
+      id: DEMO_IDS.client,
       firstName: 'Juniper',
       lastName: 'Demoworth',
       dateOfBirth: '1989-04-02',
@@ -63,11 +72,13 @@ async function seedCredential(
   userId: string,
   key: string,
 ): Promise<void> {
+  const fixedId = userId === DEMO_IDS.users['peer1@demo.test'] ? DEMO_IDS.certification : null;
   await m.query(
-    `INSERT INTO specialist_certification (organization_id, user_id, credential, number, issuing_state, issued_on, expires_on)
-     SELECT $1, $2, 'CPRS', $3, 'PA', current_date - 365, current_date + 365
+    `INSERT INTO specialist_certification (id, organization_id, user_id, credential, number, issuing_state, issued_on, expires_on)
+     SELECT ${demoIdWhileFree('specialist_certification', '$4')},
+       $1, $2, 'CPRS', $3, 'PA', current_date - 365, current_date + 365
      WHERE NOT EXISTS (SELECT 1 FROM specialist_certification WHERE user_id = $2 AND expires_on >= current_date)`,
-    [organizationId, userId, `DEMO-CPRS-${key}`],
+    [organizationId, userId, `DEMO-CPRS-${key}`, fixedId],
   );
 }
 
@@ -83,12 +94,13 @@ async function seedClient(
   );
   if (existing) return;
   const [row] = await m.query(
-    `INSERT INTO client (organization_id, first_name, last_name, date_of_birth, preferred_contact_method, status,
+    `INSERT INTO client (id, organization_id, first_name, last_name, date_of_birth, preferred_contact_method, status,
        primary_specialist_id, recovery_start_date, part2_notice_acknowledged_on, last_contact_at)
-     VALUES ($1, $2, $3, $4, 'text', 'active', $5, current_date - 120, current_date - 60,
+     VALUES (${demoIdWhileFree('client', '$7')}, $1, $2, $3, $4, 'text', 'active', $5,
+       current_date - 120, current_date - 60,
        CASE WHEN $6::int IS NULL THEN NULL ELSE now() - make_interval(days => $6::int) END)
      RETURNING id`,
-    [organizationId, c.firstName, c.lastName, c.dateOfBirth, specialistId, c.days],
+    [organizationId, c.firstName, c.lastName, c.dateOfBirth, specialistId, c.days, c.id ?? null],
   );
   await m.query(
     `INSERT INTO client_identifier (client_id, organization_id, system, value) VALUES ($1, $2, $3, $4)`,
@@ -100,7 +112,29 @@ async function seedClient(
   );
 }
 
-/** Each demo peer: an unexpired CPRS credential and a few fictional clients. Idempotent. */
+// peer2 covers peer1's first client during peer1's leave next week, as their supervisor set up.
+async function seedCoverage(m: EntityManager, people: DemoPeople): Promise<void> {
+  const coveringId = people.users['peer2@demo.test'];
+  if (!coveringId) return;
+  await m.query(
+    `INSERT INTO client_coverage (id, client_id, specialist_id, created_by_id, starts_at, ends_at)
+     SELECT $1, c.id, $3, $4, current_date + 7, current_date + 14
+     FROM client c WHERE c.id = $2 AND c.organization_id = $5
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      DEMO_IDS.coverage,
+      DEMO_IDS.client,
+      coveringId,
+      people.users['supervisor@demo.test'] ?? null,
+      people.organizationId,
+    ],
+  );
+}
+
+/**
+ * Each demo peer: an unexpired CPRS credential and a few fictional clients; one planned coverage.
+ * Idempotent.
+ */
 export async function seedCaseloads(m: EntityManager, people: DemoPeople): Promise<void> {
   for (const [email, clients] of Object.entries(CASELOADS)) {
     const specialistId = people.users[email];
@@ -108,4 +142,5 @@ export async function seedCaseloads(m: EntityManager, people: DemoPeople): Promi
     await seedCredential(m, people.organizationId, specialistId, email.split('@')[0]);
     for (const c of clients) await seedClient(m, people.organizationId, specialistId, c);
   }
+  await seedCoverage(m, people);
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 import { hashPassword } from '../../auth/password';
+import { DEMO_IDS, demoIdWhileFree } from './demo-ids';
 
 export const DEMO_ORGANIZATION = 'Demo Recovery Community';
 
@@ -72,9 +73,9 @@ export async function seedPeople(m: EntityManager, password: string): Promise<De
   const teams = {} as DemoPeople['teams'];
   for (const name of ['North', 'South'] as const) {
     const [row] = await m.query(
-      `INSERT INTO team (organization_id, name) VALUES ($1, $2)
+      `INSERT INTO team (id, organization_id, name) VALUES (${demoIdWhileFree('team', '$3')}, $1, $2)
        ON CONFLICT (organization_id, lower(name)) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [organizationId, name],
+      [organizationId, name, DEMO_IDS.teams[name]],
     );
     teams[name] = row.id;
   }
@@ -82,11 +83,19 @@ export async function seedPeople(m: EntityManager, password: string): Promise<De
   const users: Record<string, string> = {};
   for (const u of DEMO_USERS) {
     const [row] = await m.query(
-      `INSERT INTO app_user (organization_id, email, password_hash, first_name, last_name, role)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO app_user (id, organization_id, email, password_hash, first_name, last_name, role)
+       VALUES ($7, $1, $2, $3, $4, $5, $6)
        ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true
        RETURNING id`,
-      [organizationId, u.email, passwordHash, u.firstName, u.lastName, u.role],
+      [
+        organizationId,
+        u.email,
+        passwordHash,
+        u.firstName,
+        u.lastName,
+        u.role,
+        DEMO_IDS.users[u.email],
+      ],
     );
     users[u.email] = row.id;
     if (u.team) {

@@ -5,20 +5,26 @@ import { createDataSource } from '../data-source';
 import { seedCaseloads } from './clients.seed';
 import { DEMO_ORGANIZATION, DemoPeople, DemoSeeder, seedPeople } from './demo-people';
 import { seedDischarges } from './discharges.seed';
+import { seedGroupSessions } from './group-sessions.seed';
+import { seedIntegrations } from './integrations.seed';
 import { seedRecoveryPlans } from './recovery-plans.seed';
 import { seedResources } from './resources.seed';
 import { seedRelapsePreventionPlans } from './relapse-prevention.seed';
 import { seedSessionNotes } from './session-notes.seed';
 
 // Every feature's demo records, in order, each idempotent and fictional. Plans and assessments
-// build on the demo clients: keep seedRecoveryPlans after the clients' seeder.
+// build on the demo clients: keep seedRecoveryPlans after the clients' seeder; the integration's
+// webhook delivery tells of the demo discharge. The records the API documentation's examples
+// name have fixed ids (demo-ids.ts).
 const SEEDERS: DemoSeeder[] = [
   seedCaseloads,
   seedRecoveryPlans,
   seedSessionNotes,
+  seedGroupSessions,
   seedDischarges,
   seedResources,
   seedRelapsePreventionPlans,
+  seedIntegrations,
 ];
 
 export async function seedDemo(dataSource: DataSource, password: string): Promise<DemoPeople> {

@@ -7,6 +7,7 @@ import {
   SchedulableFollowUp,
 } from '../../modules/follow-ups/follow-up-scheduling.service';
 import { OutboxService } from '../../queue/outbox.service';
+import { DEMO_IDS, demoIdWhileFree } from './demo-ids';
 import type { DemoPeople } from './demo-people';
 
 const DEMO_CLIENT = { system: 'urn:recovery-bridge:demo-client', value: 'P1-01' };
@@ -15,8 +16,9 @@ const HOUR = 3600_000;
 
 /**
  * A recent discharge from withdrawal management for one demo client, with its follow-up tasks
- * (the warm hand-off due within hours) and their jobs. Idempotent: one demo discharge per client,
- * whatever the day the seed runs again; skipped when the demo clients are absent.
+ * (the warm hand-off due within hours, with its fixed id and its reminder to the peer) and their
+ * jobs. Idempotent: one demo discharge per client, whatever the day the seed runs again; skipped
+ * when the demo clients are absent.
  */
 export async function seedDischarges(m: EntityManager, people: DemoPeople): Promise<void> {
   const [client] = await m.query(
@@ -49,11 +51,12 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
   );
   // Plain SQL: the seed's data source (the owner's, like the migrations) loads no entities.
   const tasks: SchedulableFollowUp[] = await m.query(
-    `INSERT INTO follow_up (organization_id, client_id, discharge_id, kind, label, status, due_at,
+    `INSERT INTO follow_up (id, organization_id, client_id, discharge_id, kind, label, status, due_at,
        window_start, window_end, owner_id)
-     SELECT $1, $2, $3, p.kind, p.label, 'requested', p.due_at, p.window_start, p.window_end, $4
+     SELECT ${demoIdWhileFree('follow_up', 'p.id')}, $1, $2, $3, p.kind, p.label, 'requested', p.due_at,
+       p.window_start, p.window_end, $4
        FROM jsonb_to_recordset($5::jsonb)
-         AS p(kind text, label text, due_at timestamptz, window_start timestamptz, window_end timestamptz)
+         AS p(id uuid, kind text, label text, due_at timestamptz, window_start timestamptz, window_end timestamptz)
      RETURNING id, organization_id AS "organizationId", due_at AS "dueAt", window_end AS "windowEnd"`,
     [
       people.organizationId,
@@ -62,6 +65,8 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
       client.primary_specialist_id,
       JSON.stringify(
         planned.map((p) => ({
+          id:
+            p.label === 'warm-handoff' && client.id === DEMO_IDS.client ? DEMO_IDS.followUp : null,
           kind: p.kind,
           label: p.label,
           due_at: p.dueAt,
@@ -75,5 +80,24 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
     m,
     tasks,
     null,
+  );
+  await seedReminder(m);
+}
+
+// The warm hand-off's reminder, as the reminder job writes it (same dedupe key: when the job
+// runs, it adds no second one).
+async function seedReminder(m: EntityManager): Promise<void> {
+  await m.query(
+    `WITH f AS (SELECT id, organization_id, client_id, owner_id, label,
+         to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS due
+       FROM follow_up WHERE id = $2 AND owner_id IS NOT NULL)
+     INSERT INTO notification (id, organization_id, recipient_id, kind, resource_type, resource_id, client_id,
+       data, dedupe_key)
+     SELECT $1, f.organization_id, f.owner_id, 'follow-up.reminder', 'FollowUp', f.id::text, f.client_id,
+       jsonb_build_object('label', f.label, 'dueAt', f.due),
+       'follow-up-reminder|' || f.id || '|' || f.due || '|' || f.owner_id
+     FROM f
+     ON CONFLICT DO NOTHING`,
+    [DEMO_IDS.notification, DEMO_IDS.followUp],
   );
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 
+import { DEMO_IDS } from './demo-ids';
 import type { DemoPeople } from './demo-people';
 
 // Fictional content only: the same invented plan for every demo client.
@@ -27,27 +28,43 @@ const BARC10_ANSWERS = [4, 4, 5, 3, 4, 5, 4, 3, 4, 5]; // total 41
 
 /**
  * Each demo client without a plan gets an active plan (agreed verbally two weeks ago) with two
- * goals, and each without an assessment one BARC-10. Idempotent; does nothing without clients.
+ * goals (the first demo client's plan and first goal with their fixed ids), and each without an
+ * assessment one BARC-10. Idempotent; does nothing without clients.
  */
 export async function seedRecoveryPlans(m: EntityManager, people: DemoPeople): Promise<void> {
   const plans: { id: string }[] = await m.query(
-    `INSERT INTO recovery_plan (organization_id, client_id, title, status, start_date, review_due_at,
+    `INSERT INTO recovery_plan (id, organization_id, client_id, title, status, start_date, review_due_at,
        strengths, barriers, agreed_on, agreement_method, created_by_id)
-     SELECT c.organization_id, c.id, 'Building recovery capital', 'active', current_date - 14, current_date + 76,
+     SELECT CASE WHEN c.id = $4 THEN $5::uuid ELSE gen_random_uuid() END, c.organization_id, c.id,
+       'Building recovery capital', 'active', current_date - 14, current_date + 76,
        $2, $3, current_date - 14, 'verbal', c.primary_specialist_id
      FROM client c
      WHERE c.organization_id = $1 AND c.deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM recovery_plan p WHERE p.client_id = c.id)
      RETURNING id`,
-    [people.organizationId, JSON.stringify(STRENGTHS), JSON.stringify(BARRIERS)],
+    [
+      people.organizationId,
+      JSON.stringify(STRENGTHS),
+      JSON.stringify(BARRIERS),
+      DEMO_IDS.client,
+      DEMO_IDS.recoveryPlan,
+    ],
   );
-  for (const goal of GOALS) {
+  for (const [i, goal] of GOALS.entries()) {
     await m.query(
-      `INSERT INTO goal (organization_id, client_id, plan_id, description, domain, target_date, action_steps,
+      `INSERT INTO goal (id, organization_id, client_id, plan_id, description, domain, target_date, action_steps,
          lifecycle_status, achievement_status, created_by_id)
-       SELECT p.organization_id, p.client_id, p.id, $2, $3, current_date + 60, $4, 'active', 'in-progress', p.created_by_id
+       SELECT coalesce(CASE WHEN p.id = $5 THEN $6::uuid END, gen_random_uuid()), p.organization_id, p.client_id, p.id,
+         $2, $3, current_date + 60, $4, 'active', 'in-progress', p.created_by_id
        FROM recovery_plan p WHERE p.id = ANY($1::uuid[])`,
-      [plans.map((p) => p.id), goal.description, goal.domain, JSON.stringify(goal.actionSteps)],
+      [
+        plans.map((p) => p.id),
+        goal.description,
+        goal.domain,
+        JSON.stringify(goal.actionSteps),
+        DEMO_IDS.recoveryPlan,
+        i === 0 ? DEMO_IDS.goal : null,
+      ],
     );
   }
   await m.query(

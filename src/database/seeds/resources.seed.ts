@@ -6,6 +6,7 @@ import {
 } from '../../modules/referrals-out/referral-follow-up';
 import { JobName } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
+import { DEMO_IDS, demoIdWhileFree } from './demo-ids';
 import type { DemoPeople } from './demo-people';
 
 const DEMO_CLIENT = { system: 'urn:recovery-bridge:demo-client', value: 'P1-01' };
@@ -89,7 +90,7 @@ export async function seedResources(m: EntityManager, people: DemoPeople): Promi
   );
   const curator = people.users['supervisor@demo.test'];
   const ids: string[] = [];
-  for (const r of DEMO_RESOURCES) {
+  for (const [i, r] of DEMO_RESOURCES.entries()) {
     const [found] = await m.query(
       `SELECT id FROM community_resource WHERE organization_id = $1 AND name = $2`,
       [people.organizationId, r.name],
@@ -97,9 +98,10 @@ export async function seedResources(m: EntityManager, people: DemoPeople): Promi
     const [row] = found
       ? [found]
       : await m.query(
-          `INSERT INTO community_resource (organization_id, name, categories, description, address, latitude,
+          `INSERT INTO community_resource (id, organization_id, name, categories, description, address, latitude,
              longitude, service_area, hours, phone, url, eligibility, languages, created_by_id, updated_by_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+           VALUES (${demoIdWhileFree('community_resource', '$15')}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+             $12, $13, $14, $14) RETURNING id`,
           [
             people.organizationId,
             r.name,
@@ -115,6 +117,7 @@ export async function seedResources(m: EntityManager, people: DemoPeople): Promi
             r.eligibility,
             r.languages,
             curator,
+            i === 0 ? DEMO_IDS.resource : null,
           ],
         );
     ids.push(row.id);
@@ -139,12 +142,19 @@ async function seedReferral(
   );
   if (seeded) return;
   const [referral] = await m.query(
-    `INSERT INTO referral_out (organization_id, client_id, resource_id, need, reason, sent_by_id,
+    `INSERT INTO referral_out (id, organization_id, client_id, resource_id, need, reason, sent_by_id,
        status_changed_by_id, follow_up_due_at)
-     VALUES ($1, $2, $3, 'housing', 'Looking for a recovery residence close to work', $4, $4,
+     VALUES (${demoIdWhileFree('referral_out', '$5')}, $1, $2, $3, 'housing',
+       'Looking for a recovery residence close to work', $4, $4,
        now() + make_interval(days => ${DEFAULT_REFERRAL_FOLLOW_UP_DAYS}))
      RETURNING id, sent_at`,
-    [people.organizationId, client.id, resourceId, client.primary_specialist_id],
+    [
+      people.organizationId,
+      client.id,
+      resourceId,
+      client.primary_specialist_id,
+      client.id === DEMO_IDS.client ? DEMO_IDS.referralOut : null,
+    ],
   );
   await m.query(
     `INSERT INTO referral_out_event (organization_id, referral_out_id, status, actor_id, occurred_at)

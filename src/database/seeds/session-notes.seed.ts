@@ -8,6 +8,7 @@ import {
   NoteFormat,
   PeerIntervention,
 } from '../../modules/session-notes/session-note.enums';
+import { DEMO_IDS } from './demo-ids';
 import type { DemoPeople } from './demo-people';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +57,11 @@ const DEMO_NOTES: DemoNote[] = [
   },
 ];
 
-/** Each demo client with no notes gets two signed notes by their specialist. Idempotent; nothing without clients. */
+/**
+ * Each demo client with no notes gets two signed notes by their specialist (the first demo
+ * client's first one with its fixed id), and the first demo client a draft to finish. Idempotent;
+ * nothing without clients.
+ */
 export async function seedSessionNotes(m: EntityManager, people: DemoPeople): Promise<void> {
   const clients: { id: string; specialist_id: string }[] = await m.query(
     `SELECT c.id, c.primary_specialist_id AS specialist_id FROM client c
@@ -71,8 +76,8 @@ export async function seedSessionNotes(m: EntityManager, people: DemoPeople): Pr
     15,
   );
   for (const client of clients) {
-    for (const n of DEMO_NOTES) {
-      const id = randomUUID();
+    for (const [i, n] of DEMO_NOTES.entries()) {
+      const id = client.id === DEMO_IDS.client && i === 0 ? DEMO_IDS.signedNote : randomUUID();
       const startedAt = new Date(today - n.daysAgo * DAY_MS);
       const endedAt = new Date(startedAt.getTime() + n.minutes * 60_000);
       const content: SignedContent = {
@@ -115,4 +120,36 @@ export async function seedSessionNotes(m: EntityManager, people: DemoPeople): Pr
       [client.id, new Date(today - DEMO_NOTES[DEMO_NOTES.length - 1].daysAgo * DAY_MS)],
     );
   }
+  await seedDraftNote(m, people, today - DAY_MS);
+}
+
+// Yesterday's call with the first demo client, written up but not signed yet: the draft the
+// documentation's "edit" and "sign" examples name. Complete, so signing it succeeds.
+async function seedDraftNote(
+  m: EntityManager,
+  people: DemoPeople,
+  startedAt: number,
+): Promise<void> {
+  await m.query(
+    `INSERT INTO session_note (id, organization_id, client_id, author_id, status, started_at, ended_at, contact_type,
+       setting, format, sections, interventions)
+     SELECT $1, c.organization_id, c.id, c.primary_specialist_id, 'draft', $3, $4, $5, 'phone', $6, $7, $8
+     FROM client c
+     WHERE c.id = $2 AND c.organization_id = $9 AND c.primary_specialist_id IS NOT NULL
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      DEMO_IDS.draftNote,
+      DEMO_IDS.client,
+      new Date(startedAt),
+      new Date(startedAt + 15 * 60_000),
+      ContactType.Phone,
+      NoteFormat.Narrative,
+      JSON.stringify({
+        narrative:
+          'Short call after the hand-off. Settling in at home; wants to visit the recovery residence this week.',
+      }),
+      [PeerIntervention.Support],
+      people.organizationId,
+    ],
+  );
 }

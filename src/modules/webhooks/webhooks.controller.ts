@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
 
 import { CurrentUser } from '../../auth/decorators/current-user.decorator';
 import { RequirePermission } from '../../auth/decorators/require-permission.decorator';
@@ -13,17 +12,13 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   CreatedWebhookResponse,
   CreateWebhookDto,
+  DeliveryParam,
   UpdateWebhookDto,
   WebhookDeliveryListResponse,
   WebhookListResponse,
   WebhookResponse,
 } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
-
-class DeliveryParam extends UuidParam {
-  @IsUUID()
-  readonly deliveryId: string;
-}
 
 @ApiTags('webhooks')
 @Controller('api/v1/webhooks')

@@ -11,7 +11,13 @@ import {
   MaxLength,
 } from 'class-validator';
 
+import { UuidParam } from '../../../common/dto/uuid.param';
 import { WEBHOOK_EVENTS, WebhookEventType } from '../webhook-events';
+
+export class DeliveryParam extends UuidParam {
+  @IsUUID()
+  readonly deliveryId: string;
+}
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://ehr.example.org/hooks/recovery-bridge', maxLength: 2000 })
