@@ -77,6 +77,10 @@ async function seedOutcomeNotes(db: Client): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;
   const started = `now() - make_interval(mins => (n * 53) % 525600)`;
   const author = `bench_uuid('out-specialist-' || ((((n - 1) % ${OUTCOMES_CLIENTS}) % ${SPECIALISTS}) + 1))`;
+  // The per-note triggers (client_retention's) are off for the bulk insert: a million per-row
+  // refreshes, each taking its client's advisory lock, exhaust the lock table in one statement.
+  // The trigger-kept rows are derived once afterwards, a batch of clients per statement.
+  await db.query('ALTER TABLE session_note DISABLE TRIGGER USER');
   for (let from = 1; from <= OUTCOMES_NOTES; from += 200_000) {
     const to = Math.min(OUTCOMES_NOTES, from + 199_999);
     await db.query(
@@ -95,6 +99,14 @@ async function seedOutcomeNotes(db: Client): Promise<void> {
     );
     log(`  outcome notes ${to.toLocaleString()}`);
   }
+  await db.query('ALTER TABLE session_note ENABLE TRIGGER USER');
+  for (let from = 1; from <= OUTCOMES_CLIENTS; from += 5_000) {
+    await db.query(
+      `SELECT client_retention_refresh(bench_uuid('out-client-' || c))
+       FROM generate_series(${from}, ${Math.min(OUTCOMES_CLIENTS, from + 4_999)}) c`,
+    );
+  }
+  log('  outcome client_retention derived');
 }
 
 async function seedOutcomeRecords(db: Client): Promise<void> {

@@ -12,7 +12,7 @@ import { logRequest } from '../common/logging/logger.config';
 import { httpDuration } from '../common/metrics/metrics';
 import { QueueDashboardService } from '../queue/queue-dashboard.service';
 import { API_TAGS } from './api-tags';
-import { withPathExamples } from './openapi-examples';
+import { withBodyExamples, withPathExamples } from './openapi-examples';
 import { etagOf } from '../common/http/etag';
 import { createValidationPipe } from '../common/http/validation';
 import { FHIR_JSON } from '../modules/fhir/fhir-labels';
@@ -85,7 +85,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     additionalProperties?: boolean;
   };
   problem.additionalProperties = true;
-  return withPathExamples(withProblemDefaults(document));
+  return withBodyExamples(withPathExamples(withProblemDefaults(document)));
 }
 
 const PROBLEM_RESPONSE = {

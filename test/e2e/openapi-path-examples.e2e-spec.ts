@@ -12,6 +12,13 @@ import { createTestApp, TestApp } from '../setup/create-test-app';
 
 type Parameter = { name: string; in: string; example?: unknown; schema?: { enum?: unknown[] } };
 type Operation = { operationId: string; parameters?: Parameter[] };
+type BodySchema = {
+  $ref?: string;
+  example?: unknown;
+  items?: BodySchema;
+  allOf?: BodySchema[];
+  properties?: Record<string, BodySchema>;
+};
 interface PathOperation {
   method: string;
   path: string;
@@ -173,5 +180,51 @@ describe('the path parameter examples of the API documentation, against the demo
       ]);
       expect(note).toEqual({ status: 'draft' });
     }
+  });
+  it('should name an existing demo row with every id in a request body example', async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const schemas = doc.components!.schemas as Record<string, BodySchema>;
+    const ids = new Map<string, string>();
+    // The ids Swagger UI would send: a whole-body example, else each property's, nested ones too.
+    const collect = (schema: BodySchema | undefined, where: string, seen: Set<string>): void => {
+      if (!schema) return;
+      if (schema.$ref) {
+        const name = schema.$ref.split('/').pop()!;
+        if (!seen.has(name)) collect(schemas[name], name, new Set([...seen, name]));
+        return;
+      }
+      for (const part of schema.allOf ?? []) collect(part, where, seen);
+      collect(schema.items, where, seen);
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        for (const value of [property.example].flat()) {
+          if (typeof value === 'string' && uuid.test(value)) ids.set(`${where}.${name}`, value);
+        }
+        collect(property, `${where}.${name}`, seen);
+      }
+    };
+    for (const item of Object.values(doc.paths)) {
+      for (const method of ['put', 'post', 'patch', 'delete'] as const) {
+        const body = item[method]?.requestBody as
+          { content: Record<string, { example?: unknown; schema?: BodySchema }> } | undefined;
+        for (const [type, media] of Object.entries(body?.content ?? {})) {
+          const where = `${item[method]!.operationId} ${type}`;
+          if (media.example === undefined) collect(media.schema, where, new Set());
+          else
+            for (const [name, value] of Object.entries(media.example as object)) {
+              if (typeof value === 'string' && uuid.test(value)) ids.set(`${where}.${name}`, value);
+            }
+        }
+      }
+    }
+    expect(ids.size).toBeGreaterThan(10);
+    const tables = [...new Set(Object.values(TABLES))];
+    const [{ found }] = await t.dataSource.query(
+      `SELECT array_agg(DISTINCT id::text) AS found FROM (${tables
+        .map((table) => `SELECT id FROM ${table} WHERE id = ANY ($1::uuid[])`)
+        .join(' UNION ALL ')}) x`,
+      [[...new Set(ids.values())]],
+    );
+    const unknown = [...ids].filter(([, id]) => !(found ?? []).includes(id)).map(([at]) => at);
+    expect(unknown).toEqual([]);
   });
 });
