@@ -7,6 +7,7 @@ import { CONFIG, AppConfigModule } from './config/config.module';
 import { Config, loadConfig } from './config/configuration';
 import { loggerParams } from './common/logging/logger.config';
 import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
+import { ReadReplicaModule } from './database/read-replica';
 import { AuditCoreModule } from './modules/audit/audit-core.module';
 import { WebhookEventsModule } from './modules/webhooks/webhook-events.module';
 import { OutboxModule } from './queue/outbox.module';
@@ -36,6 +37,7 @@ import { RedisModule } from './redis/redis.module';
           warn: (message) => new Logger('Database').warn(message),
         }),
     }),
+    ReadReplicaModule,
     RedisModule,
     AuditCoreModule,
     AuthCoreModule,

@@ -29,6 +29,8 @@ export interface DatabaseConfig {
   /** The application's login role: the API and the worker. */
   appUrl: string;
   appPassword?: string;
+  /** DATABASE_REPLICA_URL: a hot standby for the lag-tolerant reads (src/database/read-replica.ts). */
+  replicaUrl?: string;
   poolSize: number;
 }
 
@@ -177,6 +179,7 @@ export function loadConfig(): Config {
       appUrl:
         env.DATABASE_APP_URL ?? appUrlFrom(env.DATABASE_URL, APP_ROLE, env.DATABASE_APP_PASSWORD),
       appPassword: env.DATABASE_APP_PASSWORD,
+      replicaUrl: env.DATABASE_REPLICA_URL,
       poolSize: env.DATABASE_POOL_SIZE,
     },
     redis: {

@@ -56,6 +56,15 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_APP_URL?: string;
 
+  /**
+   * A hot standby of DATABASE_URL's database, logged in as `recovery_bridge_app`: the reads that
+   * tolerate a little lag (dashboards, reports, the audit search and most exports) go there. Unset:
+   * every read goes to the primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_REPLICA_URL?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,4 +1,4 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 
@@ -7,6 +7,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../common/csv/csv';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
+import { READ_REPLICA } from '../../database/read-replica';
 import { AUDIT_EVENT_CSV_COLUMNS, AUDIT_EVENT_CSV_SELECT } from './audit-event.csv';
 import { AuditEvent } from './audit-event.entity';
 import { AuditSealerService } from './audit-sealer.service';
@@ -73,6 +74,8 @@ const VERIFY = `WITH retired AS (
 export class AuditQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    // The search and its export tolerate a little lag; verify seals first, so it reads the primary.
+    @Inject(READ_REPLICA) private readonly replica: DataSource,
     private readonly sealer: AuditSealerService,
   ) {}
 
@@ -101,7 +104,7 @@ export class AuditQueryService {
       .orderBy('e.occurred_at', 'DESC')
       .addOrderBy('e.id', 'DESC')
       .getQueryAndParameters();
-    const rows = await streamRows(poolOf(this.dataSource), { text, values });
+    const rows = await streamRows(poolOf(this.replica), { text, values });
     return csvAttachment(
       csvFileName('audit-events', query.from, query.to),
       toCsv(AUDIT_EVENT_CSV_COLUMNS, rows),
@@ -111,7 +114,7 @@ export class AuditQueryService {
   /** The caller's audit scope and the search's filters. */
   private search(actor: UserPrincipal, query: AuditQuery): SelectQueryBuilder<AuditEvent> {
     const scope = auditEventScope(actor, 'e');
-    const qb = this.dataSource
+    const qb = this.replica
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
       .where(`(${scope.sql})`, scope.params);

@@ -1,8 +1,5 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { dashboardSupervisor } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
@@ -10,6 +7,8 @@ import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../com
 import { PageQuery } from '../../common/dto/page.query';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
+import { preparedQuery } from '../../database/prepared';
+import { READ_REPLICA } from '../../database/read-replica';
 import { AuditService } from '../audit/audit.service';
 import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
@@ -69,7 +68,8 @@ const toClient = (c: CaseloadClientResponse): CaseloadClientResponse => ({
 @Injectable()
 export class CaseloadsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    // Dashboards tolerate a little lag: the replica when there is one (their audit events: AuditService).
+    @Inject(READ_REPLICA) private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {}
 
@@ -77,7 +77,7 @@ export class CaseloadsService {
     // The key is the specialist's names, checked here; the pager checks the signature.
     const pager = new Pager(query, { principal: actor, list: 'caseloads', key: 'text' });
     const after = this.afterName(pager);
-    const rows = await this.prepared<SummaryRow>('caseload-summary', CASELOAD_SUMMARY, [
+    const rows = await preparedQuery<SummaryRow>(this.dataSource, CASELOAD_SUMMARY, [
       actor.organizationId,
       dashboardSupervisor(actor),
       after?.lastName ?? null,
@@ -112,8 +112,8 @@ export class CaseloadsService {
   }
 
   async get(actor: UserPrincipal, specialistId: string): Promise<CaseloadDetailResponse> {
-    const [row] = await this.prepared<SummaryRow & { clients: CaseloadClientResponse[] }>(
-      'caseload-detail',
+    const [row] = await preparedQuery<SummaryRow & { clients: CaseloadClientResponse[] }>(
+      this.dataSource,
       CASELOAD_DETAIL,
       [actor.organizationId, dashboardSupervisor(actor), specialistId],
     );
@@ -128,17 +128,6 @@ export class CaseloadsService {
       row.clients.map((c) => c.id),
     );
     return { ...toSummary(row), clients: row.clients.map(toClient) };
-  }
-
-  /**
-   * Runs a statement as a named prepared statement on a pooled connection: each connection plans
-   * it once and reuses the plan (planning these statements cost more than executing them).
-   * TypeORM's `query` never prepares, hence the driver's pg pool.
-   */
-  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<T & object>({ name, text, values });
-    return rows;
   }
 
   private afterName(pager: Pager): { lastName: string; firstName: string; id: string } | undefined {

@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 
-import { Injectable, StreamableFile } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { csvAttachment, csvFileName, toCsv } from '../../common/csv/csv';
 import { ValidationError } from '../../common/errors/domain-error';
+import { READ_REPLICA } from '../../database/read-replica';
 import { AuditService } from '../audit/audit.service';
 import { LEVELS_OF_CARE, LevelOfCare } from '../discharges/cadence';
 import {
@@ -62,7 +62,8 @@ interface RateRow {
 @Injectable()
 export class FollowUpRatesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    // A report tolerates a little lag: the replica when there is one.
+    @Inject(READ_REPLICA) private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
