@@ -31,10 +31,13 @@ export function createRedisClient(config: RedisConfig, options: RedisOptions = {
   const fromUrl = urlOptions(config.url);
   if (!config.clusterNodes?.length) return new Redis({ ...fromUrl, ...options });
   const { username, password, tls } = fromUrl;
-  const { enableOfflineQueue, ...nodeOptions } = options;
+  // The options a Cluster takes for itself, not per node (a lazyConnect given to the nodes only
+  // left the cluster connecting at once: the worker's `connect()` then threw).
+  const { enableOfflineQueue, lazyConnect, ...nodeOptions } = options;
   return new Cluster(config.clusterNodes, {
     redisOptions: { username, password, tls, ...nodeOptions },
     enableOfflineQueue: enableOfflineQueue ?? true,
+    lazyConnect: lazyConnect ?? false,
     // The nodes announce the addresses they were started with; keep the seeds' TLS on redirects.
     slotsRefreshTimeout: 2000,
     clusterRetryStrategy: (times) => Math.min(times * 200, 2000),

@@ -28,6 +28,11 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Started and not stopped. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
   static async start(extraArgs: string[] = []): Promise<RedisServer> {
     const server = new RedisServer(await freePort(), extraArgs);
     await server.start();
