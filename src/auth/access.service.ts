@@ -77,17 +77,6 @@ export class AccessService {
     );
   }
 
-  /** The consent under which `apiClientId` may see `clientId` for `category` now, or undefined. */
-  async disclosableClient(
-    apiClientId: string,
-    clientId: string,
-    category: DataCategory,
-    manager?: EntityManager,
-  ): Promise<DisclosableClient | undefined> {
-    const [row] = await this.disclosableClients(apiClientId, [clientId], [category], manager);
-    return row;
-  }
-
   /** Restricts a query builder whose alias `alias` is a client row to the caller's scope. */
   scopeClients<T extends ObjectLiteral>(
     qb: SelectQueryBuilder<T>,
