@@ -30,6 +30,8 @@ export interface DatabaseConfig {
   appUrl: string;
   appPassword?: string;
   poolSize: number;
+  /** Named prepared statements on the hot paths (preparedQuery); false behind an old PgBouncer. */
+  preparedStatements: boolean;
 }
 
 export interface AuthConfig {
@@ -178,6 +180,7 @@ export function loadConfig(): Config {
         env.DATABASE_APP_URL ?? appUrlFrom(env.DATABASE_URL, APP_ROLE, env.DATABASE_APP_PASSWORD),
       appPassword: env.DATABASE_APP_PASSWORD,
       poolSize: env.DATABASE_POOL_SIZE,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     },
     redis: {
       url: env.REDIS_URL,
