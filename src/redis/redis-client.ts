@@ -31,10 +31,13 @@ export function createRedisClient(config: RedisConfig, options: RedisOptions = {
   const fromUrl = urlOptions(config.url);
   if (!config.clusterNodes?.length) return new Redis({ ...fromUrl, ...options });
   const { username, password, tls } = fromUrl;
-  const { enableOfflineQueue, ...nodeOptions } = options;
+  // lazyConnect is the cluster client's own option too: in redisOptions alone it only delays
+  // each node's connection, and the cluster connects at once (a later connect() then throws).
+  const { enableOfflineQueue, lazyConnect, ...nodeOptions } = options;
   return new Cluster(config.clusterNodes, {
     redisOptions: { username, password, tls, ...nodeOptions },
     enableOfflineQueue: enableOfflineQueue ?? true,
+    lazyConnect,
     // The nodes announce the addresses they were started with; keep the seeds' TLS on redirects.
     slotsRefreshTimeout: 2000,
     clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
