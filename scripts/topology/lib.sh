@@ -36,3 +36,24 @@ live_pid() {
   pid=$(head -1 "$file" | tr -dc 0-9)
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
+
+# Starts one service process, detached (a session of its own), from dist/ with service.env:
+# api-1, api-2 (on API_PORTS) or worker-1, worker-2; its pid in pids/<name>.pid, its log in
+# logs/<name>.log (appended: a restart keeps the earlier run's lines).
+start_service_process() {
+  local name=$1 extra cmd
+  case $name in
+    api-[0-9]*)
+      extra="PORT=${API_PORTS[$((${name#api-} - 1))]}"
+      cmd=(--max-old-space-size=192 --max-semi-space-size=16 dist/src/main.js) ;; # API_NODE_FLAGS
+    worker-[0-9]*)
+      extra="WORKER_HEARTBEAT_FILE=$DIR/run/$name.heartbeat"
+      cmd=(dist/src/worker.js) ;;
+    *) die "no such process: $name" ;;
+  esac
+  [ -f "$DIR/service.env" ] || die "the topology is not up ($DIR/service.env missing)"
+  if live_pid "$DIR/pids/$name.pid" >/dev/null; then die "$name is running already"; fi
+  (cd "$ROOT" && set -a && source "$DIR/service.env" && set +a && exec env "$extra" setsid "$NODE" "${cmd[@]}") \
+    </dev/null >>"$DIR/logs/$name.log" 2>&1 &
+  echo $! >"$DIR/pids/$name.pid"
+}

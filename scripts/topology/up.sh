@@ -141,24 +141,13 @@ WORKER_LOCK_DURATION_MS=5000
 WORKER_STALLED_INTERVAL_MS=2000
 ENV
 
-# start name command... : a detached process (its own session), its pid in pids/<name>.pid.
-start_node() {
-  local name=$1
-  shift
-  (cd "$ROOT" && set -a && source "$DIR/service.env" && set +a && exec env "${EXTRA_ENV[@]}" setsid "$NODE" "$@") \
-    </dev/null >"$DIR/logs/$name.log" 2>&1 &
-  echo $! >"$DIR/pids/$name.pid"
-}
-
 for i in $(seq 1 $WORKERS); do
   log "worker $i"
-  EXTRA_ENV=("WORKER_HEARTBEAT_FILE=$DIR/run/worker-$i.heartbeat")
-  start_node "worker-$i" dist/src/worker.js
+  start_service_process "worker-$i"
 done
 for i in "${!API_PORTS[@]}"; do
   log "API $((i + 1)) on ${API_PORTS[$i]}"
-  EXTRA_ENV=("PORT=${API_PORTS[$i]}")
-  start_node "api-$((i + 1))" --max-old-space-size=192 --max-semi-space-size=16 dist/src/main.js
+  start_service_process "api-$((i + 1))"
 done
 
 # --- HAProxy in front of the APIs ---------------------------------------------------------------------
