@@ -1,8 +1,7 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import type { QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { dashboardSupervisor } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
@@ -10,6 +9,7 @@ import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../com
 import { PageQuery } from '../../common/dto/page.query';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
+import { preparedQuery } from '../../database/prepared';
 import { AuditService } from '../audit/audit.service';
 import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
 import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
@@ -77,7 +77,7 @@ export class CaseloadsService {
     // The key is the specialist's names, checked here; the pager checks the signature.
     const pager = new Pager(query, { principal: actor, list: 'caseloads', key: 'text' });
     const after = this.afterName(pager);
-    const rows = await this.prepared<SummaryRow>('caseload-summary', CASELOAD_SUMMARY, [
+    const rows = await this.prepared<SummaryRow>(CASELOAD_SUMMARY, [
       actor.organizationId,
       dashboardSupervisor(actor),
       after?.lastName ?? null,
@@ -113,7 +113,6 @@ export class CaseloadsService {
 
   async get(actor: UserPrincipal, specialistId: string): Promise<CaseloadDetailResponse> {
     const [row] = await this.prepared<SummaryRow & { clients: CaseloadClientResponse[] }>(
-      'caseload-detail',
       CASELOAD_DETAIL,
       [actor.organizationId, dashboardSupervisor(actor), specialistId],
     );
@@ -133,12 +132,11 @@ export class CaseloadsService {
   /**
    * Runs a statement as a named prepared statement on a pooled connection: each connection plans
    * it once and reuses the plan (planning these statements cost more than executing them).
-   * TypeORM's `query` never prepares, hence the driver's pg pool.
+   * TypeORM's `query` never prepares, hence preparedQuery (unnamed under
+   * DATABASE_PREPARED_STATEMENTS=false, behind a pooler that drops names).
    */
-  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<T & object>({ name, text, values });
-    return rows;
+  private async prepared<T>(text: string, values: unknown[]): Promise<T[]> {
+    return (await preparedQuery<T & QueryResultRow>(this.dataSource, text, values)) as T[];
   }
 
   private afterName(pager: Pager): { lastName: string; firstName: string; id: string } | undefined {
