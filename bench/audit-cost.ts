@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${name}"`);
-  const ds = createDataSource({ url, appUrl: url, poolSize: 2 });
+  const ds = createDataSource({ url, appUrl: url, poolSize: 2, preparedStatements: true });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();

@@ -31,11 +31,16 @@ import { RedisModule } from './redis/redis.module';
         toRetry: (err: unknown) => !(err instanceof AppRoleError),
       }),
       // Refuses a role that could change the audit trail; warns while demo logins exist.
+      // DATABASE_PREPARED_STATEMENTS=false: unnamed statements, for a pooler that drops names.
       dataSourceFactory: (options) =>
-        initializeAppDataSource(options!, {
-          banner: loadConfig().app.env !== 'test',
-          warn: (message) => new Logger('Database').warn(message),
-        }),
+        initializeAppDataSource(
+          options!,
+          {
+            banner: loadConfig().app.env !== 'test',
+            warn: (message) => new Logger('Database').warn(message),
+          },
+          loadConfig().db.preparedStatements,
+        ),
     }),
     ReadReplicaModule,
     RedisModule,

@@ -32,6 +32,8 @@ export interface DatabaseConfig {
   /** DATABASE_REPLICA_URL: a hot standby for the lag-tolerant reads (src/database/read-replica.ts). */
   replicaUrl?: string;
   poolSize: number;
+  /** Named prepared statements on the hot paths (preparedQuery); false behind an old PgBouncer. */
+  preparedStatements: boolean;
 }
 
 export interface AuthConfig {
@@ -181,6 +183,7 @@ export function loadConfig(): Config {
       appPassword: env.DATABASE_APP_PASSWORD,
       replicaUrl: env.DATABASE_REPLICA_URL,
       poolSize: env.DATABASE_POOL_SIZE,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     },
     redis: {
       url: env.REDIS_URL,

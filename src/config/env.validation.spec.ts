@@ -34,6 +34,16 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('should take DATABASE_PREPARED_STATEMENTS as true (the default) or false, nothing else', () => {
+    expect(validateEnvironment({}).DATABASE_PREPARED_STATEMENTS).toBe('true');
+    expect(
+      validateEnvironment({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS,
+    ).toBe('false');
+    expect(() => validateEnvironment({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS/,
+    );
+  });
+
   it('should refuse access tokens longer than 15 minutes', () => {
     expect(() => validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '3600' })).toThrow(
       /ACCESS_TOKEN_TTL_SECONDS/,

@@ -71,6 +71,14 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Whether hot-path statements go as named prepared statements (planned once per connection).
+   * `false` behind a transaction pooler that does not track them (PgBouncer before 1.21, or
+   * without `max_prepared_statements`): they then go unnamed, parsed on each run.
+   */
+  @IsIn(['true', 'false'])
+  DATABASE_PREPARED_STATEMENTS: 'true' | 'false' = 'true';
+
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

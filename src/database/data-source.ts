@@ -4,6 +4,7 @@ import { MIGRATIONS } from '../../migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { DatabaseConfig } from '../config/configuration';
 import { EnvironmentError } from '../config/env.validation';
+import { setPreparedStatements } from './prepared';
 
 /**
  * Connection options shared by the app, the CLI scripts and the tests. `asApp` logs in as the
@@ -109,12 +110,15 @@ export class AppRoleError extends EnvironmentError {}
  * The API's and the worker's data source: connects, then refuses to go on (AppRoleError, not
  * retried) when the role can change the audit trail, and warns (stderr and the log) while demo
  * logins exist, except under NODE_ENV=test, whose suites seed the demo on purpose.
+ * `preparedStatements` false: preparedQuery sends unnamed statements (an old PgBouncer).
  */
 export async function initializeAppDataSource(
   options: DataSourceOptions,
   demo: { banner: boolean; warn: (message: string) => void },
+  preparedStatements = true,
 ): Promise<DataSource> {
   const dataSource = await new DataSource(options).initialize();
+  setPreparedStatements(dataSource, preparedStatements);
   try {
     const [facts]: AppRoleFacts[] = await dataSource.query(APP_ROLE_FACTS, [DEMO_EMAIL_DOMAIN]);
     const refusal = appRoleRefusal(facts);

@@ -6,6 +6,9 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 const MAX_NAMED = 256;
 const names = new Map<string, string>();
 
+/** Data sources whose statements go unnamed (DATABASE_PREPARED_STATEMENTS=false). */
+const unnamed = new WeakSet<DataSource>();
+
 /**
  * The name a statement text is prepared under (`rb_1`, `rb_2` ... in the order first seen), or
  * undefined once MAX_NAMED texts have a name: a text the process builds from a bounded set of
@@ -22,9 +25,22 @@ export function statementName(text: string): string | undefined {
 }
 
 /**
+ * Whether preparedQuery names its statements on this data source (the default) or sends them
+ * unnamed. Unnamed is for a transaction pooler that does not track prepared statements
+ * (PgBouncer before 1.21, or without `max_prepared_statements`): there the next statement may
+ * run on another server connection, where the name was never prepared.
+ */
+export function setPreparedStatements(dataSource: DataSource, enabled: boolean): void {
+  if (enabled) unnamed.delete(dataSource);
+  else unnamed.add(dataSource);
+}
+
+/**
  * Runs one statement on the pool behind TypeORM's driver as a named prepared statement (outside
  * any transaction): each connection plans it once and reuses the plan, and no TypeORM query
  * runner is created for it. For statements on the hot path of a read (see CaseloadsService).
+ * Unnamed (the extended protocol's unnamed statement, parsed each time) when the data source
+ * has prepared statements off (setPreparedStatements).
  */
 export async function preparedQuery<T extends QueryResultRow>(
   dataSource: DataSource,
@@ -32,6 +48,7 @@ export async function preparedQuery<T extends QueryResultRow>(
   values: unknown[],
 ): Promise<T[]> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const { rows } = await pool.query<T>({ name: statementName(text), text, values });
+  const name = unnamed.has(dataSource) ? undefined : statementName(text);
+  const { rows } = await pool.query<T>({ name, text, values });
   return rows;
 }

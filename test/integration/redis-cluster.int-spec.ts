@@ -6,6 +6,7 @@ import { Config, loadConfig } from '../../src/config/configuration';
 import { bullConnection } from '../../src/queue/redis-connection';
 import { QueueName } from '../../src/queue/jobs';
 import { createRedisClient, RedisClient } from '../../src/redis/redis-client';
+import { assertNoEviction } from '../../src/worker';
 import { eventually } from '../helpers/eventually';
 import { RedisCluster } from '../helpers/redis-cluster';
 
@@ -42,6 +43,20 @@ describe('Redis Cluster (integration)', () => {
     expect(perMaster).toHaveLength(3);
     expect(perMaster.every((n) => n > 0)).toBe(true);
     expect(perMaster.reduce((a, b) => a + b, 0)).toBe(60);
+  });
+
+  it("should check every master's eviction policy before the worker starts (a lazy cluster client)", async () => {
+    const config = { url: 'redis://127.0.0.1', clusterNodes: cluster.nodes };
+    await expect(assertNoEviction(config)).resolves.toBeUndefined();
+    const last = cluster.servers[2].port;
+    const node = createRedisClient({ url: `redis://127.0.0.1:${last}` });
+    try {
+      await node.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await expect(assertNoEviction(config)).rejects.toThrow(/"allkeys-lru"; the worker requires/);
+    } finally {
+      await node.config('SET', 'maxmemory-policy', 'noeviction');
+      node.disconnect();
+    }
   });
 
   it("should run every queue's jobs with the hash-tagged prefix, each queue's keys in one slot", async () => {
