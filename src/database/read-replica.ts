@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
 import { dataSourceOptions } from './data-source';
+import { setPreparedStatements } from './prepared';
 
 /**
  * The data source of the reads that tolerate a little replication lag (issue 17): a hot standby
@@ -29,6 +30,8 @@ export const READ_REPLICA = Symbol('READ_REPLICA');
           entities: primary.options.entities,
           migrations: [],
         });
+        // Behind the same kind of pooler as the primary: named statements only where it keeps them.
+        setPreparedStatements(replica, config.db.preparedStatements);
         return replica.initialize();
       },
     },
