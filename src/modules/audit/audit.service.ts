@@ -37,9 +37,26 @@ export function actorOf(principal: Principal): AuditActor {
   };
 }
 
-const INSERT = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
-  client_id, resource_type, resource_id, outcome, correlation_id)
+const INSERT_INTO = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+  client_id, resource_type, resource_id, outcome, correlation_id)`;
+const INSERT = `${INSERT_INTO}
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+/** The ten values of one event, in INSERT's column order. */
+function values(a: AuditActor, entry: AuditEntry): unknown[] {
+  return [
+    a.organizationId,
+    a.actorId,
+    a.actorType,
+    a.actorRole,
+    entry.action,
+    entry.clientId ?? null,
+    entry.resourceType ?? null,
+    entry.resourceId ?? null,
+    entry.outcome ?? 'success',
+    a.correlationId ?? null,
+  ];
+}
 
 @Injectable()
 export class AuditService {
@@ -55,19 +72,31 @@ export class AuditService {
     entry: AuditEntry,
   ): Promise<void> {
     const a = 'kind' in actor ? actorOf(actor) : actor;
-    await manager.query(INSERT, [
-      a.organizationId,
-      a.actorId,
-      a.actorType,
-      a.actorRole,
-      entry.action,
-      entry.clientId ?? null,
-      entry.resourceType ?? null,
-      entry.resourceId ?? null,
-      entry.outcome ?? 'success',
-      a.correlationId ?? null,
-    ]);
-    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context, entry);
+    await manager.query(INSERT, values(a, entry));
+    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context, [entry]);
+  }
+
+  /**
+   * The events of a unit of work (UnitOfWork.run), in its transaction: one INSERT for all of
+   * them, none for no event.
+   */
+  async insert(
+    manager: EntityManager,
+    events: readonly { actor: AuditActor; entry: AuditEntry }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    if (events.length === 1) {
+      await manager.query(INSERT, values(events[0].actor, events[0].entry));
+      return;
+    }
+    const tuples = events.map((_, i) => {
+      const b = i * 10;
+      return `(${Array.from({ length: 10 }, (__, j) => `$${b + j + 1}`).join(', ')})`;
+    });
+    await manager.query(
+      `${INSERT_INTO} VALUES ${tuples.join(', ')}`,
+      events.flatMap((e) => values(e.actor, e.entry)),
+    );
   }
 
   /**
