@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import {
   CancelFollowUpDto,
@@ -32,9 +31,8 @@ const OPEN_OR_HELD = sqlList([...OPEN_STATUSES, 'on-hold']);
 @Injectable()
 export class FollowUpsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly queries: FollowUpQueriesService,
-    private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
     private readonly assessments: FollowUpAssessmentsService,
     private readonly webhookEvents: WebhookEventsService,
@@ -180,10 +178,11 @@ export class FollowUpsService {
     action: string,
     apply: (m: EntityManager, f: FollowUp) => Promise<void>,
   ): Promise<FollowUpResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const f = await this.queries.requireFollowUp(m, actor, id, true);
       await apply(m, f);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action,
         clientId: f.clientId,
         resourceType: 'FollowUp',
