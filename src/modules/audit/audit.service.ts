@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { correlationOf, Principal, roleOf } from '../../auth/principal';
-import { commitIdempotencyClaim } from '../idempotency/idempotency-claim';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
 /** Events that are not about one organization's actor (an unknown email) chain here. */
@@ -63,8 +62,9 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Appends an event inside the caller's transaction, so a write and its audit event commit
-   * together (and, for a request with an `Idempotency-Key`, the key's `committed` mark too).
+   * Appends one event inside the caller's transaction: for a read that runs in one (an export's
+   * snapshot) or a service that is not a write. A write runs in UnitOfWork.run and audits with
+   * `tx.audit`, which also commits the request's `Idempotency-Key`; this never does.
    */
   async record(
     manager: EntityManager,
@@ -73,7 +73,6 @@ export class AuditService {
   ): Promise<void> {
     const a = 'kind' in actor ? actorOf(actor) : actor;
     await manager.query(INSERT, values(a, entry));
-    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context, [entry]);
   }
 
   /**
