@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '../../src/auth/permissions';
 import { UserPrincipal } from '../../src/auth/principal';
 import { RequestContext } from '../../src/common/http/request-context';
-import { AuditActor } from '../../src/modules/audit/audit.service';
+import { AuditActor, AuditService } from '../../src/modules/audit/audit.service';
 import { UnitOfWork } from '../../src/modules/audit/unit-of-work';
 import { JobName } from '../../src/queue/jobs';
 import { createOrganization } from '../factories/people.factory';
@@ -191,5 +191,30 @@ describe('UnitOfWork (integration)', () => {
       },
     ]);
     expect((await outboxRows(jobId))[0].payload.correlationId).toBe(system.correlationId);
+  });
+
+  it('should never commit a key from AuditService.record, even inside a transaction', async () => {
+    const { principal, ctx } = await claimed('uow-record');
+    const audit = t.app.get(AuditService);
+    await t.dataSource.transaction((m) =>
+      audit.record(m, principal, { action: 'test.record', clientId: randomUUID() }),
+    );
+    await audit.recordNow(principal, { action: 'test.record-now' });
+    expect(await events(ctx.correlationId)).toHaveLength(2);
+    expect(await keyState(principal.id)).toBe('in_flight');
+    expect(ctx.idempotencyClaim?.clientIds).toBeUndefined();
+  });
+
+  it('should write a unit of many events in INSERTs of 1,000 (Postgres binds at most 65,535 values)', async () => {
+    const { principal, ctx } = await claimed('uow-many');
+    const seen = await captureStatements(() =>
+      uow.run(principal, async (tx) => {
+        for (let i = 0; i < 2500; i++) tx.audit({ action: 'test.many', clientId: randomUUID() });
+      }),
+    );
+    expect(seen.filter((s) => /INSERT INTO audit_event/.test(s.text))).toHaveLength(3);
+    expect(await events(ctx.correlationId)).toHaveLength(2500);
+    expect(ctx.idempotencyClaim?.clientIds?.size).toBe(2500);
+    expect(await keyState(principal.id)).toBe('committed');
   });
 });

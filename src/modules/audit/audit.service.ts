@@ -41,6 +41,9 @@ const INSERT_INTO = `INSERT INTO audit_event (organization_id, actor_id, actor_t
 const INSERT = `${INSERT_INTO}
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
+/** Events per INSERT of a unit of work: 10 parameters each, far below Postgres's 65,535. */
+const INSERT_BATCH = 1000;
+
 /** The ten values of one event, in INSERT's column order. */
 function values(a: AuditActor, entry: AuditEntry): unknown[] {
   return [
@@ -77,25 +80,27 @@ export class AuditService {
 
   /**
    * The events of a unit of work (UnitOfWork.run), in its transaction: one INSERT for all of
-   * them, none for no event.
+   * them (per INSERT_BATCH: Postgres binds at most 65,535 parameters), none for no event.
    */
   async insert(
     manager: EntityManager,
     events: readonly { actor: AuditActor; entry: AuditEntry }[],
   ): Promise<void> {
-    if (events.length === 0) return;
     if (events.length === 1) {
       await manager.query(INSERT, values(events[0].actor, events[0].entry));
       return;
     }
-    const tuples = events.map((_, i) => {
-      const b = i * 10;
-      return `(${Array.from({ length: 10 }, (__, j) => `$${b + j + 1}`).join(', ')})`;
-    });
-    await manager.query(
-      `${INSERT_INTO} VALUES ${tuples.join(', ')}`,
-      events.flatMap((e) => values(e.actor, e.entry)),
-    );
+    for (let start = 0; start < events.length; start += INSERT_BATCH) {
+      const batch = events.slice(start, start + INSERT_BATCH);
+      const tuples = batch.map((_, i) => {
+        const b = i * 10;
+        return `(${Array.from({ length: 10 }, (__, j) => `$${b + j + 1}`).join(', ')})`;
+      });
+      await manager.query(
+        `${INSERT_INTO} VALUES ${tuples.join(', ')}`,
+        batch.flatMap((e) => values(e.actor, e.entry)),
+      );
+    }
   }
 
   /**
