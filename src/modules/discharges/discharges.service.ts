@@ -97,7 +97,7 @@ export class DischargesService {
     const discharge =
       inserted ?? (await this.existing(m, client.id, input.dto.facility, input.dischargedAt));
     const tasks = inserted
-      ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
+      ? await this.createFollowUps(tx, client, discharge)
       : await this.tasksOf(m, discharge.id);
     if (inserted) await this.emitDischarged(m, discharge, correlationOf(actor));
     tx.audit({
@@ -205,11 +205,11 @@ export class DischargesService {
   }
 
   private async createFollowUps(
-    m: EntityManager,
+    tx: WriteTx,
     client: ScopedClient,
     d: DischargeRow,
-    correlationId: string | null,
   ): Promise<FollowUp[]> {
+    const m = tx.manager;
     await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
     const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
     const planned = planFollowUps(d.level_of_care, d.discharged_at, steps);
@@ -226,7 +226,7 @@ export class DischargesService {
       client.primarySpecialistId,
     ]);
     const tasks = rows.map((row) => Object.assign(new FollowUp(), row)).sort(byDueThenLabel);
-    await this.scheduling.scheduleFor(m, tasks, correlationId);
+    tx.enqueue(await this.scheduling.planJobs(m, tasks));
     return tasks;
   }
 
