@@ -7,10 +7,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
 import { DomainError } from '../common/errors/domain-error';
-import { AuditService, SYSTEM_ORGANIZATION_ID } from '../modules/audit/audit.service';
+import { AuditActor, SYSTEM_ORGANIZATION_ID } from '../modules/audit/audit.service';
+import { UnitOfWork } from '../modules/audit/unit-of-work';
 import { UsersService } from '../modules/users/users.service';
 import { User } from '../modules/users/user.entity';
-import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/jobs';
 import { LoginDto, MeResponse, TokenResponse } from './dto/auth.dto';
 import { LoginAttempt, LoginLimiterService } from './login-limiter.service';
@@ -35,14 +35,13 @@ interface RefreshRow {
 @Injectable()
 export class AuthService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly limiter: LoginLimiterService,
     private readonly sessions: SessionCheckService,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
   ) {}
 
   async login(dto: LoginDto, ip: string, correlationId: string): Promise<TokenResponse> {
@@ -54,13 +53,14 @@ export class AuthService {
       throw invalidCredentials();
     }
     await this.limiter.release(attempt);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(userActor(user, correlationId), async (tx) => {
+      const m = tx.manager;
       const [{ id: sessionId }] = await m.query(
         `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
         [user.id, this.config.auth.refreshTtlSeconds],
       );
       const principal = { ...toPrincipal(user, sessionId), context: { correlationId } };
-      await this.audit.record(m, principal, {
+      tx.audit({
         action: 'auth.login',
         resourceType: 'User',
         resourceId: user.id,
@@ -98,7 +98,9 @@ export class AuthService {
   async logout(refreshToken: string, correlationId: string): Promise<void> {
     const parsed = this.tokens.parseRefreshToken(refreshToken);
     if (!parsed) throw invalidRefresh();
-    await this.dataSource.transaction(async (m) => {
+    // The caller is anonymous until the token names its user: the event is that user's.
+    await this.uow.run(anonymous(correlationId), async (tx) => {
+      const m = tx.manager;
       const [row] = await m.query(
         `SELECT r.token_hash, s.id AS session_id, s.user_id, u.organization_id, u.role FROM refresh_token r
          JOIN auth_session s ON s.id = r.session_id JOIN app_user u ON u.id = s.user_id WHERE r.id = $1`,
@@ -106,8 +108,8 @@ export class AuthService {
       );
       if (!row || !timingSafeEqual(row.token_hash, parsed.hash)) throw invalidRefresh();
       await this.revokeSession(m, row.session_id, 'logout');
-      await this.audit.record(
-        m,
+      tx.audit(
+        { action: 'auth.logout', resourceType: 'User', resourceId: row.user_id },
         {
           organizationId: row.organization_id,
           actorId: row.user_id,
@@ -115,7 +117,6 @@ export class AuthService {
           actorRole: row.role,
           correlationId,
         },
-        { action: 'auth.logout', resourceType: 'User', resourceId: row.user_id },
       );
     });
   }
@@ -195,37 +196,19 @@ export class AuthService {
     locked: boolean,
     correlationId: string,
   ): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const actor = user
-        ? {
-            organizationId: user.organizationId,
-            actorId: user.id,
-            actorType: 'user' as const,
-            actorRole: user.role,
-            correlationId,
-          }
-        : {
-            organizationId: SYSTEM_ORGANIZATION_ID,
-            actorId: null,
-            actorType: 'anonymous' as const,
-            actorRole: null,
-            correlationId,
-          };
+    const actor = user ? userActor(user, correlationId) : anonymous(correlationId);
+    await this.uow.run(actor, async (tx) => {
       if (locked && user) {
         const windowStartedAt = new Date().toISOString();
-        await this.outbox.enqueue(
-          m,
-          [
-            {
-              name: JobName.AccountLocked,
-              jobId: `account-locked.${user.id}.${Date.parse(windowStartedAt)}`,
-              payload: { organizationId: user.organizationId, userId: user.id, windowStartedAt },
-            },
-          ],
-          correlationId,
-        );
+        tx.enqueue([
+          {
+            name: JobName.AccountLocked,
+            jobId: `account-locked.${user.id}.${Date.parse(windowStartedAt)}`,
+            payload: { organizationId: user.organizationId, userId: user.id, windowStartedAt },
+          },
+        ]);
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'auth.login',
         outcome: 'failure',
         resourceType: 'User',
@@ -233,6 +216,28 @@ export class AuthService {
       });
     });
   }
+}
+
+/** A user's events before a session exists (its sign-in). */
+function userActor(user: User, correlationId: string): AuditActor {
+  return {
+    organizationId: user.organizationId,
+    actorId: user.id,
+    actorType: 'user',
+    actorRole: user.role,
+    correlationId,
+  };
+}
+
+/** A caller not known yet (an unknown email, a refresh token not checked yet). */
+function anonymous(correlationId: string): AuditActor {
+  return {
+    organizationId: SYSTEM_ORGANIZATION_ID,
+    actorId: null,
+    actorType: 'anonymous',
+    actorRole: null,
+    correlationId,
+  };
 }
 
 function toPrincipal(user: User, sessionId: string): UserPrincipal {

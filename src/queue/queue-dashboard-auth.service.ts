@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { JsonWebTokenError, sign, verify } from 'jsonwebtoken';
-import { DataSource } from 'typeorm';
 
 import { AuthService } from '../auth/auth.service';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
@@ -23,6 +21,7 @@ import {
   ValidationError,
 } from '../common/errors/domain-error';
 import { AuditService } from '../modules/audit/audit.service';
+import { UnitOfWork } from '../modules/audit/unit-of-work';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const QUEUE_DASHBOARD_COOKIE = 'rb_queue_dashboard';
@@ -51,7 +50,7 @@ export class QueueDashboardAuthService {
   private readonly audience: string;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(CONFIG) private readonly config: Config,
     private readonly auth: AuthService,
     private readonly tokens: TokenService,
@@ -99,12 +98,12 @@ export class QueueDashboardAuthService {
       await this.audit.recordNow(actor, { ...event, outcome: 'denied' });
       throw notAnOperator();
     }
-    await this.dataSource.transaction(async (m) => {
-      await m.query(
+    await this.uow.run(actor, async (tx) => {
+      await tx.manager.query(
         `UPDATE auth_session SET expires_at = LEAST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1`,
         [principal.sessionId, this.ttlSeconds],
       );
-      await this.audit.record(m, actor, event);
+      tx.audit(event);
     });
     return this.signCookieToken(principal);
   }
@@ -117,18 +116,14 @@ export class QueueDashboardAuthService {
     } catch {
       return;
     }
-    await this.dataSource.transaction(async (m) => {
-      const [, revoked] = await m.query(
+    await this.uow.run({ ...principal, context: { correlationId } }, async (tx) => {
+      const [, revoked] = await tx.manager.query(
         `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout'
          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
         [principal.sessionId, principal.id],
       );
       if (revoked === 0) return;
-      await this.audit.record(
-        m,
-        { ...principal, context: { correlationId } },
-        { action: 'auth.logout', resourceType: 'User', resourceId: principal.id },
-      );
+      tx.audit({ action: 'auth.logout', resourceType: 'User', resourceId: principal.id });
     });
     this.sessions.forget(principal.sessionId);
   }

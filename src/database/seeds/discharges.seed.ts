@@ -76,11 +76,8 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
       ),
     ],
   );
-  await new FollowUpSchedulingService(loadConfig(), new OutboxService()).scheduleFor(
-    m,
-    tasks,
-    null,
-  );
+  const jobs = await new FollowUpSchedulingService(loadConfig()).planJobs(m, tasks);
+  await new OutboxService().enqueue(m, jobs, null);
   await seedReminder(m);
 }
 

@@ -1,8 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { jwkSetErrors, jwksUrlErrors, PublicJwkSet } from '../../auth/smart/jwk-set';
@@ -15,7 +15,7 @@ import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { ApiClient } from './api-client.entity';
 import {
   ApiClientResponse,
@@ -42,9 +42,8 @@ export class ApiClientsService {
   private readonly jwksHttpHosts: ReadonlySet<string>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     @InjectRepository(ApiClient) private readonly clients: Repository<ApiClient>,
-    private readonly audit: AuditService,
     private readonly sessions: SessionCheckService,
     @Inject(CONFIG) config: Config,
   ) {
@@ -60,7 +59,8 @@ export class ApiClientsService {
     const keysOnly = dto.jwks !== undefined || dto.jwksUrl !== undefined;
     // 256-bit secret: a fast hash is enough (no dictionary to guess from), unlike passwords.
     const clientSecret = keysOnly ? undefined : randomBytes(32).toString('base64url');
-    const client = await this.dataSource.transaction(async (m) => {
+    const client = await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const saved = await m.save(
         m.create(ApiClient, {
           organizationId: actor.organizationId,
@@ -73,7 +73,7 @@ export class ApiClientsService {
           jwksUrl: dto.jwksUrl ?? null,
         }),
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'api-client.create',
         resourceType: 'ApiClient',
         resourceId: saved.id,
@@ -112,9 +112,10 @@ export class ApiClientsService {
     dto: UpdateApiClientDto,
   ): Promise<ApiClientResponse> {
     const where = { id, organizationId: actor.organizationId };
-    await this.dataSource.transaction(async (m) => {
+    await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await updateVersioned(m, ApiClient, where, expectedVersion, { ...dto });
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'api-client.update',
         resourceType: 'ApiClient',
         resourceId: id,

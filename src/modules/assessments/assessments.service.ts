@@ -9,6 +9,7 @@ import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { FollowUpAssessmentsService } from '../follow-ups/follow-up-assessments.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { Assessment } from './assessment.entity';
@@ -28,6 +29,7 @@ const FUTURE_SKEW_MS = 5 * 60 * 1000;
 @Injectable()
 export class AssessmentsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -47,7 +49,8 @@ export class AssessmentsService {
       ]);
     }
     const { total } = scoreBarc10(dto.answers);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(principal, async (tx) => {
+      const m = tx.manager;
       const client = await this.access.requireClient(principal, clientId, m);
       const saved = await m.save(
         m.create(Assessment, {
@@ -60,14 +63,14 @@ export class AssessmentsService {
           administeredById: principal.id,
         }),
       );
-      await this.audit.record(m, principal, {
+      tx.audit({
         action: 'assessment.create',
         clientId,
         resourceType: 'Assessment',
         resourceId: saved.id,
       });
       // A BARC-10 within the day-30 task's window is that task done (same transaction).
-      await this.followUps.completeByAssessment(m, principal, {
+      await this.followUps.completeByAssessment(tx, {
         id: saved.id,
         clientId,
         administeredAt,

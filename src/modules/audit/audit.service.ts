@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { correlationOf, Principal, roleOf } from '../../auth/principal';
-import { commitIdempotencyClaim } from '../idempotency/idempotency-claim';
 import { AuditActorType, AuditOutcome } from './audit-event.entity';
 
 /** Events that are not about one organization's actor (an unknown email) chain here. */
@@ -37,17 +36,38 @@ export function actorOf(principal: Principal): AuditActor {
   };
 }
 
-const INSERT = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
-  client_id, resource_type, resource_id, outcome, correlation_id)
+const INSERT_INTO = `INSERT INTO audit_event (organization_id, actor_id, actor_type, actor_role, action,
+  client_id, resource_type, resource_id, outcome, correlation_id)`;
+const INSERT = `${INSERT_INTO}
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+/** Events per INSERT of a unit of work: 10 parameters each, far below Postgres's 65,535. */
+const INSERT_BATCH = 1000;
+
+/** The ten values of one event, in INSERT's column order. */
+function values(a: AuditActor, entry: AuditEntry): unknown[] {
+  return [
+    a.organizationId,
+    a.actorId,
+    a.actorType,
+    a.actorRole,
+    entry.action,
+    entry.clientId ?? null,
+    entry.resourceType ?? null,
+    entry.resourceId ?? null,
+    entry.outcome ?? 'success',
+    a.correlationId ?? null,
+  ];
+}
 
 @Injectable()
 export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Appends an event inside the caller's transaction, so a write and its audit event commit
-   * together (and, for a request with an `Idempotency-Key`, the key's `committed` mark too).
+   * Appends one event inside the caller's transaction: for a read that runs in one (an export's
+   * snapshot) or a service that is not a write. A write runs in UnitOfWork.run and audits with
+   * `tx.audit`, which also commits the request's `Idempotency-Key`; this never does.
    */
   async record(
     manager: EntityManager,
@@ -55,19 +75,32 @@ export class AuditService {
     entry: AuditEntry,
   ): Promise<void> {
     const a = 'kind' in actor ? actorOf(actor) : actor;
-    await manager.query(INSERT, [
-      a.organizationId,
-      a.actorId,
-      a.actorType,
-      a.actorRole,
-      entry.action,
-      entry.clientId ?? null,
-      entry.resourceType ?? null,
-      entry.resourceId ?? null,
-      entry.outcome ?? 'success',
-      a.correlationId ?? null,
-    ]);
-    if ('kind' in actor) await commitIdempotencyClaim(manager, actor.context, entry);
+    await manager.query(INSERT, values(a, entry));
+  }
+
+  /**
+   * The events of a unit of work (UnitOfWork.run), in its transaction: one INSERT for all of
+   * them (per INSERT_BATCH: Postgres binds at most 65,535 parameters), none for no event.
+   */
+  async insert(
+    manager: EntityManager,
+    events: readonly { actor: AuditActor; entry: AuditEntry }[],
+  ): Promise<void> {
+    if (events.length === 1) {
+      await manager.query(INSERT, values(events[0].actor, events[0].entry));
+      return;
+    }
+    for (let start = 0; start < events.length; start += INSERT_BATCH) {
+      const batch = events.slice(start, start + INSERT_BATCH);
+      const tuples = batch.map((_, i) => {
+        const b = i * 10;
+        return `(${Array.from({ length: 10 }, (__, j) => `$${b + j + 1}`).join(', ')})`;
+      });
+      await manager.query(
+        `${INSERT_INTO} VALUES ${tuples.join(', ')}`,
+        batch.flatMap((e) => values(e.actor, e.entry)),
+      );
+    }
   }
 
   /**

@@ -1,7 +1,5 @@
-import { EntityManager } from 'typeorm';
-
 import { UserPrincipal } from '../../auth/principal';
-import { AuditService } from '../audit/audit.service';
+import { WriteTx } from '../audit/unit-of-work';
 
 // Open clients of the specialist go to the "needs reassignment" queue; closed ones keep their
 // last specialist for the record.
@@ -20,11 +18,11 @@ const QUEUE_ROW = `INSERT INTO client_assignment (client_id, specialist_id, assi
  * follow-ups return to the queue and their coverage ends. Runs in the deactivation's transaction.
  */
 export async function releaseCaseload(
-  m: EntityManager,
-  audit: AuditService,
+  tx: WriteTx,
   actor: UserPrincipal,
   specialistId: string,
 ): Promise<void> {
+  const m = tx.manager;
   const [released]: [{ id: string }[], number] = await m.query(RELEASE, [specialistId]);
   const ids = released.map((r) => r.id);
   if (ids.length > 0) {
@@ -41,7 +39,7 @@ export async function releaseCaseload(
     [specialistId],
   );
   for (const { id } of released) {
-    await audit.record(m, actor, {
+    tx.audit({
       action: 'client.release',
       clientId: id,
       resourceType: 'Client',

@@ -10,6 +10,7 @@ import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
 import {
@@ -96,6 +97,7 @@ const toAssignmentResponse = (r: AssignmentRow): AssignmentResponse => ({
 @Injectable()
 export class ClientAssignmentsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -108,7 +110,8 @@ export class ClientAssignmentsService {
     clientId: string,
     dto: CreateAssignmentDto,
   ): Promise<AssignmentResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       await this.rules.requireAssignable(m, actor, dto.specialistId);
       if (!dto.overrideCaseloadCap) await this.rules.assertUnderCap(m, dto.specialistId, clientId);
@@ -123,7 +126,7 @@ export class ClientAssignmentsService {
         [clientId, dto.specialistId, actor.id, dto.reason ?? null],
       );
       await this.moveClient(m, clientId, dto.specialistId);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'client.assign',
         clientId,
         resourceType: 'ClientAssignment',
@@ -165,7 +168,8 @@ export class ClientAssignmentsService {
       throw new ValidationError([{ field: 'endsAt', message: 'endsAt must be in the future' }]);
     if (endsAt <= startsAt)
       throw new ValidationError([{ field: 'endsAt', message: 'endsAt must be after startsAt' }]);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       await this.rules.requireAssignable(m, actor, dto.specialistId);
       const [row] = await m.query(
@@ -173,7 +177,7 @@ export class ClientAssignmentsService {
          VALUES ($1, $2, $3, $4, $5) RETURNING ${coverageColumns('')}`,
         [clientId, dto.specialistId, actor.id, startsAt, endsAt],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'client.cover',
         clientId,
         resourceType: 'ClientCoverage',
@@ -211,7 +215,8 @@ export class ClientAssignmentsService {
     clientId: string,
     coverageId: string,
   ): Promise<CoverageResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       const [rows] = (await m.query(
         `UPDATE client_coverage SET revoked_at = now()
@@ -227,7 +232,7 @@ export class ClientAssignmentsService {
         if (!found) throw new NotFoundError('Coverage');
         throw new DomainError('INVALID_TRANSITION', 'This coverage has already ended.');
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'client.coverage.end',
         clientId,
         resourceType: 'ClientCoverage',

@@ -11,6 +11,7 @@ import { pageNewestFirst } from '../../common/dto/keyset';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
 import { assertNoDuplicate, ClientMatchFound, findByIdentifiers } from './client-dedupe';
@@ -34,6 +35,7 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`
 @Injectable()
 export class ClientsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -55,7 +57,8 @@ export class ClientsService {
     const identifiers = uniqueIdentifiers(dto.identifiers ?? []);
     await this.probes.assertNotLimited(actor);
     return this.answerMatches(actor, { organizationId: actor.organizationId, identifiers }, () =>
-      this.dataSource.transaction(async (m) => {
+      this.uow.run(actor, async (tx) => {
+        const m = tx.manager;
         await assertNoDuplicate(
           m,
           { ...dto, organizationId: actor.organizationId, identifiers },
@@ -68,7 +71,7 @@ export class ClientsService {
         const id = await this.insert(m, actor, dto, specialistId);
         await replaceIdentifiers(m, actor.organizationId, id, identifiers);
         const row = await findClientRow(m, id);
-        await this.audit.record(m, actor, {
+        tx.audit({
           action: 'client.create',
           clientId: id,
           resourceType: 'Client',
@@ -106,7 +109,8 @@ export class ClientsService {
       actor,
       { organizationId: actor.organizationId, identifiers: unique ?? [], clientId: id },
       () =>
-        this.dataSource.transaction(async (m) => {
+        this.uow.run(actor, async (tx) => {
+          const m = tx.manager;
           const client = await this.access.requireClient(actor, id, m);
           const reopening =
             client.status === 'closed' && fields.status !== undefined && fields.status !== 'closed';
@@ -128,7 +132,7 @@ export class ClientsService {
             await this.followUps.cancelOpenForClient(m, id);
           }
           const row = await findClientRow(m, id);
-          await this.audit.record(m, actor, {
+          tx.audit({
             action: 'client.update',
             clientId: id,
             resourceType: 'Client',

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 
 import { ScopedClient } from '../../auth/access.service';
 import { ApiClientPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { WriteTx } from '../audit/unit-of-work';
 import { ClientStatus } from './client.entity';
 
 /** The person an inbound message names (identifiers, name, birth date). */
@@ -56,21 +55,19 @@ interface MatchRow extends ScopedClient {
 
 @Injectable()
 export class InboundClientService {
-  constructor(private readonly audit: AuditService) {}
-
   /**
    * The client an inbound message is about. A matched client's demographics are never changed by
    * inbound data; an identifier that names someone born on another day is a conflict (409) whose
    * problem names no one.
    */
   async matchOrCreate(
-    m: EntityManager,
+    tx: WriteTx,
     sender: ApiClientPrincipal,
     person: InboundPerson,
     status: ClientStatus,
   ): Promise<MatchedClient> {
     const identifiers = uniqueIdentifiers(person.identifiers);
-    const rows: MatchRow[] = await m.query(MATCH_OR_CREATE, [
+    const rows: MatchRow[] = await tx.manager.query(MATCH_OR_CREATE, [
       sender.organizationId,
       identifiers.map((i) => i.system),
       identifiers.map((i) => i.value),
@@ -84,7 +81,7 @@ export class InboundClientService {
     }
     const { dateOfBirth: _dob, created, ...client } = rows[0];
     if (created) {
-      await this.audit.record(m, sender, {
+      tx.audit({
         action: 'client.create',
         clientId: client.id,
         resourceType: 'Client',

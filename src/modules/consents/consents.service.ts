@@ -10,6 +10,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { ConsentResponse, CreateConsentDto } from './dto/consent.dto';
 
@@ -84,6 +85,7 @@ const toConsentResponse = (r: ConsentRow): ConsentResponse => ({
 @Injectable()
 export class ConsentsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -109,7 +111,8 @@ export class ConsentsService {
       errors.push({ field: 'signedAt', message: 'signedAt must not be in the future' });
     }
     if (errors.length > 0) throw new ValidationError(errors);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m, true);
       const [recipient] = await m.query(
         `SELECT 1 FROM api_client WHERE id = $1 AND organization_id = $2 AND active`,
@@ -140,7 +143,7 @@ export class ConsentsService {
           actor.id,
         ],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'consent.create',
         clientId,
         resourceType: 'Consent',
@@ -182,7 +185,8 @@ export class ConsentsService {
     target: { consentId: string; clientId?: string },
     input: { reason?: string; expectedVersion?: number },
   ): Promise<ConsentResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const [found] = (await m.query(
         `SELECT client_id AS "clientId", version FROM consent WHERE id = $1 AND organization_id = $2`,
         [target.consentId, actor.organizationId],
@@ -202,7 +206,7 @@ export class ConsentsService {
         }
         throw new DomainError('INVALID_TRANSITION', 'This consent is already revoked or expired.');
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'consent.revoke',
         clientId,
         resourceType: 'Consent',

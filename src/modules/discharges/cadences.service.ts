@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { CadenceStep, defaultCadence, LevelOfCare } from './cadence';
 import { CadenceResponse, UpdateCadenceDto } from './dto/cadence.dto';
 
@@ -17,8 +17,8 @@ interface CadenceRow {
 @Injectable()
 export class CadencesService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
   ) {}
 
   async stepsFor(
@@ -48,7 +48,8 @@ export class CadencesService {
       windowStartHours: s.windowStartHours,
       windowEndHours: s.windowEndHours,
     }));
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const [row]: CadenceRow[] = await m.query(
         `INSERT INTO follow_up_cadence (organization_id, level_of_care, steps, updated_by_id)
          VALUES ($1, $2, $3, $4)
@@ -57,7 +58,7 @@ export class CadencesService {
          RETURNING steps, version`,
         [actor.organizationId, level, JSON.stringify(steps), actor.id],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'follow-up-cadence.update',
         resourceType: 'FollowUpCadence',
         resourceId: level,

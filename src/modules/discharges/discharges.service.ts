@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService, ScopedClient } from '../../auth/access.service';
 import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
 import { FollowUp } from '../follow-ups/follow-up.entity';
@@ -54,9 +53,8 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 @Injectable()
 export class DischargesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly access: AccessService,
-    private readonly audit: AuditService,
     private readonly cadences: CadencesService,
     private readonly followUps: FollowUpsService,
     private readonly scheduling: FollowUpSchedulingService,
@@ -71,9 +69,9 @@ export class DischargesService {
     const admittedAt = new Date(dto.admittedAt);
     const dischargedAt = new Date(dto.dischargedAt);
     assertPeriod(admittedAt, dischargedAt);
-    return this.dataSource.transaction(async (m) => {
-      const client = await this.access.requireClient(actor, clientId, m, true);
-      return this.bridge(m, actor, client, { dto, admittedAt, dischargedAt, source: 'staff' });
+    return this.uow.run(actor, async (tx) => {
+      const client = await this.access.requireClient(actor, clientId, tx.manager, true);
+      return this.bridge(tx, actor, client, { dto, admittedAt, dischargedAt, source: 'staff' });
     });
   }
 
@@ -83,7 +81,7 @@ export class DischargesService {
    * duplicate (same client, facility and discharge instant) answers the first discharge.
    */
   async bridge(
-    m: EntityManager,
+    tx: WriteTx,
     actor: Principal,
     client: ScopedClient,
     input: BridgeInput,
@@ -94,14 +92,15 @@ export class DischargesService {
         'A closed client cannot have a discharge recorded; reopen the client first.',
       );
     }
+    const m = tx.manager;
     const inserted = await this.insert(m, actor, client, input);
     const discharge =
       inserted ?? (await this.existing(m, client.id, input.dto.facility, input.dischargedAt));
     const tasks = inserted
-      ? await this.createFollowUps(m, client, discharge, correlationOf(actor))
+      ? await this.createFollowUps(tx, client, discharge)
       : await this.tasksOf(m, discharge.id);
     if (inserted) await this.emitDischarged(m, discharge, correlationOf(actor));
-    await this.audit.record(m, actor, {
+    tx.audit({
       action: inserted ? 'discharge.create' : 'discharge.read',
       clientId: client.id,
       resourceType: 'Discharge',
@@ -116,7 +115,8 @@ export class DischargesService {
     clientId: string,
     dto: CreateReadmissionDto,
   ): Promise<Recorded<ReadmissionResponse>> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const client = await this.access.requireClient(actor, clientId, m, true);
       const [inserted]: { id: string }[] = await m.query(
         `INSERT INTO readmission (organization_id, client_id, facility, level_of_care, admitted_at, created_by_id)
@@ -132,7 +132,7 @@ export class DischargesService {
       );
       const id = inserted?.id ?? (await this.existingReadmission(m, clientId, dto)).id;
       const paused = inserted ? await this.followUps.holdOpenForClient(m, clientId) : [];
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: inserted ? 'readmission.create' : 'readmission.read',
         clientId,
         resourceType: 'Readmission',
@@ -205,11 +205,11 @@ export class DischargesService {
   }
 
   private async createFollowUps(
-    m: EntityManager,
+    tx: WriteTx,
     client: ScopedClient,
     d: DischargeRow,
-    correlationId: string | null,
   ): Promise<FollowUp[]> {
+    const m = tx.manager;
     await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
     const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
     const planned = planFollowUps(d.level_of_care, d.discharged_at, steps);
@@ -226,7 +226,7 @@ export class DischargesService {
       client.primarySpecialistId,
     ]);
     const tasks = rows.map((row) => Object.assign(new FollowUp(), row)).sort(byDueThenLabel);
-    await this.scheduling.scheduleFor(m, tasks, correlationId);
+    tx.enqueue(await this.scheduling.planJobs(m, tasks));
     return tasks;
   }
 

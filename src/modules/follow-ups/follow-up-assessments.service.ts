@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { Principal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { WriteTx } from '../audit/unit-of-work';
 import { OPEN_STATUSES } from './follow-up-status';
 import { FollowUp } from './follow-up.entity';
 
@@ -24,24 +23,21 @@ const COMPLETE_BY_ASSESSMENT = `UPDATE follow_up SET status = 'completed', outco
  */
 @Injectable()
 export class FollowUpAssessmentsService {
-  constructor(private readonly audit: AuditService) {}
-
   /**
    * In the assessment's own transaction: completes the client's open assessment tasks whose window
    * holds `administeredAt`, linking the assessment, audited like a completion. Returns their ids.
    */
   async completeByAssessment(
-    m: EntityManager,
-    actor: Principal,
+    tx: WriteTx,
     assessment: { id: string; clientId: string; administeredAt: Date },
   ): Promise<string[]> {
-    const [rows] = (await m.query(COMPLETE_BY_ASSESSMENT, [
+    const [rows] = (await tx.manager.query(COMPLETE_BY_ASSESSMENT, [
       assessment.clientId,
       assessment.id,
       assessment.administeredAt,
     ])) as [{ id: string }[], number];
     for (const { id } of rows) {
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'follow-up.complete',
         clientId: assessment.clientId,
         resourceType: 'FollowUp',

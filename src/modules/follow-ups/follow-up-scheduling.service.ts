@@ -4,7 +4,6 @@ import { EntityManager } from 'typeorm';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
 import { JobName, JobPayloads, JobRequest } from '../../queue/jobs';
-import { OutboxService } from '../../queue/outbox.service';
 
 type FollowUpJobName = JobName.FollowUpReminder | JobName.FollowUpEscalation;
 
@@ -28,22 +27,20 @@ export const unreachableJobId = (followUpId: string): string =>
   `followup-unreachable.${followUpId}`;
 
 /**
- * Plans a follow-up's jobs: one row each in follow_up_job (the reconciler's source of truth) and
- * in the outbox (the relay moves it to BullMQ), both in the caller's transaction.
+ * Plans a follow-up's jobs: one row each in follow_up_job (the reconciler's source of truth), in
+ * the caller's transaction; returns the jobs not planned before, for the caller to put in the
+ * outbox in the same transaction (`tx.enqueue` in a unit of work, `OutboxService.enqueue` in a
+ * worker's or seed's own transaction).
  */
 @Injectable()
 export class FollowUpSchedulingService {
-  constructor(
-    @Inject(CONFIG) private readonly config: Config,
-    private readonly outbox: OutboxService,
-  ) {}
+  constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   /** The reminder to the owner (only while the due time is ahead) and the overdue escalation. */
-  async scheduleFor(
+  async planJobs(
     manager: EntityManager,
     followUps: SchedulableFollowUp[],
-    correlationId: string | null,
-  ): Promise<void> {
+  ): Promise<JobRequest<FollowUpJobName>[]> {
     const { reminderLeadMinutes, escalationGraceMinutes } = this.config.followUps;
     const now = Date.now();
     const jobs: JobRequest<FollowUpJobName>[] = [];
@@ -60,34 +57,30 @@ export class FollowUpSchedulingService {
         runAt: new Date(f.windowEnd.getTime() + escalationGraceMinutes * MINUTE),
       });
     }
-    await this.record(manager, jobs, correlationId);
+    return this.record(manager, jobs);
   }
 
   /** Escalation after the organization's number of "unable to reach" attempts: once per task. */
-  async scheduleUnreachableEscalation(
+  async planUnreachableEscalation(
     manager: EntityManager,
     organizationId: string,
     followUpId: string,
-    correlationId: string | null,
-  ): Promise<void> {
+  ): Promise<JobRequest<FollowUpJobName>[]> {
     const payload: JobPayloads[JobName.FollowUpEscalation] = {
       organizationId,
       followUpId,
       reason: 'unreachable',
     };
-    await this.record(
-      manager,
-      [{ name: JobName.FollowUpEscalation, jobId: unreachableJobId(followUpId), payload }],
-      correlationId,
-    );
+    return this.record(manager, [
+      { name: JobName.FollowUpEscalation, jobId: unreachableJobId(followUpId), payload },
+    ]);
   }
 
   private async record(
     manager: EntityManager,
     jobs: JobRequest<FollowUpJobName>[],
-    correlationId: string | null,
-  ): Promise<void> {
-    if (jobs.length === 0) return;
+  ): Promise<JobRequest<FollowUpJobName>[]> {
+    if (jobs.length === 0) return [];
     const values: unknown[] = [];
     const tuples = jobs.map((job, i) => {
       values.push(
@@ -107,10 +100,6 @@ export class FollowUpSchedulingService {
       values,
     );
     const fresh = new Set(inserted.map((r) => r.job_id));
-    await this.outbox.enqueue(
-      manager,
-      jobs.filter((j) => fresh.has(j.jobId)),
-      correlationId,
-    );
+    return jobs.filter((j) => fresh.has(j.jobId));
   }
 }

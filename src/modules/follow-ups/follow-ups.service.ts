@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { correlationOf, UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import {
   CancelFollowUpDto,
@@ -32,9 +31,8 @@ const OPEN_OR_HELD = sqlList([...OPEN_STATUSES, 'on-hold']);
 @Injectable()
 export class FollowUpsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly queries: FollowUpQueriesService,
-    private readonly audit: AuditService,
     private readonly scheduling: FollowUpSchedulingService,
     private readonly assessments: FollowUpAssessmentsService,
     private readonly webhookEvents: WebhookEventsService,
@@ -48,7 +46,7 @@ export class FollowUpsService {
   }
 
   complete(actor: UserPrincipal, id: string, dto: CompleteFollowUpDto): Promise<FollowUpResponse> {
-    return this.act(actor, id, 'follow-up.complete', async (m, f) => {
+    return this.act(actor, id, 'follow-up.complete', async (m, f, tx) => {
       const to: FollowUpStatus = dto.outcome === 'unreachable' ? 'failed' : 'completed';
       assertTransition(f.status, to);
       if (dto.sessionNoteId) await this.requireNoteOfClient(m, f, dto.sessionNoteId);
@@ -72,12 +70,7 @@ export class FollowUpsService {
       }
       // A contact that could not be made at all is the supervisors' concern (once per task).
       if (dto.outcome === 'unreachable')
-        await this.scheduling.scheduleUnreachableEscalation(
-          m,
-          f.organizationId,
-          f.id,
-          correlationOf(actor),
-        );
+        tx.enqueue(await this.scheduling.planUnreachableEscalation(m, f.organizationId, f.id));
     });
   }
 
@@ -94,7 +87,7 @@ export class FollowUpsService {
     id: string,
     dto: RecordAttemptDto,
   ): Promise<FollowUpResponse> {
-    return this.act(actor, id, 'follow-up.attempt', async (m, f) => {
+    return this.act(actor, id, 'follow-up.attempt', async (m, f, tx) => {
       if (f.status !== 'in-progress') {
         assertTransition(f.status, 'in-progress');
         await this.setStatus(m, f.id, 'in-progress', { started_at: new Date() });
@@ -110,8 +103,7 @@ export class FollowUpsService {
         attemptedAt: new Date(),
       });
       if (dto.outcome === 'reached') await this.touchLastContact(m, f.clientId);
-      if (dto.outcome === 'unable_to_reach')
-        await this.countUnreachable(m, f, correlationOf(actor));
+      if (dto.outcome === 'unable_to_reach') await this.countUnreachable(tx, f);
     });
   }
 
@@ -178,12 +170,13 @@ export class FollowUpsService {
     actor: UserPrincipal,
     id: string,
     action: string,
-    apply: (m: EntityManager, f: FollowUp) => Promise<void>,
+    apply: (m: EntityManager, f: FollowUp, tx: WriteTx) => Promise<void>,
   ): Promise<FollowUpResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const f = await this.queries.requireFollowUp(m, actor, id, true);
-      await apply(m, f);
-      await this.audit.record(m, actor, {
+      await apply(m, f, tx);
+      tx.audit({
         action,
         clientId: f.clientId,
         resourceType: 'FollowUp',
@@ -244,19 +237,17 @@ export class FollowUpsService {
     );
   }
 
-  private async countUnreachable(
-    m: EntityManager,
-    f: FollowUp,
-    correlationId: string | null,
-  ): Promise<void> {
-    const [[row]] = (await m.query(
+  private async countUnreachable(tx: WriteTx, f: FollowUp): Promise<void> {
+    const [[row]] = (await tx.manager.query(
       `UPDATE follow_up SET unreachable_attempts = unreachable_attempts + 1 WHERE id = $1
        RETURNING unreachable_attempts,
          coalesce((SELECT (settings->>'followUpUnreachableEscalationAttempts')::int FROM organization WHERE id = $2), $3) AS threshold`,
       [f.id, f.organizationId, DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS],
     )) as [{ unreachable_attempts: number; threshold: number }[], number];
     if (row.unreachable_attempts >= row.threshold) {
-      await this.scheduling.scheduleUnreachableEscalation(m, f.organizationId, f.id, correlationId);
+      tx.enqueue(
+        await this.scheduling.planUnreachableEscalation(tx.manager, f.organizationId, f.id),
+      );
     }
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
+import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { UpdateGroupSessionDto } from './dto/group-session.dto';
 import { GroupSessionResponse } from './dto/group-session.response';
 import { GroupSessionAccess } from './group-session-access';
@@ -27,7 +27,7 @@ const UPSERT_ATTENDEE = `INSERT INTO group_session_attendee (group_session_id, c
 @Injectable()
 export class GroupSessionDraftsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly groups: GroupSessionAccess,
     private readonly sessions: GroupSessionsService,
   ) {}
@@ -41,7 +41,8 @@ export class GroupSessionDraftsService {
     const attendees = dto.attendees ?? [];
     const errors = duplicateAttendeeErrors(attendees.map((a) => a.clientId));
     if (errors.length > 0) throw new ValidationError(errors);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const session = await this.requireOwnDraft(m, actor, id);
       const startedAt = dto.startedAt ? new Date(dto.startedAt) : session.startedAt;
       const endedAt = dto.endedAt ? new Date(dto.endedAt) : session.endedAt;
@@ -86,13 +87,14 @@ export class GroupSessionDraftsService {
           startedAt,
         );
       }
-      return this.respond(m, actor, id, 'group-session.update');
+      return this.respond(tx, actor, id, 'group-session.update');
     });
   }
 
   /** Signs and locks a draft; a second signature (or a race lost) answers 409. */
   async sign(actor: UserPrincipal, id: string): Promise<GroupSessionResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.requireOwnDraft(m, actor, id);
       const [rows] = (await m.query(
         `UPDATE group_session SET status = 'signed', signed_at = now(), version = version + 1,
@@ -100,7 +102,7 @@ export class GroupSessionDraftsService {
         [id],
       )) as [{ id: string }[], number];
       if (rows.length === 0) throw new GroupSessionAlreadySignedError();
-      return this.respond(m, actor, id, 'group-session.sign');
+      return this.respond(tx, actor, id, 'group-session.sign');
     });
   }
 
@@ -118,14 +120,14 @@ export class GroupSessionDraftsService {
   }
 
   private async respond(
-    m: EntityManager,
+    tx: WriteTx,
     actor: UserPrincipal,
     id: string,
     action: string,
   ): Promise<GroupSessionResponse> {
-    const saved = await m.findOneByOrFail(GroupSession, { id });
-    const visible = (await this.groups.visibleAttendees(actor, [id], m)).get(id) ?? [];
-    await this.sessions.auditSession(m, actor, action, id, visible);
+    const saved = await tx.manager.findOneByOrFail(GroupSession, { id });
+    const visible = (await this.groups.visibleAttendees(actor, [id], tx.manager)).get(id) ?? [];
+    for (const entry of this.sessions.sessionEvents(action, id, visible)) tx.audit(entry);
     return toGroupSessionResponse(saved, visible);
   }
 }

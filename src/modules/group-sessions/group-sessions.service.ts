@@ -7,7 +7,8 @@ import { Principal, UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import {
   CreateGroupSessionDto,
   GroupSessionQuery,
@@ -36,6 +37,7 @@ const throwIfAny = (errors: FieldError[]): void => {
 @Injectable()
 export class GroupSessionsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly groups: GroupSessionAccess,
@@ -45,7 +47,8 @@ export class GroupSessionsService {
   async create(actor: UserPrincipal, dto: CreateGroupSessionDto): Promise<GroupSessionResponse> {
     const clientIds = dto.attendees.map((a) => a.clientId);
     throwIfAny(duplicateAttendeeErrors(clientIds));
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.groups.requireAllInScope(m, actor, clientIds);
       const startedAt = new Date(dto.startedAt);
       const endedAt = new Date(dto.endedAt);
@@ -79,7 +82,7 @@ export class GroupSessionsService {
       await m.insert(GroupSessionAttendee, attendees);
       await recordGroupContact(m, clientIds, startedAt);
       for (const clientId of clientIds) {
-        await this.audit.record(m, actor, {
+        tx.audit({
           action: 'group-session.create',
           clientId,
           resourceType: 'GroupSession',
@@ -119,7 +122,9 @@ export class GroupSessionsService {
   async get(actor: Principal, id: string): Promise<GroupSessionResponse> {
     const session = await this.groups.requireSession(actor, id);
     const visible = (await this.groups.visibleAttendees(actor, [id])).get(id) ?? [];
-    await this.auditSession(this.dataSource.manager, actor, 'group-session.read', id, visible);
+    for (const entry of this.sessionEvents('group-session.read', id, visible)) {
+      await this.audit.recordNow(actor, entry);
+    }
     return toGroupSessionResponse(session, visible);
   }
 
@@ -164,22 +169,14 @@ export class GroupSessionsService {
   }
 
   /** One event per visible attendee; one without a client when the caller sees none. */
-  async auditSession(
-    m: EntityManager,
-    actor: Principal,
-    action: string,
-    id: string,
-    visible: GroupSessionAttendee[],
-  ): Promise<void> {
+  sessionEvents(action: string, id: string, visible: GroupSessionAttendee[]): AuditEntry[] {
     const clientIds = visible.length > 0 ? visible.map((a) => a.clientId) : [null];
-    for (const clientId of clientIds) {
-      await this.audit.record(m, actor, {
-        action,
-        clientId,
-        resourceType: 'GroupSession',
-        resourceId: id,
-      });
-    }
+    return clientIds.map((clientId) => ({
+      action,
+      clientId,
+      resourceType: 'GroupSession',
+      resourceId: id,
+    }));
   }
 
   private async assertFacilitator(

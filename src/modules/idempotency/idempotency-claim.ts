@@ -4,24 +4,26 @@ import type { AuditEntry } from '../audit/audit.service';
 import { RequestContext } from '../../common/http/request-context';
 
 /**
- * Called inside a write's transaction (AuditService.record does, for every audited write): marks
- * the request's claimed key `committed` together with the write. A key that never reached this
+ * Called by UnitOfWork.run only, inside a write's transaction, after its audit events: marks the
+ * request's claimed key `committed` together with the write. A key that never reached this
  * (the request died before its transaction committed) may be taken over once stale and run again;
  * a committed one never runs again, even if the process died before storing the response.
  */
 export async function commitIdempotencyClaim(
   manager: EntityManager,
   context: RequestContext | undefined,
-  entry?: AuditEntry,
+  entries: readonly AuditEntry[],
 ): Promise<void> {
   const claim = context?.idempotencyClaim;
   if (!claim || !manager.queryRunner?.isTransactionActive) return;
   // What the write touched, kept (in memory, stored with the response) for a replay to re-check
   // scope and to name in its audit event: ids only.
-  if (entry?.clientId) (claim.clientIds ??= new Set()).add(entry.clientId);
-  if (entry?.resourceType && !claim.resourceType) {
-    claim.resourceType = entry.resourceType;
-    claim.resourceId = entry.resourceId ?? undefined;
+  for (const entry of entries) {
+    if (entry.clientId) (claim.clientIds ??= new Set()).add(entry.clientId);
+    if (entry.resourceType && !claim.resourceType) {
+      claim.resourceType = entry.resourceType;
+      claim.resourceId = entry.resourceId ?? undefined;
+    }
   }
   await manager.query(
     `UPDATE idempotency_key SET state = 'committed'

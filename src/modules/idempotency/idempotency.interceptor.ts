@@ -32,8 +32,6 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { RequestContext } from '../../common/http/request-context';
 
-export { commitIdempotencyClaim } from './idempotency-claim';
-
 const IDEMPOTENT = 'http:idempotent';
 // An in-flight key older than this is taken to belong to a request that died.
 const IN_FLIGHT_STALE_SECONDS = 60;

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { organizationSupervisorIds } from '../../auth/access/scope.sql';
 import { ApiClientPrincipal } from '../../auth/principal';
 import { isUniqueViolation } from '../../database/pg-errors';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import {
   ClientIdentifierConflictError,
   InboundClientService,
@@ -36,8 +35,7 @@ const RACE_RETRIES = 2;
 @Injectable()
 export class InboundService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
     private readonly clients: InboundClientService,
     private readonly discharges: DischargesService,
     private readonly notifications: NotificationsService,
@@ -51,12 +49,12 @@ export class InboundService {
     const admittedAt = new Date(dto.admittedAt);
     const dischargedAt = new Date(dto.dischargedAt);
     assertPeriod(admittedAt, dischargedAt);
-    return this.inTransaction((m) => this.dischargeIn(m, sender, person, dto));
+    return this.inTransaction(sender, (tx) => this.dischargeIn(tx, sender, person, dto));
   }
 
   /** The discharge inside a caller's transaction (the HL7 v2 and FHIR feeds add their message row). */
   async dischargeIn(
-    m: EntityManager,
+    tx: WriteTx,
     sender: ApiClientPrincipal,
     person: InboundPerson,
     dto: CreateDischargeDto,
@@ -64,12 +62,12 @@ export class InboundService {
     const admittedAt = new Date(dto.admittedAt);
     const dischargedAt = new Date(dto.dischargedAt);
     const { client, created: clientCreated } = await this.clients.matchOrCreate(
-      m,
+      tx,
       sender,
       person,
       'active',
     );
-    const { created, body } = await this.discharges.bridge(m, sender, client, {
+    const { created, body } = await this.discharges.bridge(tx, sender, client, {
       dto,
       admittedAt,
       dischargedAt,
@@ -82,9 +80,10 @@ export class InboundService {
     sender: ApiClientPrincipal,
     dto: InboundReferralDto,
   ): Promise<Recorded<ReferralResponse>> {
-    return this.inTransaction(async (m) => {
+    return this.inTransaction(sender, async (tx) => {
+      const m = tx.manager;
       const { client, created: clientCreated } = await this.clients.matchOrCreate(
-        m,
+        tx,
         sender,
         dto.client,
         'referred',
@@ -96,7 +95,7 @@ export class InboundService {
       );
       const referral = inserted ?? (await this.existingReferral(m, client.id, dto));
       if (inserted) await this.notifySupervisors(m, sender, referral);
-      await this.audit.record(m, sender, {
+      tx.audit({
         action: inserted ? 'referral.create' : 'referral.read',
         clientId: client.id,
         resourceType: 'Referral',
@@ -107,10 +106,13 @@ export class InboundService {
   }
 
   /** Runs `work` in a transaction, again when it lost a race to create the same new client. */
-  async inTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+  async inTransaction<T>(
+    sender: ApiClientPrincipal,
+    work: (tx: WriteTx) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        return await this.uow.run(sender, work);
       } catch (err) {
         if (!isUniqueViolation(err, 'client_identifier_org_uq')) throw err;
         if (attempt >= RACE_RETRIES) throw new ClientIdentifierConflictError();

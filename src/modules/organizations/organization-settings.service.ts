@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS } from '../follow-ups/follow-ups.service';
 import { DEFAULT_REFERRAL_FOLLOW_UP_DAYS } from '../referrals-out/referral-follow-up';
 import { DEFAULT_CASELOAD_CAP } from '../specialists/caseload-rules.service';
@@ -46,8 +46,8 @@ function effective(settings: Settings, version: number): OrganizationSettingsRes
 @Injectable()
 export class OrganizationSettingsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
   ) {}
 
   async get(actor: UserPrincipal): Promise<OrganizationSettingsResponse> {
@@ -64,7 +64,8 @@ export class OrganizationSettingsService {
     dto: UpdateOrganizationSettingsDto,
   ): Promise<OrganizationSettingsResponse> {
     const patch = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       if (dto.timeZone !== undefined) await this.requireKnownTimeZone(m, dto.timeZone);
       const [rows] = (await m.query(
         `UPDATE organization SET settings = settings || $3::jsonb, version = version + 1, updated_at = now()
@@ -81,7 +82,7 @@ export class OrganizationSettingsService {
           },
         ]);
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'organization.settings.update',
         resourceType: 'Organization',
         resourceId: actor.organizationId,

@@ -9,6 +9,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { definedOnly } from './defined-only';
 import { CreateGoalDto, UpdateGoalDto } from './dto/goal.dto';
 import { GoalResponse } from './dto/goal.response';
@@ -30,13 +31,15 @@ const stale = (): DomainError =>
 @Injectable()
 export class GoalsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly plans: PlanAccess,
     private readonly audit: AuditService,
   ) {}
 
   async create(principal: Principal, planId: string, dto: CreateGoalDto): Promise<GoalResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(principal, async (tx) => {
+      const m = tx.manager;
       const plan = await this.plans.requirePlan(principal, planId, m);
       // A closed plan is history; new goals belong on a new plan.
       if (isPlanClosed(plan.status)) throw new PlanClosedError();
@@ -57,7 +60,7 @@ export class GoalsService {
           createdById: principal.id,
         }),
       );
-      await this.audit.record(m, principal, entry('goal.create', saved));
+      tx.audit(entry('goal.create', saved));
       return toGoalResponse(await m.findOneByOrFail(Goal, { id: saved.id }));
     });
   }
@@ -94,7 +97,8 @@ export class GoalsService {
     expectedVersion: number,
     dto: UpdateGoalDto,
   ): Promise<GoalResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(principal, async (tx) => {
+      const m = tx.manager;
       const goal = await this.plans.requireGoal(principal, id, m);
       if (goal.version !== expectedVersion) throw stale();
       const plan = await m.findOneByOrFail(RecoveryPlan, { id: goal.planId });
@@ -113,7 +117,7 @@ export class GoalsService {
         saved.lifecycleStatus === goal.lifecycleStatus
           ? 'goal.update'
           : `goal.${saved.lifecycleStatus}`;
-      await this.audit.record(m, principal, entry(action, saved));
+      tx.audit(entry(action, saved));
       return toGoalResponse(saved);
     });
   }

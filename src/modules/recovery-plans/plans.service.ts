@@ -10,6 +10,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { CreatePlanDto, ListPlansQuery, UpdatePlanDto } from './dto/plan.dto';
 import { PlanResponse } from './dto/plan.response';
 import { definedOnly } from './defined-only';
@@ -33,6 +34,7 @@ const stale = (): DomainError =>
 @Injectable()
 export class PlansService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly plans: PlanAccess,
@@ -56,7 +58,8 @@ export class PlansService {
     return this.guardOneActive(
       () => clientId,
       () =>
-        this.dataSource.transaction(async (m) => {
+        this.uow.run(principal, async (tx) => {
+          const m = tx.manager;
           const client = await this.access.requireClient(principal, clientId, m);
           const saved = await m.save(
             m.create(RecoveryPlan, {
@@ -66,7 +69,7 @@ export class PlansService {
               createdById: principal.id,
             }),
           );
-          await this.audit.record(m, principal, this.entry('recovery-plan.create', saved));
+          tx.audit(this.entry('recovery-plan.create', saved));
           return toPlanResponse(await m.findOneByOrFail(RecoveryPlan, { id: saved.id }));
         }),
     );
@@ -112,7 +115,8 @@ export class PlansService {
     return this.guardOneActive(
       () => clientId,
       () =>
-        this.dataSource.transaction(async (m) => {
+        this.uow.run(principal, async (tx) => {
+          const m = tx.manager;
           const plan = await this.plans.requirePlan(principal, id, m);
           clientId = plan.clientId;
           if (plan.version !== expectedVersion) throw stale();
@@ -125,11 +129,7 @@ export class PlansService {
             patch,
           );
           const saved = await m.findOneByOrFail(RecoveryPlan, { id });
-          await this.audit.record(
-            m,
-            principal,
-            this.entry(actionOf(plan.status, saved.status), saved),
-          );
+          tx.audit(this.entry(actionOf(plan.status, saved.status), saved));
           return toPlanResponse(saved);
         }),
     );

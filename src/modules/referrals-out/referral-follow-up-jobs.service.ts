@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { JobName, JobPayloads } from '../../queue/jobs';
 import type { JobOutcome } from '../follow-ups/follow-up-jobs.service';
+import { OutboxService } from '../../queue/outbox.service';
 import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.service';
 import { REFERRAL_FOLLOW_UP_GRACE_DAYS, REFERRAL_FOLLOW_UP_LABEL } from './referral-follow-up';
 import { ReferralStatus, taskOutcomeOf } from './referral-status';
@@ -28,6 +29,7 @@ export class ReferralFollowUpJobsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scheduling: FollowUpSchedulingService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async createTask(payload: JobPayloads[JobName.ReferralOutFollowUp]): Promise<JobOutcome> {
@@ -69,18 +71,15 @@ export class ReferralFollowUpJobsService {
       );
       if (inserted.length === 0) return 'skipped';
       if (!closed) {
-        await this.scheduling.scheduleFor(
-          m,
-          [
-            {
-              id: inserted[0].id,
-              organizationId: payload.organizationId,
-              dueAt: referral.dueAt,
-              windowEnd,
-            },
-          ],
-          null,
-        );
+        const jobs = await this.scheduling.planJobs(m, [
+          {
+            id: inserted[0].id,
+            organizationId: payload.organizationId,
+            dueAt: referral.dueAt,
+            windowEnd,
+          },
+        ]);
+        await this.outbox.enqueue(m, jobs, null);
       }
       return 'done';
     });

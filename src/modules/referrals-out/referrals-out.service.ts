@@ -3,15 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
-import { correlationOf, UserPrincipal } from '../../auth/principal';
+import { UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { JobName } from '../../queue/jobs';
-import { OutboxService } from '../../queue/outbox.service';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import {
   CreateReferralOutDto,
   ReferralOutResponse,
@@ -31,10 +31,10 @@ const OPEN_TASK = `('requested', 'ready', 'in-progress', 'on-hold')`;
 @Injectable()
 export class ReferralsOutService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
   ) {}
 
   async create(
@@ -42,7 +42,8 @@ export class ReferralsOutService {
     clientId: string,
     dto: CreateReferralOutDto,
   ): Promise<ReferralOutResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m, true);
       const [resource] = await m.query(
         `SELECT 1 FROM community_resource WHERE id = $1 AND organization_id = $2 AND active`,
@@ -75,18 +76,14 @@ export class ReferralsOutService {
         ],
       );
       await this.recordEvent(m, actor, row.id, 'sent', row.sent_at);
-      await this.outbox.enqueue(
-        m,
-        [
-          {
-            name: JobName.ReferralOutFollowUp,
-            jobId: referralFollowUpJobId(row.id),
-            payload: { organizationId: actor.organizationId, referralOutId: row.id },
-          },
-        ],
-        correlationOf(actor),
-      );
-      await this.audit.record(m, actor, {
+      tx.enqueue([
+        {
+          name: JobName.ReferralOutFollowUp,
+          jobId: referralFollowUpJobId(row.id),
+          payload: { organizationId: actor.organizationId, referralOutId: row.id },
+        },
+      ]);
+      tx.audit({
         action: 'referral-out.create',
         clientId,
         resourceType: 'ReferralOut',
@@ -146,7 +143,8 @@ export class ReferralsOutService {
     expectedVersion: number,
     dto: TransitionReferralOutDto,
   ): Promise<ReferralOutResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const clientId = await this.requireReferral(m, actor, id, true);
       const [current] = await m.query(`SELECT status, version FROM referral_out WHERE id = $1`, [
         id,
@@ -161,7 +159,7 @@ export class ReferralsOutService {
       );
       await this.recordEvent(m, actor, id, dto.status, updated[0].status_changed_at);
       await this.closeTask(m, id, dto.status);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: `referral-out.${dto.status}`,
         clientId,
         resourceType: 'ReferralOut',

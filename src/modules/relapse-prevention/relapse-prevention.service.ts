@@ -9,6 +9,7 @@ import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { PutRelapsePreventionPlanDto } from './dto/relapse-prevention-plan.dto';
 import {
   RelapsePlanPointerResponse,
@@ -51,6 +52,7 @@ export interface PutResult {
 @Injectable()
 export class RelapsePreventionService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -85,7 +87,8 @@ export class RelapsePreventionService {
   ): Promise<PutResult> {
     const reviewedOn = reviewDate(dto.reviewedWithClientOn);
     const content = toContent(dto);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       const params = [actor.organizationId, clientId, actor.id, reviewedOn];
       const created = expectedVersion === undefined;
@@ -100,7 +103,7 @@ export class RelapsePreventionService {
         actor.id,
         reviewedOn,
       ]);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: created ? 'relapse-prevention-plan.create' : 'relapse-prevention-plan.update',
         clientId,
         resourceType: RESOURCE,

@@ -8,6 +8,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../common/csv/csv';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { ListResourcesQuery, ResourceImportResponse } from './dto/resource.dto';
 import {
   ImportResourceRowDto,
@@ -37,6 +38,7 @@ const invalid = (errors: FieldError[]): ValidationError =>
 @Injectable()
 export class ResourcesCsvService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly resources: ResourcesService,
     private readonly audit: AuditService,
@@ -69,7 +71,8 @@ export class ResourcesCsvService {
     }
     errors.push(...(await this.checkIds(actor, rows)));
     if (errors.length > 0) throw invalid(errors);
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const result: ResourceImportResponse = { created: 0, updated: 0, ids: [] };
       for (const { dto } of rows) {
         const { id, ...fields } = dto;
@@ -77,7 +80,7 @@ export class ResourcesCsvService {
         if (id) await this.resources.apply(m, actor, id, null, fields);
         result[id ? 'updated' : 'created'] += 1;
         result.ids.push(resourceId);
-        await this.audit.record(m, actor, {
+        tx.audit({
           action: id ? 'resource.update' : 'resource.create',
           resourceType: 'CommunityResource',
           resourceId,

@@ -7,7 +7,7 @@ import { UserPrincipal } from '../../auth/principal';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { openNowSql } from './weekly-hours';
 import {
   CreateResourceDto,
@@ -89,14 +89,15 @@ function setFields(dto: UpdateResourceDto): [string, unknown][] {
 @Injectable()
 export class ResourcesService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateResourceDto): Promise<ResourceResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const id = await this.insert(m, actor, dto);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'resource.create',
         resourceType: 'CommunityResource',
         resourceId: id,
@@ -139,9 +140,10 @@ export class ResourcesService {
     expectedVersion: number,
     dto: UpdateResourceDto,
   ): Promise<ResourceResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.apply(m, actor, id, expectedVersion, dto);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: dto.active === false ? 'resource.deactivate' : 'resource.update',
         resourceType: 'CommunityResource',
         resourceId: id,

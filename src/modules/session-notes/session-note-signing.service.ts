@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { Role } from '../../auth/permissions';
-import { correlationOf, UserPrincipal } from '../../auth/principal';
+import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { contentHash, SignedContent } from './content-hash';
 import { CreateAddendumDto, ReviewNoteDto } from './dto/session-note.dto';
 import { AddendumResponse, SessionNoteResponse } from './dto/session-note.response';
@@ -57,13 +56,13 @@ const HOLDS_CREDENTIAL = `SELECT EXISTS (
 @Injectable()
 export class SessionNoteSigningService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
     private readonly support: SessionNoteSupport,
   ) {}
 
   async sign(actor: UserPrincipal, id: string): Promise<SessionNoteResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const note = await this.support.requireNote(actor, id, m, true);
       if (note.authorId !== actor.id) throw new NotNoteAuthorError();
       if (note.status !== NoteStatus.Draft) throw new NoteAlreadySignedError();
@@ -85,8 +84,8 @@ export class SessionNoteSigningService {
         .execute();
       const signed = await m.findOneByOrFail(SessionNote, { id });
       await this.support.recordContact(m, signed);
-      await this.support.enqueueCrisis(m, signed, correlationOf(actor));
-      await this.audit.record(m, actor, {
+      this.support.enqueueCrisis(tx, signed);
+      tx.audit({
         action: 'session-note.sign',
         clientId: note.clientId,
         resourceType: 'SessionNote',
@@ -106,7 +105,8 @@ export class SessionNoteSigningService {
     id: string,
     dto: CreateAddendumDto,
   ): Promise<AddendumResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const note = await this.support.requireNote(actor, id, m);
       if (note.authorId !== actor.id && actor.role !== Role.Supervisor)
         throw new NotAuthorSupervisorError();
@@ -126,7 +126,7 @@ export class SessionNoteSigningService {
           [id],
         );
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'session-note.addendum.create',
         clientId: note.clientId,
         resourceType: 'SessionNoteAddendum',
@@ -144,7 +144,8 @@ export class SessionNoteSigningService {
         { field: 'comment', message: 'comment is required when the decision is needs_revision' },
       ]);
     }
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const note = await this.support.requireNote(actor, id, m, true);
       if (!(await this.support.supervises(m, actor.id, note.authorId)))
         throw new NotAuthorSupervisorError();
@@ -164,7 +165,7 @@ export class SessionNoteSigningService {
         .where('id = :id', { id })
         .execute();
       const reviewed = await m.findOneByOrFail(SessionNote, { id });
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'session-note.review',
         clientId: note.clientId,
         resourceType: 'SessionNote',

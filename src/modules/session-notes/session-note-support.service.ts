@@ -6,7 +6,7 @@ import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { JobName } from '../../queue/jobs';
-import { OutboxService } from '../../queue/outbox.service';
+import { WriteTx } from '../audit/unit-of-work';
 import { RelapsePreventionService } from '../relapse-prevention/relapse-prevention.service';
 import { SessionNoteResponse } from './dto/session-note.response';
 import { SessionNote } from './session-note.entity';
@@ -18,7 +18,6 @@ import { SessionNoteNotFoundError } from './session-notes.errors';
 export class SessionNoteSupport {
   constructor(
     private readonly access: AccessService,
-    private readonly outbox: OutboxService,
     private readonly relapsePlans: RelapsePreventionService,
   ) {}
 
@@ -99,26 +98,18 @@ export class SessionNoteSupport {
   }
 
   /** Overdose risk or suicidal ideation: the author's supervisors hear at once (queued, same transaction). */
-  async enqueueCrisis(
-    m: EntityManager,
-    note: SessionNote,
-    correlationId: string | null,
-  ): Promise<void> {
+  enqueueCrisis(tx: WriteTx, note: SessionNote): void {
     if (!hasCrisisFlag(note.riskFlags)) return;
-    await this.outbox.enqueue(
-      m,
-      [
-        {
-          name: JobName.NoteCrisisFlag,
-          jobId: `note-crisis-${note.id}`,
-          payload: {
-            organizationId: note.organizationId,
-            noteId: note.id,
-            clientId: note.clientId,
-          },
+    tx.enqueue([
+      {
+        name: JobName.NoteCrisisFlag,
+        jobId: `note-crisis-${note.id}`,
+        payload: {
+          organizationId: note.organizationId,
+          noteId: note.id,
+          clientId: note.clientId,
         },
-      ],
-      correlationId,
-    );
+      },
+    ]);
   }
 }

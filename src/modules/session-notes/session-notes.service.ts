@@ -6,12 +6,13 @@ import { reviewableBy } from '../../auth/access/scope.sql';
 import { requireFilterableSpecialist } from '../../auth/access/specialist-scope';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
-import { correlationOf, Principal, UserPrincipal } from '../../auth/principal';
+import { Principal, UserPrincipal } from '../../auth/principal';
 import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { CreateSessionNoteDto, UpdateSessionNoteDto } from './dto/session-note.dto';
 import { ClientNotesQuery, NoteSearchQuery } from './dto/session-note.query';
 import { SessionNoteResponse } from './dto/session-note.response';
@@ -58,6 +59,7 @@ const throwIfAny = (errors: FieldError[]): void => {
 @Injectable()
 export class SessionNotesService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -70,7 +72,8 @@ export class SessionNotesService {
     dto: CreateSessionNoteDto,
   ): Promise<SessionNoteResponse> {
     const sections = dto.sections ?? {};
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       const startedAt = new Date(dto.startedAt);
       const endedAt = new Date(dto.endedAt);
@@ -94,8 +97,8 @@ export class SessionNotesService {
         riskFlags: dto.riskFlags ?? [],
       });
       await this.support.recordContact(m, note);
-      await this.support.enqueueCrisis(m, note, correlationOf(actor));
-      await this.audit.record(m, actor, {
+      this.support.enqueueCrisis(tx, note);
+      tx.audit({
         action: 'session-note.create',
         clientId,
         resourceType: 'SessionNote',
@@ -224,7 +227,8 @@ export class SessionNotesService {
     expectedVersion: number,
     dto: UpdateSessionNoteDto,
   ): Promise<SessionNoteResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const note = await this.support.requireNote(actor, id, m);
       if (note.status !== NoteStatus.Draft) throw new NoteAlreadySignedError();
       if (note.authorId !== actor.id) throw new NotNoteAuthorError();
@@ -238,8 +242,8 @@ export class SessionNotesService {
         patch,
       );
       const saved = await m.findOneByOrFail(SessionNote, { id });
-      await this.support.enqueueCrisis(m, saved, correlationOf(actor));
-      await this.audit.record(m, actor, {
+      this.support.enqueueCrisis(tx, saved);
+      tx.audit({
         action: 'session-note.update',
         clientId: note.clientId,
         resourceType: 'SessionNote',

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { UserPrincipal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import {
   CertificationResponse,
   CreateCertificationDto,
@@ -23,10 +22,7 @@ const datesInvalid = (): ValidationError =>
 /** Credentials: the specialist keeps their own; their supervisors and admins may too. */
 @Injectable()
 export class CertificationsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async create(
     actor: UserPrincipal,
@@ -34,7 +30,8 @@ export class CertificationsService {
     dto: CreateCertificationDto,
   ): Promise<CertificationResponse> {
     if (dto.expiresOn <= dto.issuedOn) throw datesInvalid();
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await requireSpecialist(m, actor, specialistId, 'oversight');
       const [row] = await m.query(
         `INSERT INTO specialist_certification (organization_id, user_id, credential, number, issuing_state, issued_on, expires_on)
@@ -49,7 +46,7 @@ export class CertificationsService {
           dto.expiresOn,
         ],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'specialist.certification.create',
         resourceType: 'SpecialistCertification',
         resourceId: row.id,
@@ -64,7 +61,8 @@ export class CertificationsService {
     expectedVersion: number,
     dto: UpdateCertificationDto,
   ): Promise<CertificationResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await requireSpecialist(m, actor, ids.specialistId, 'oversight');
       const current = await this.find(m, ids.specialistId, ids.certificationId);
       if ((dto.expiresOn ?? current.expiresOn) <= (dto.issuedOn ?? current.issuedOn))
@@ -72,7 +70,7 @@ export class CertificationsService {
       const where = { id: ids.certificationId, organizationId: actor.organizationId };
       await updateVersioned(m, SpecialistCertification, where, expectedVersion, { ...dto });
       const row = await this.find(m, ids.specialistId, ids.certificationId);
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'specialist.certification.update',
         resourceType: 'SpecialistCertification',
         resourceId: ids.certificationId,

@@ -6,7 +6,7 @@ import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { EFFECTIVE_CAP_SQL } from './caseload-rules.service';
 import {
   CreateCeHoursDto,
@@ -42,8 +42,8 @@ const isoInstant = (s: string): string => new Date(s).toISOString();
 @Injectable()
 export class SpecialistsService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
   ) {}
 
   async get(actor: UserPrincipal, id: string): Promise<SpecialistResponse> {
@@ -57,7 +57,8 @@ export class SpecialistsService {
     expectedVersion: number,
     dto: UpdateSpecialistDto,
   ): Promise<SpecialistResponse> {
-    await this.dataSource.transaction(async (m) => {
+    await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await requireSpecialist(m, actor, id, 'oversight');
       const [current] = await m.query(
         `SELECT version FROM specialist_profile WHERE user_id = $1 FOR UPDATE`,
@@ -78,7 +79,7 @@ export class SpecialistsService {
         ],
       );
       if (rows.length === 0) throw stale();
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'specialist.update',
         resourceType: 'Specialist',
         resourceId: id,
@@ -92,7 +93,8 @@ export class SpecialistsService {
     id: string,
     dto: CreateCeHoursDto,
   ): Promise<CeHoursResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await requireSpecialist(m, actor, id, 'self');
       const [row] = await m.query(
         `INSERT INTO specialist_ce_hour (organization_id, user_id, hours, category, completed_on, title, created_by_id)
@@ -100,7 +102,7 @@ export class SpecialistsService {
          RETURNING id, hours::float8 AS hours, category, completed_on::text AS "completedOn", title, created_at AS "createdAt"`,
         [actor.organizationId, id, dto.hours, dto.category, dto.completedOn, dto.title, actor.id],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'specialist.ce-hours.create',
         resourceType: 'SpecialistCeHour',
         resourceId: row.id,
@@ -114,7 +116,8 @@ export class SpecialistsService {
     id: string,
     dto: CreateSupervisionHoursDto,
   ): Promise<SupervisionHoursResponse> {
-    return this.dataSource.transaction(async (m) => {
+    return this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await requireSpecialist(m, actor, id, 'oversight');
       const [row] = await m.query(
         `INSERT INTO specialist_supervision_hour (organization_id, user_id, supervisor_id, hours, occurred_on)
@@ -129,7 +132,7 @@ export class SpecialistsService {
           dto.occurredOn,
         ],
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'specialist.supervision-hours.create',
         resourceType: 'SpecialistSupervisionHour',
         resourceId: row.id,

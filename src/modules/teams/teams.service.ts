@@ -9,7 +9,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { CreateTeamDto, TeamResponse, UpdateTeamDto } from './dto/team.dto';
 import { Membership, Team, TeamMember } from './team.entity';
 
@@ -25,7 +25,7 @@ const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.active, t.version,
 export class TeamsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** A page of the organization's teams, by name (keyset on name and id, SPEC 1). */
@@ -47,16 +47,13 @@ export class TeamsService {
   }
 
   async create(actor: UserPrincipal, dto: CreateTeamDto): Promise<TeamResponse> {
-    const id = await this.write(async (m) => {
+    const id = await this.write(actor, async (tx) => {
+      const m = tx.manager;
       const team = await m.save(
         m.create(Team, { organizationId: actor.organizationId, name: dto.name }),
       );
       await this.setMembers(m, actor.organizationId, team.id, dto);
-      await this.audit.record(m, actor, {
-        action: 'team.create',
-        resourceType: 'Team',
-        resourceId: team.id,
-      });
+      tx.audit({ action: 'team.create', resourceType: 'Team', resourceId: team.id });
       return team.id;
     });
     return this.get(actor, id);
@@ -68,7 +65,8 @@ export class TeamsService {
     expectedVersion: number,
     dto: UpdateTeamDto,
   ): Promise<TeamResponse> {
-    await this.write(async (m) => {
+    await this.write(actor, async (tx) => {
+      const m = tx.manager;
       const where = { id, organizationId: actor.organizationId };
       const changes = {
         ...(dto.name ? { name: dto.name } : {}),
@@ -77,11 +75,7 @@ export class TeamsService {
       await updateVersioned(m, Team, where, expectedVersion, changes);
       await this.setMembers(m, actor.organizationId, id, dto);
       await this.assertInactiveIsEmpty(m, id);
-      await this.audit.record(m, actor, {
-        action: 'team.update',
-        resourceType: 'Team',
-        resourceId: id,
-      });
+      tx.audit({ action: 'team.update', resourceType: 'Team', resourceId: id });
     });
     return this.get(actor, id);
   }
@@ -112,9 +106,9 @@ export class TeamsService {
     return team;
   }
 
-  private async write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  private async write<T>(actor: UserPrincipal, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(fn);
+      return await this.uow.run(actor, fn);
     } catch (err) {
       if (isUniqueViolation(err, 'team_org_name_uq')) {
         throw new DomainError('CONFLICT', 'A team with this name already exists.');

@@ -12,7 +12,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import { releaseCaseload } from '../clients/caseload-release';
 import { TeamMember } from '../teams/team.entity';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -30,16 +30,17 @@ import {
 @Injectable()
 export class UsersService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly audit: AuditService,
     private readonly sessions: SessionCheckService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateUserDto): Promise<UserResponse> {
     const passwordHash = await hashPassword(dto.password);
     try {
-      return await this.dataSource.transaction(async (m) => {
+      return await this.uow.run(actor, async (tx) => {
+        const m = tx.manager;
         const user = await m.save(
           m.create(User, {
             organizationId: actor.organizationId,
@@ -53,7 +54,7 @@ export class UsersService {
         const teamIds = teamsFor(dto.role, false, dto.teamIds) ?? [];
         await this.lockTeams(m, actor.organizationId, teamIds);
         await this.setTeams(m, user.id, dto.role, teamIds);
-        await this.audit.record(m, actor, {
+        tx.audit({
           action: 'user.create',
           resourceType: 'User',
           resourceId: user.id,
@@ -98,7 +99,8 @@ export class UsersService {
     dto: UpdateUserDto,
   ): Promise<UserResponse> {
     const where = { id, organizationId: actor.organizationId };
-    const revoked = await this.dataSource.transaction(async (m) => {
+    const revoked = await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const { teamIds, active, role, ...names } = dto;
       const current = await m.findOneBy(User, where);
       if (!current) throw new NotFoundError('User');
@@ -129,16 +131,16 @@ export class UsersService {
       // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4);
       // so do those of one made admin, who may hold no caseload.
       if (deactivating || (roleChanged && newRole === Role.Admin)) {
-        await releaseCaseload(m, this.audit, actor, id);
+        await releaseCaseload(tx, actor, id);
       }
       if (roleChanged) {
-        await this.audit.record(m, actor, {
+        tx.audit({
           action: 'user.role-change',
           resourceType: 'User',
           resourceId: id,
         });
       }
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: deactivating ? 'user.deactivate' : 'user.update',
         resourceType: 'User',
         resourceId: id,

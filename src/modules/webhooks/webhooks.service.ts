@@ -11,8 +11,7 @@ import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { JobName } from '../../queue/jobs';
-import { OutboxService } from '../../queue/outbox.service';
-import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../audit/unit-of-work';
 import {
   CreatedWebhookResponse,
   CreateWebhookDto,
@@ -51,17 +50,17 @@ interface DeliveryRow {
 @Injectable()
 export class WebhooksService {
   constructor(
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(WebhookEndpoint) private readonly webhooks: Repository<WebhookEndpoint>,
     @Inject(CONFIG) private readonly config: Config,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
     this.assertUrl(dto.url);
     const secret = newWebhookSecret();
-    const saved = await this.dataSource.transaction(async (m) => {
+    const saved = await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       if (dto.apiClientId) await this.requireApiClient(m, actor, dto.apiClientId);
       const [{ id }] = await m.query(`SELECT gen_random_uuid() AS id`);
       const webhook = await m.save(
@@ -75,7 +74,7 @@ export class WebhooksService {
           active: dto.active ?? true,
         }),
       );
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'webhook.create',
         resourceType: 'Webhook',
         resourceId: id,
@@ -108,9 +107,10 @@ export class WebhooksService {
     const where = { id, organizationId: actor.organizationId };
     // Re-enabling an endpoint disabled for failing starts its failure clock again.
     const reset = dto.active ? { failingSince: null, disabledAt: null } : {};
-    await this.dataSource.transaction(async (m) => {
+    await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       await updateVersioned(m, WebhookEndpoint, where, expectedVersion, { ...dto, ...reset });
-      await this.audit.record(m, actor, {
+      tx.audit({
         action: 'webhook.update',
         resourceType: 'Webhook',
         resourceId: id,
@@ -149,7 +149,8 @@ export class WebhooksService {
   /** Queues a delivery again (any state but pending); consent is re-checked when it runs. */
   async redeliver(actor: UserPrincipal, id: string, deliveryId: string): Promise<void> {
     await this.require(actor, id);
-    await this.dataSource.transaction(async (m) => {
+    await this.uow.run(actor, async (tx) => {
+      const m = tx.manager;
       const [[row]]: [{ attempts: number }[], number] = await m.query(
         `UPDATE webhook_delivery SET status = 'pending', status_reason = NULL, created_at = now(),
            next_attempt_at = now()
@@ -157,18 +158,14 @@ export class WebhooksService {
         [deliveryId, id],
       );
       if (!row) throw new NotFoundError('Webhook delivery');
-      await this.outbox.enqueue(
-        m,
-        [
-          {
-            name: JobName.WebhookDeliver,
-            payload: { organizationId: actor.organizationId, deliveryId },
-            jobId: `webhook.${deliveryId}.redeliver-${Date.now()}`,
-          },
-        ],
-        actor.context?.correlationId ?? null,
-      );
-      await this.audit.record(m, actor, {
+      tx.enqueue([
+        {
+          name: JobName.WebhookDeliver,
+          payload: { organizationId: actor.organizationId, deliveryId },
+          jobId: `webhook.${deliveryId}.redeliver-${Date.now()}`,
+        },
+      ]);
+      tx.audit({
         action: 'webhook.redeliver',
         resourceType: 'WebhookDelivery',
         resourceId: deliveryId,

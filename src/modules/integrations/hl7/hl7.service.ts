@@ -39,10 +39,11 @@ export class Hl7Service {
       const header = readHeader(message);
       const discharge = header.event === 'A03' ? readDischarge(message) : undefined;
       if (discharge) assertPeriod(new Date(discharge.admittedAt), new Date(discharge.dischargedAt));
-      await this.inbound.inTransaction(async (m) => {
+      await this.inbound.inTransaction(sender, async (tx) => {
+        const m = tx.manager;
         const messageId = await this.claim(m, sender, header);
         if (!messageId || !discharge) return;
-        const { body } = await this.inbound.dischargeIn(m, sender, discharge.person, {
+        const { body } = await this.inbound.dischargeIn(tx, sender, discharge.person, {
           facility: discharge.facility.slice(0, 200),
           levelOfCare: discharge.levelOfCare,
           admittedAt: discharge.admittedAt,
