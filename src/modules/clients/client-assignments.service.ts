@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
-import { coverageInForce } from '../../auth/access/scope.sql';
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
@@ -19,34 +16,7 @@ import {
   CreateAssignmentDto,
   CreateCoverageDto,
 } from './dto/assignment.dto';
-
-interface CoverageRow {
-  id: string;
-  clientId: string;
-  specialistId: string;
-  createdById: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  revokedAt: Date | null;
-  active: boolean;
-  createdAt: Date;
-  startsAtKey: string;
-}
-
-// The columns of a coverage row, qualified by `p` (an alias and dot, or '' in RETURNING).
-const coverageColumns = (p: string): string =>
-  [
-    `${p}id AS id`,
-    `${p}client_id AS "clientId"`,
-    `${p}specialist_id AS "specialistId"`,
-    `${p}created_by_id AS "createdById"`,
-    `${p}starts_at AS "startsAt"`,
-    `${p}ends_at AS "endsAt"`,
-    `${p}revoked_at AS "revokedAt"`,
-    `(${coverageInForce(p.replace(/\.$/, ''))}) AS active`,
-    `${p}created_at AS "createdAt"`,
-    `to_char(${p}starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startsAtKey"`,
-  ].join(', ');
+import { AssignmentRow, ClientRepository, CoverageRow } from './client.repository';
 
 const toCoverageResponse = (r: CoverageRow): CoverageResponse => ({
   id: r.id,
@@ -59,29 +29,6 @@ const toCoverageResponse = (r: CoverageRow): CoverageResponse => ({
   active: r.active,
   createdAt: r.createdAt.toISOString(),
 });
-
-interface AssignmentRow {
-  id: string;
-  clientId: string;
-  specialistId: string | null;
-  assignedById: string | null;
-  reason: string | null;
-  startedAt: Date;
-  endedAt: Date | null;
-  startedAtKey: string;
-}
-
-// The columns of an assignment row, qualified by `p` (an alias and dot, or '' in RETURNING).
-const assignmentColumns = (p: string): string[] => [
-  `${p}id AS id`,
-  `${p}client_id AS "clientId"`,
-  `${p}specialist_id AS "specialistId"`,
-  `${p}assigned_by_id AS "assignedById"`,
-  `${p}reason AS reason`,
-  `${p}started_at AS "startedAt"`,
-  `${p}ended_at AS "endedAt"`,
-  `to_char(${p}started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startedAtKey"`,
-];
 
 const toAssignmentResponse = (r: AssignmentRow): AssignmentResponse => ({
   id: r.id,
@@ -98,7 +45,7 @@ const toAssignmentResponse = (r: AssignmentRow): AssignmentResponse => ({
 export class ClientAssignmentsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clients: ClientRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly rules: CaseloadRulesService,
@@ -115,15 +62,13 @@ export class ClientAssignmentsService {
       await this.access.requireClient(actor, clientId, m);
       await this.rules.requireAssignable(m, actor, dto.specialistId);
       if (!dto.overrideCaseloadCap) await this.rules.assertUnderCap(m, dto.specialistId, clientId);
-      await m.query(`SELECT 1 FROM client WHERE id = $1 FOR UPDATE`, [clientId]);
-      await m.query(
-        `UPDATE client_assignment SET ended_at = now() WHERE client_id = $1 AND ended_at IS NULL`,
-        [clientId],
-      );
-      const [row] = await m.query(
-        `INSERT INTO client_assignment (client_id, specialist_id, assigned_by_id, reason) VALUES ($1, $2, $3, $4)
-         RETURNING ${assignmentColumns('').join(', ')}`,
-        [clientId, dto.specialistId, actor.id, dto.reason ?? null],
+      await this.clients.lockForUpdate(m, clientId);
+      const row = await this.clients.replaceAssignment(
+        m,
+        clientId,
+        dto.specialistId,
+        actor.id,
+        dto.reason ?? null,
       );
       await this.moveClient(m, clientId, dto.specialistId);
       tx.audit({
@@ -143,12 +88,7 @@ export class ClientAssignmentsService {
   ): Promise<Page<AssignmentResponse>> {
     const pager = new Pager(query, { principal: actor, list: `assignments:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const qb = this.dataSource.manager
-      .createQueryBuilder()
-      .select(assignmentColumns('a.'))
-      .from('client_assignment', 'a')
-      .where('a.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'a', pager, 'started_at').getRawMany<AssignmentRow>();
+    const rows = await this.clients.pageAssignments(clientId, pager);
     await this.audit.recordNow(actor, {
       action: 'client.assignment.list',
       clientId,
@@ -172,11 +112,13 @@ export class ClientAssignmentsService {
       const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
       await this.rules.requireAssignable(m, actor, dto.specialistId);
-      const [row] = await m.query(
-        `INSERT INTO client_coverage (client_id, specialist_id, created_by_id, starts_at, ends_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING ${coverageColumns('')}`,
-        [clientId, dto.specialistId, actor.id, startsAt, endsAt],
-      );
+      const row = await this.clients.insertCoverage(m, {
+        clientId,
+        specialistId: dto.specialistId,
+        createdById: actor.id,
+        startsAt,
+        endsAt,
+      });
       tx.audit({
         action: 'client.cover',
         clientId,
@@ -195,12 +137,7 @@ export class ClientAssignmentsService {
   ): Promise<Page<CoverageResponse>> {
     const pager = new Pager(query, { principal: actor, list: `coverage:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const qb = this.dataSource.manager
-      .createQueryBuilder()
-      .select(coverageColumns('v.'))
-      .from('client_coverage', 'v')
-      .where('v.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'v', pager, 'starts_at').getRawMany<CoverageRow>();
+    const rows = await this.clients.pageCoverage(clientId, pager);
     await this.audit.recordNow(actor, {
       action: 'client.coverage.list',
       clientId,
@@ -218,18 +155,10 @@ export class ClientAssignmentsService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
-      const [rows] = (await m.query(
-        `UPDATE client_coverage SET revoked_at = now()
-          WHERE id = $1 AND client_id = $2 AND revoked_at IS NULL AND ends_at > now()
-          RETURNING ${coverageColumns('')}`,
-        [coverageId, clientId],
-      )) as [CoverageRow[], number];
-      if (rows.length === 0) {
-        const [found] = await m.query(
-          `SELECT 1 FROM client_coverage WHERE id = $1 AND client_id = $2`,
-          [coverageId, clientId],
-        );
-        if (!found) throw new NotFoundError('Coverage');
+      const revoked = await this.clients.revokeCoverage(m, clientId, coverageId);
+      if (!revoked) {
+        if (!(await this.clients.coverageExists(m, clientId, coverageId)))
+          throw new NotFoundError('Coverage');
         throw new DomainError('INVALID_TRANSITION', 'This coverage has already ended.');
       }
       tx.audit({
@@ -238,7 +167,7 @@ export class ClientAssignmentsService {
         resourceType: 'ClientCoverage',
         resourceId: coverageId,
       });
-      return toCoverageResponse(rows[0]);
+      return toCoverageResponse(revoked);
     });
   }
 
@@ -248,11 +177,7 @@ export class ClientAssignmentsService {
     clientId: string,
     specialistId: string,
   ): Promise<void> {
-    await m.query(
-      `UPDATE client SET primary_specialist_id = $2, needs_reassignment = false, version = version + 1, updated_at = now()
-       WHERE id = $1`,
-      [clientId, specialistId],
-    );
+    await this.clients.setPrimarySpecialist(m, clientId, specialistId);
     await this.followUps.reassignOpenForClient(m, clientId, specialistId);
   }
 }

@@ -49,31 +49,9 @@ const COLUMNS = [
   `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`,
 ];
 
-/** A query of clients (alias `c`) selecting what the response needs. Callers add scope. */
+/** A query of clients (alias `c`) selecting what the response needs. Callers add scope (ClientRepository). */
 export function selectClients(m: EntityManager): SelectQueryBuilder<object> {
   return m.createQueryBuilder().select(COLUMNS).from('client', 'c');
-}
-
-export async function findClientRow(m: EntityManager, id: string): Promise<ClientRow> {
-  const row = await selectClients(m).where('c.id = :id', { id }).getRawOne<ClientRow>();
-  if (!row) throw new Error(`client ${id} vanished inside its transaction`);
-  return row;
-}
-
-export async function replaceIdentifiers(
-  m: EntityManager,
-  organizationId: string,
-  clientId: string,
-  identifiers: { system: string; value: string }[],
-): Promise<void> {
-  await m.query(`DELETE FROM client_identifier WHERE client_id = $1`, [clientId]);
-  const unique = uniqueIdentifiers(identifiers);
-  if (unique.length === 0) return;
-  await m.query(
-    `INSERT INTO client_identifier (client_id, organization_id, system, value)
-     SELECT $1, $2, s, v FROM unnest($3::text[], $4::text[]) AS t(s, v)`,
-    [clientId, organizationId, unique.map((i) => i.system), unique.map((i) => i.value)],
-  );
 }
 
 export function uniqueIdentifiers(

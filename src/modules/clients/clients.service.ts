@@ -1,28 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
-import { requireFilterableSpecialist } from '../../auth/access/specialist-scope';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { Page, Pager } from '../../common/dto/pagination';
-import { pageNewestFirst } from '../../common/dto/keyset';
-import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { CaseloadRulesService } from '../specialists/caseload-rules.service';
-import { assertNoDuplicate, ClientMatchFound, findByIdentifiers } from './client-dedupe';
-import { Client } from './client.entity';
+import { ClientMatchFound, DedupeCandidate, dedupeKey } from './client-dedupe';
 import { toClientResponse } from './client.mapper';
-import {
-  findClientRow,
-  replaceIdentifiers,
-  selectClients,
-  uniqueIdentifiers,
-} from './client.queries';
+import { uniqueIdentifiers } from './client.queries';
+import { ClientRepository, NewClient } from './client.repository';
 import { SupervisorOnlyFieldError } from './clients.errors';
 import { DuplicateProbeService } from './duplicate-probe.service';
 import { ClientResponse } from './dto/client.response';
@@ -30,13 +21,11 @@ import { ClientIdentifierDto, CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQuery } from './dto/list-clients.query';
 import { UpdateClientDto } from './dto/update-client.dto';
 
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 @Injectable()
 export class ClientsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clients: ClientRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly rules: CaseloadRulesService,
@@ -59,7 +48,7 @@ export class ClientsService {
     return this.answerMatches(actor, { organizationId: actor.organizationId, identifiers }, () =>
       this.uow.run(actor, async (tx) => {
         const m = tx.manager;
-        await assertNoDuplicate(
+        await this.assertNoDuplicate(
           m,
           { ...dto, organizationId: actor.organizationId, identifiers },
           dto.allowDuplicate === true,
@@ -68,9 +57,9 @@ export class ClientsService {
           await this.rules.requireAssignable(m, actor, specialistId);
         if (specialistId && !dto.overrideCaseloadCap)
           await this.rules.assertUnderCap(m, specialistId);
-        const id = await this.insert(m, actor, dto, specialistId);
-        await replaceIdentifiers(m, actor.organizationId, id, identifiers);
-        const row = await findClientRow(m, id);
+        const id = await this.clients.insert(m, newClient(actor, dto, specialistId), actor.id);
+        await this.clients.replaceIdentifiers(m, actor.organizationId, id, identifiers);
+        const row = await this.clients.findRow(m, id);
         tx.audit({
           action: 'client.create',
           clientId: id,
@@ -84,7 +73,7 @@ export class ClientsService {
 
   async get(actor: UserPrincipal, id: string): Promise<ClientResponse> {
     await this.access.requireClient(actor, id);
-    const row = await findClientRow(this.dataSource.manager, id);
+    const row = await this.clients.findRow(undefined, id);
     await this.audit.recordNow(actor, {
       action: 'client.read',
       clientId: id,
@@ -119,19 +108,18 @@ export class ClientsService {
           if (reopening && client.primarySpecialistId && !overrideCaseloadCap) {
             await this.rules.assertUnderCap(m, client.primarySpecialistId, id);
           }
-          await updateVersioned(
+          await this.clients.updateVersioned(
             m,
-            Client,
             { id, organizationId: actor.organizationId },
             expectedVersion,
             fields,
           );
-          if (unique) await replaceIdentifiers(m, actor.organizationId, id, unique);
+          if (unique) await this.clients.replaceIdentifiers(m, actor.organizationId, id, unique);
           // Closing the client ends the discharge bridge: its remaining follow-ups are cancelled.
           if (fields.status === 'closed' && client.status !== 'closed') {
             await this.followUps.cancelOpenForClient(m, id);
           }
-          const row = await findClientRow(m, id);
+          const row = await this.clients.findRow(m, id);
           tx.audit({
             action: 'client.update',
             clientId: id,
@@ -146,47 +134,9 @@ export class ClientsService {
   async list(actor: UserPrincipal, query: ListClientsQuery): Promise<Page<ClientResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'clients' });
     if (query.specialistId) {
-      await requireFilterableSpecialist(this.dataSource.manager, actor, query.specialistId);
+      await this.clients.requireFilterableSpecialist(actor, query.specialistId);
     }
-    const qb = this.access.scopeClients(selectClients(this.dataSource.manager), actor);
-    if (query.q) {
-      qb.andWhere(
-        `lower(c.first_name || ' ' || c.last_name || ' ' || coalesce(c.preferred_name, '')) LIKE :q`,
-        {
-          q: `%${escapeLike(query.q.toLowerCase())}%`,
-        },
-      );
-    }
-    if (query.identifier) {
-      const bar = query.identifier.indexOf('|');
-      qb.andWhere(
-        `c.id IN (SELECT ci.client_id FROM client_identifier ci
-          WHERE ci.organization_id = :scopeOrgId AND ci.system = :idSystem AND ci.value = :idValue)`,
-        { idSystem: query.identifier.slice(0, bar), idValue: query.identifier.slice(bar + 1) },
-      );
-    }
-    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    if (query.specialistId)
-      qb.andWhere('c.primary_specialist_id = :specialistId', { specialistId: query.specialistId });
-    if (query.noContactDays !== undefined) {
-      qb.andWhere(
-        `(c.last_contact_at IS NULL OR c.last_contact_at < now() - make_interval(days => :days))`,
-        {
-          days: query.noContactDays,
-        },
-      );
-    }
-    if (query.assigned !== undefined) {
-      qb.andWhere(
-        query.assigned ? 'c.primary_specialist_id IS NOT NULL' : 'c.primary_specialist_id IS NULL',
-      );
-    }
-    if (query.needsReassignment !== undefined) {
-      qb.andWhere('c.needs_reassignment = :needsReassignment', {
-        needsReassignment: query.needsReassignment,
-      });
-    }
-    const rows = await pageNewestFirst(qb, 'c', pager).getRawMany();
+    const rows = await this.clients.listInScope(actor, query, pager);
     await this.audit.recordReads(
       actor,
       { action: 'client.list', resourceType: 'Client' },
@@ -195,39 +145,27 @@ export class ClientsService {
     return pager.page(rows, (r) => ({ key: r.createdAtKey, id: r.id }), toClientResponse);
   }
 
-  private async insert(
+  /**
+   * Refuses a client that matches an existing one. An identifier names one person, so a match on
+   * it is always refused; a name and date-of-birth match may be overridden (`allowNameMatch`),
+   * since two people can share both. Serializes concurrent creates of the same person first.
+   */
+  private async assertNoDuplicate(
     m: EntityManager,
-    actor: UserPrincipal,
-    dto: CreateClientDto,
-    specialistId: string | null,
-  ): Promise<string> {
-    const [{ id }] = await m.query(
-      `INSERT INTO client (organization_id, first_name, last_name, preferred_name, date_of_birth, pronouns, email, phone,
-         preferred_contact_method, recovery_start_date, status, primary_specialist_id, part2_notice_acknowledged_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [
-        actor.organizationId,
-        dto.firstName,
-        dto.lastName,
-        dto.preferredName ?? null,
-        dto.dateOfBirth,
-        dto.pronouns ?? null,
-        dto.email ?? null,
-        dto.phone ?? null,
-        dto.preferredContactMethod ?? null,
-        dto.recoveryStartDate ?? null,
-        dto.status ?? 'active',
-        specialistId,
-        dto.part2NoticeAcknowledgedOn ?? null,
-      ],
+    c: DedupeCandidate,
+    allowNameMatch: boolean,
+  ): Promise<void> {
+    await this.clients.lockDedupeKey(m, dedupeKey(c));
+    const byIdentifier = await this.clients.findIdByIdentifiers(
+      m,
+      c.organizationId,
+      c.identifiers,
+      null,
     );
-    if (specialistId) {
-      await m.query(
-        `INSERT INTO client_assignment (client_id, specialist_id, assigned_by_id) VALUES ($1, $2, $3)`,
-        [id, specialistId, actor.id],
-      );
-    }
-    return id;
+    if (byIdentifier) throw new ClientMatchFound(byIdentifier);
+    if (allowNameMatch) return;
+    const byName = await this.clients.findIdByDemographics(m, c);
+    if (byName) throw new ClientMatchFound(byName);
   }
 
   /**
@@ -245,12 +183,33 @@ export class ClientsService {
     } catch (err) {
       if (err instanceof ClientMatchFound) return this.probes.answer(actor, err.existingClientId);
       if (!isUniqueViolation(err, 'client_identifier_org_uq')) throw err;
-      const existing = await findByIdentifiers(
-        this.dataSource.manager,
-        target,
+      const existing = await this.clients.findIdByIdentifiers(
+        undefined,
+        target.organizationId,
+        target.identifiers,
         target.clientId ?? null,
       );
       return this.probes.answer(actor, existing);
     }
   }
 }
+
+const newClient = (
+  actor: UserPrincipal,
+  dto: CreateClientDto,
+  specialistId: string | null,
+): NewClient => ({
+  organizationId: actor.organizationId,
+  firstName: dto.firstName,
+  lastName: dto.lastName,
+  preferredName: dto.preferredName ?? null,
+  dateOfBirth: dto.dateOfBirth,
+  pronouns: dto.pronouns ?? null,
+  email: dto.email ?? null,
+  phone: dto.phone ?? null,
+  preferredContactMethod: dto.preferredContactMethod ?? null,
+  recoveryStartDate: dto.recoveryStartDate ?? null,
+  status: dto.status ?? 'active',
+  primarySpecialistId: specialistId,
+  part2NoticeAcknowledgedOn: dto.part2NoticeAcknowledgedOn ?? null,
+});

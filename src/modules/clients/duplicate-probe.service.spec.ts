@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
-
-import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { Config } from '../../config/configuration';
 import { AuditService } from '../audit/audit.service';
+import { ClientRepository } from './client.repository';
 import {
   DuplicateClientError,
   DuplicateClientOutOfScopeError,
@@ -37,22 +35,11 @@ describe('DuplicateProbeService', () => {
         : jest.fn().mockResolvedValue(opts.replies ?? []),
     };
     const redis = { multi: () => multi } as unknown as Redis;
-    const qb = {
-      select: jest.fn().mockReturnThis(),
-      from: jest.fn().mockReturnThis(),
-      where: jest.fn().mockReturnThis(),
-      getRawOne: jest.fn().mockResolvedValue(opts.inScope ? { id: match } : undefined),
-    };
-    const dataSource = { createQueryBuilder: () => qb } as unknown as DataSource;
-    const access = { scopeClients: jest.fn(() => qb) } as unknown as AccessService;
+    const clients = {
+      isInScope: jest.fn().mockResolvedValue(opts.inScope === true),
+    } as unknown as ClientRepository;
     const audit = { recordNow: jest.fn().mockResolvedValue(undefined) };
-    const sut = new DuplicateProbeService(
-      dataSource,
-      redis,
-      config,
-      access,
-      audit as unknown as AuditService,
-    );
+    const sut = new DuplicateProbeService(clients, redis, config, audit as unknown as AuditService);
     return { sut, audit, multi };
   }
 

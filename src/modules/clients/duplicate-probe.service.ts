@@ -1,8 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
-import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
 import { CONFIG } from '../../config/config.module';
@@ -10,6 +7,7 @@ import { Config } from '../../config/configuration';
 import { RedisClient } from '../../redis/redis-client';
 import { REDIS } from '../../redis/redis.module';
 import { AuditService } from '../audit/audit.service';
+import { ClientRepository } from './client.repository';
 import {
   DuplicateClientError,
   DuplicateClientOutOfScopeError,
@@ -32,10 +30,9 @@ export class DuplicateProbeService {
   private readonly windowSeconds: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clients: ClientRepository,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(CONFIG) config: Config,
-    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {
     this.limit = config.clients.duplicateProbeLimit;
@@ -61,7 +58,8 @@ export class DuplicateProbeService {
    * towards it: one inside tells them nothing they may not read (a resubmitted intake form).
    */
   async answer(actor: UserPrincipal, existingClientId: string | undefined): Promise<never> {
-    const visible = existingClientId !== undefined && (await this.mayRead(actor, existingClientId));
+    const visible =
+      existingClientId !== undefined && (await this.clients.isInScope(actor, existingClientId));
     const { count, ttlMs } = visible ? { count: 0, ttlMs: -1 } : await this.count(actor);
     const limited = count > this.limit;
     await this.audit.recordNow(actor, {
@@ -90,15 +88,6 @@ export class DuplicateProbeService {
       result = { count: Number(count), ttlMs: Number(ttlMs) };
     });
     return result;
-  }
-
-  private async mayRead(actor: UserPrincipal, clientId: string): Promise<boolean> {
-    const qb = this.dataSource
-      .createQueryBuilder()
-      .select('c.id', 'id')
-      .from('client', 'c')
-      .where('c.id = :probeClientId', { probeClientId: clientId });
-    return Boolean(await this.access.scopeClients(qb, actor).getRawOne());
   }
 
   private secondsLeft(ttlMs: string | number | null): number {

@@ -13,7 +13,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { UnitOfWork } from '../audit/unit-of-work';
-import { releaseCaseload } from '../clients/caseload-release';
+import { CaseloadRelease } from '../clients/caseload-release';
 import { TeamMember } from '../teams/team.entity';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -34,6 +34,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly sessions: SessionCheckService,
+    private readonly caseloads: CaseloadRelease,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateUserDto): Promise<UserResponse> {
@@ -131,7 +132,7 @@ export class UsersService {
       // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4);
       // so do those of one made admin, who may hold no caseload.
       if (deactivating || (roleChanged && newRole === Role.Admin)) {
-        await releaseCaseload(tx, actor, id);
+        await this.caseloads.release(tx, actor, id);
       }
       if (roleChanged) {
         tx.audit({
