@@ -1,5 +1,3 @@
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
-
 /** A client row as the API shows it; dates already `YYYY-MM-DD`, instants as Date. */
 export interface ClientRow {
   id: string;
@@ -25,7 +23,8 @@ export interface ClientRow {
   createdAtKey: string;
 }
 
-const COLUMNS = [
+/** The columns of a client (alias `c`) as the response needs them. */
+export const CLIENT_COLUMNS = [
   'c.id AS id',
   'c.version AS version',
   'c.status AS status',
@@ -48,11 +47,6 @@ const COLUMNS = [
   'c.updated_at AS "updatedAt"',
   `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`,
 ];
-
-/** A query of clients (alias `c`) selecting what the response needs. Callers add scope (ClientRepository). */
-export function selectClients(m: EntityManager): SelectQueryBuilder<object> {
-  return m.createQueryBuilder().select(COLUMNS).from('client', 'c');
-}
 
 export function uniqueIdentifiers(
   identifiers: { system: string; value: string }[],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { clientScope, coverageInForce } from '../../auth/access/scope.sql';
@@ -11,7 +11,7 @@ import { Pager } from '../../common/dto/pagination';
 import { updateVersioned } from '../../common/http/etag';
 import { ScopedClient } from '../../auth/access.service';
 import { Client } from './client.entity';
-import { ClientRow, selectClients, uniqueIdentifiers } from './client.queries';
+import { CLIENT_COLUMNS, ClientRow, uniqueIdentifiers } from './client.queries';
 
 /** A coverage row as the API shows it (`active`: in force now). */
 export interface CoverageRow {
@@ -63,6 +63,10 @@ const assignmentColumns = (p: string): string[] => [
   `${p}ended_at AS "endedAt"`,
   `to_char(${p}started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startedAtKey"`,
 ];
+
+/** A query of clients (alias `c`) selecting what the response needs. Callers add scope. */
+const selectClients = (m: EntityManager): SelectQueryBuilder<object> =>
+  m.createQueryBuilder().select(CLIENT_COLUMNS).from('client', 'c');
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
