@@ -1,27 +1,19 @@
-import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, StreamableFile } from '@nestjs/common';
 
 import { dashboardSupervisor } from '../../auth/access/scope.sql';
 import { UserPrincipal } from '../../auth/principal';
-import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../common/csv/csv';
+import { csvAttachment, csvFileName, toCsv } from '../../common/csv/csv';
 import { PageQuery } from '../../common/dto/page.query';
 import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { preparedQuery } from '../../database/prepared';
-import { READ_REPLICA } from '../../database/read-replica';
 import { AuditService } from '../audit/audit.service';
 import { CASELOAD_CSV_COLUMNS } from './caseload.csv';
-import { CASELOAD_DETAIL, CASELOAD_SUMMARY } from './caseload.queries';
+import { CaseloadRepository, SummaryAfter, SummaryRow } from './caseload.repository';
 import {
   CaseloadClientResponse,
   CaseloadDetailResponse,
   CaseloadSummaryResponse,
 } from './dto/caseload.response';
-
-type SummaryRow = Omit<CaseloadSummaryResponse, 'followUpCompletionRate'> & {
-  followUpsCompleted90Days: number;
-  followUpsDue90Days: number;
-};
 
 const iso = (s: string | null): string | null => (s ? new Date(s).toISOString() : null);
 
@@ -68,8 +60,8 @@ const toClient = (c: CaseloadClientResponse): CaseloadClientResponse => ({
 @Injectable()
 export class CaseloadsService {
   constructor(
-    // Dashboards tolerate a little lag: the replica when there is one (their audit events: AuditService).
-    @Inject(READ_REPLICA) private readonly dataSource: DataSource,
+    // Dashboards read the replica when there is one (CaseloadRepository); audit events the primary.
+    private readonly caseloads: CaseloadRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -77,14 +69,12 @@ export class CaseloadsService {
     // The key is the specialist's names, checked here; the pager checks the signature.
     const pager = new Pager(query, { principal: actor, list: 'caseloads', key: 'text' });
     const after = this.afterName(pager);
-    const rows = await preparedQuery<SummaryRow>(this.dataSource, CASELOAD_SUMMARY, [
+    const rows = await this.caseloads.pageSummary(
       actor.organizationId,
       dashboardSupervisor(actor),
-      after?.lastName ?? null,
-      after?.firstName ?? null,
-      after?.id ?? null,
+      after,
       query.limit + 1,
-    ]);
+    );
     await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
     return pager.page(
       rows,
@@ -100,10 +90,10 @@ export class CaseloadsService {
    */
   async export(actor: UserPrincipal): Promise<StreamableFile> {
     await this.audit.recordNow(actor, { action: 'caseload.list', resourceType: 'Caseload' });
-    const rows = await streamRows(poolOf(this.dataSource), {
-      text: CASELOAD_SUMMARY,
-      values: [actor.organizationId, dashboardSupervisor(actor), null, null, null, null],
-    });
+    const rows = await this.caseloads.streamSummary(
+      actor.organizationId,
+      dashboardSupervisor(actor),
+    );
     const today = new Date().toISOString().slice(0, 10);
     return csvAttachment(
       csvFileName('caseloads', today),
@@ -112,10 +102,10 @@ export class CaseloadsService {
   }
 
   async get(actor: UserPrincipal, specialistId: string): Promise<CaseloadDetailResponse> {
-    const [row] = await preparedQuery<SummaryRow & { clients: CaseloadClientResponse[] }>(
-      this.dataSource,
-      CASELOAD_DETAIL,
-      [actor.organizationId, dashboardSupervisor(actor), specialistId],
+    const row = await this.caseloads.findDetail(
+      actor.organizationId,
+      dashboardSupervisor(actor),
+      specialistId,
     );
     const entry = { action: 'caseload.read', resourceType: 'Caseload', resourceId: specialistId };
     if (!row) {
@@ -130,7 +120,7 @@ export class CaseloadsService {
     return { ...toSummary(row), clients: row.clients.map(toClient) };
   }
 
-  private afterName(pager: Pager): { lastName: string; firstName: string; id: string } | undefined {
+  private afterName(pager: Pager): SummaryAfter | undefined {
     const position = pager.after;
     if (!position) return undefined;
     const invalid = new InvalidCursorError();
