@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { correlationOf, UserPrincipal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
@@ -12,48 +10,8 @@ import { staleError } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { ConsentRepository, ConsentRow } from './consent.repository';
 import { ConsentResponse, CreateConsentDto } from './dto/consent.dto';
-
-interface ConsentRow {
-  id: string;
-  clientId: string;
-  recipientId: string;
-  purposes: string[];
-  categories: string[];
-  effectiveAt: Date;
-  expiresAt: Date;
-  signedAt: Date;
-  signatureMethod: string;
-  revokedAt: Date | null;
-  revocationReason: string | null;
-  version: number;
-  status: ConsentResponse['status'];
-  createdById: string | null;
-  createdAt: Date;
-  createdAtKey: string;
-}
-
-// The columns of a consent row, qualified by `p` (an alias and dot, or '' in RETURNING).
-const consentColumns = (p: string): string =>
-  [
-    `${p}id AS id`,
-    `${p}client_id AS "clientId"`,
-    `${p}recipient_id AS "recipientId"`,
-    `${p}purposes AS purposes`,
-    `${p}categories AS categories`,
-    `${p}effective_at AS "effectiveAt"`,
-    `${p}expires_at AS "expiresAt"`,
-    `${p}signed_at AS "signedAt"`,
-    `${p}signature_method AS "signatureMethod"`,
-    `${p}revoked_at AS "revokedAt"`,
-    `${p}revocation_reason AS "revocationReason"`,
-    `${p}version AS version`,
-    `CASE WHEN ${p}revoked_at IS NOT NULL THEN 'revoked' WHEN ${p}expires_at <= now() THEN 'expired'
-      WHEN ${p}effective_at > now() THEN 'pending' ELSE 'active' END AS status`,
-    `${p}created_by_id AS "createdById"`,
-    `${p}created_at AS "createdAt"`,
-    `to_char(${p}created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`,
-  ].join(', ');
 
 // A signature time a little ahead of the server's clock (a tablet's clock) is accepted.
 const CLOCK_SKEW_MS = 60_000;
@@ -86,7 +44,7 @@ const toConsentResponse = (r: ConsentRow): ConsentResponse => ({
 export class ConsentsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly consents: ConsentRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly webhookEvents: WebhookEventsService,
@@ -114,11 +72,7 @@ export class ConsentsService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       await this.access.requireClient(actor, clientId, m, true);
-      const [recipient] = await m.query(
-        `SELECT 1 FROM api_client WHERE id = $1 AND organization_id = $2 AND active`,
-        [dto.recipientId, actor.organizationId],
-      );
-      if (!recipient) {
+      if (!(await this.consents.isActiveRecipient(m, dto.recipientId, actor.organizationId))) {
         throw new ValidationError([
           {
             field: 'recipientId',
@@ -126,23 +80,18 @@ export class ConsentsService {
           },
         ]);
       }
-      const [row] = await m.query(
-        `INSERT INTO consent (organization_id, client_id, recipient_id, purposes, categories, effective_at,
-           expires_at, signed_at, signature_method, created_by_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${consentColumns('')}`,
-        [
-          actor.organizationId,
-          clientId,
-          dto.recipientId,
-          dto.purposes,
-          dto.categories,
-          effectiveAt,
-          expiresAt,
-          signedAt,
-          dto.signatureMethod,
-          actor.id,
-        ],
-      );
+      const row = await this.consents.insert(m, {
+        organizationId: actor.organizationId,
+        clientId,
+        recipientId: dto.recipientId,
+        purposes: dto.purposes,
+        categories: dto.categories,
+        effectiveAt,
+        expiresAt,
+        signedAt,
+        signatureMethod: dto.signatureMethod,
+        createdById: actor.id,
+      });
       tx.audit({
         action: 'consent.create',
         clientId,
@@ -160,12 +109,7 @@ export class ConsentsService {
   ): Promise<Page<ConsentResponse>> {
     const pager = new Pager(query, { principal: actor, list: `consents:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const qb = this.dataSource.manager
-      .createQueryBuilder()
-      .select(consentColumns('k.'))
-      .from('consent', 'k')
-      .where('k.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'k', pager).getRawMany<ConsentRow>();
+    const rows = await this.consents.pageForClient(clientId, pager);
     await this.audit.recordNow(actor, {
       action: 'consent.list',
       clientId,
@@ -187,21 +131,17 @@ export class ConsentsService {
   ): Promise<ConsentResponse> {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      const [found] = (await m.query(
-        `SELECT client_id AS "clientId", version FROM consent WHERE id = $1 AND organization_id = $2`,
-        [target.consentId, actor.organizationId],
-      )) as { clientId: string; version: number }[];
+      const found = await this.consents.findOwner(m, target.consentId, actor.organizationId);
       const clientId = await this.consentClient(actor, m, target, found?.clientId);
-      const [rows] = (await m.query(
-        `UPDATE consent SET revoked_at = now(), revoked_by_id = $2, revocation_reason = $3,
-           version = version + 1
-          WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
-            AND ($4::int IS NULL OR version = $4)
-          RETURNING ${consentColumns('')}`,
-        [target.consentId, actor.id, input.reason ?? null, input.expectedVersion ?? null],
-      )) as [ConsentRow[], number];
-      if (rows.length === 0) {
-        if (input.expectedVersion !== undefined && input.expectedVersion !== found.version) {
+      const revoked = await this.consents.revoke(
+        m,
+        target.consentId,
+        actor.id,
+        input.reason ?? null,
+        input.expectedVersion ?? null,
+      );
+      if (!revoked) {
+        if (input.expectedVersion !== undefined && input.expectedVersion !== found?.version) {
           throw staleError();
         }
         throw new DomainError('INVALID_TRANSITION', 'This consent is already revoked or expired.');
@@ -218,10 +158,10 @@ export class ConsentsService {
         clientId,
         resource: { type: 'Consent', id: target.consentId },
         data: { consentId: target.consentId },
-        recipientId: rows[0].recipientId,
+        recipientId: revoked.recipientId,
         correlationId: correlationOf(actor),
       });
-      return toConsentResponse(rows[0]);
+      return toConsentResponse(revoked);
     });
   }
 
