@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { correlationOf, Principal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { ValidationError } from '../../common/errors/domain-error';
@@ -12,8 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { FollowUpAssessmentsService } from '../follow-ups/follow-up-assessments.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
-import { Assessment } from './assessment.entity';
 import { toAssessmentResponse } from './assessment.mapper';
+import { AssessmentRepository } from './assessment.repository';
 import {
   barc10Trend,
   BARC10_REMISSION_THRESHOLD,
@@ -30,7 +27,7 @@ const FUTURE_SKEW_MS = 5 * 60 * 1000;
 export class AssessmentsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly assessments: AssessmentRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly followUps: FollowUpAssessmentsService,
@@ -52,26 +49,24 @@ export class AssessmentsService {
     return this.uow.run(principal, async (tx) => {
       const m = tx.manager;
       const client = await this.access.requireClient(principal, clientId, m);
-      const saved = await m.save(
-        m.create(Assessment, {
-          organizationId: client.organizationId,
-          clientId,
-          instrument: dto.instrument,
-          answers: dto.answers,
-          total,
-          administeredAt,
-          administeredById: principal.id,
-        }),
-      );
+      const id = await this.assessments.insert(m, {
+        organizationId: client.organizationId,
+        clientId,
+        instrument: dto.instrument,
+        answers: dto.answers,
+        total,
+        administeredAt,
+        administeredById: principal.id,
+      });
       tx.audit({
         action: 'assessment.create',
         clientId,
         resourceType: 'Assessment',
-        resourceId: saved.id,
+        resourceId: id,
       });
       // A BARC-10 within the day-30 task's window is that task done (same transaction).
       await this.followUps.completeByAssessment(tx, {
-        id: saved.id,
+        id,
         clientId,
         administeredAt,
       });
@@ -79,11 +74,11 @@ export class AssessmentsService {
         organizationId: client.organizationId,
         type: 'assessment.recorded',
         clientId,
-        resource: { type: 'QuestionnaireResponse', id: saved.id },
-        data: { assessmentId: saved.id, instrument: dto.instrument, total },
+        resource: { type: 'QuestionnaireResponse', id },
+        data: { assessmentId: id, instrument: dto.instrument, total },
         correlationId: correlationOf(principal),
       });
-      return toAssessmentResponse(await m.findOneByOrFail(Assessment, { id: saved.id }));
+      return toAssessmentResponse(await this.assessments.findByIdOrFail(m, id));
     });
   }
 
@@ -94,14 +89,7 @@ export class AssessmentsService {
   ): Promise<Page<AssessmentResponse>> {
     const pager = new Pager(query, { principal: principal, list: `assessments:${clientId}` });
     await this.access.requireClient(principal, clientId);
-    const qb = this.dataSource
-      .getRepository(Assessment)
-      .createQueryBuilder('a')
-      .where('a.client_id = :clientId AND a.organization_id = :org', {
-        clientId,
-        org: principal.organizationId,
-      });
-    const rows = await pageNewestFirst(qb, 'a', pager, 'administered_at').getMany();
+    const rows = await this.assessments.pageForClient(principal.organizationId, clientId, pager);
     await this.audit.recordNow(principal, {
       action: 'assessment.list',
       clientId,
@@ -117,11 +105,7 @@ export class AssessmentsService {
   /** Every BARC-10 total of the client, oldest first: a client's series is short (monthly at most). */
   async trend(principal: Principal, clientId: string): Promise<AssessmentTrendResponse> {
     await this.access.requireClient(principal, clientId);
-    const rows = await this.dataSource.getRepository(Assessment).find({
-      select: { id: true, total: true, administeredAt: true },
-      where: { clientId, organizationId: principal.organizationId, instrument: 'BARC-10' },
-      order: { administeredAt: 'ASC', id: 'ASC' },
-    });
+    const rows = await this.assessments.barc10Series(principal.organizationId, clientId);
     await this.audit.recordNow(principal, {
       action: 'assessment.trend',
       clientId,
