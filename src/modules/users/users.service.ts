@@ -1,25 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { hashPassword } from '../../auth/password';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { SessionCheckService } from '../../auth/session-check.service';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { CaseloadRelease } from '../clients/caseload-release';
-import { TeamMember } from '../teams/team.entity';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserResponse } from './dto/user.response';
 import { toUserResponse } from './user.mapper';
 import { User } from './user.entity';
+import { UserRepository } from './user.repository';
 import {
   AdminTeamError,
   EmailTakenError,
@@ -31,8 +28,7 @@ import {
 export class UsersService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UserRepository,
     private readonly sessions: SessionCheckService,
     private readonly caseloads: CaseloadRelease,
   ) {}
@@ -42,16 +38,14 @@ export class UsersService {
     try {
       return await this.uow.run(actor, async (tx) => {
         const m = tx.manager;
-        const user = await m.save(
-          m.create(User, {
-            organizationId: actor.organizationId,
-            email: dto.email.trim().toLowerCase(),
-            passwordHash,
-            firstName: dto.firstName,
-            lastName: dto.lastName,
-            role: dto.role,
-          }),
-        );
+        const user = await this.users.insert(m, {
+          organizationId: actor.organizationId,
+          email: dto.email.trim().toLowerCase(),
+          passwordHash,
+          firstName: dto.firstName,
+          lastName: dto.lastName,
+          role: dto.role,
+        });
         const teamIds = teamsFor(dto.role, false, dto.teamIds) ?? [];
         await this.lockTeams(m, actor.organizationId, teamIds);
         await this.setTeams(m, user.id, dto.role, teamIds);
@@ -70,10 +64,7 @@ export class UsersService {
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<UserResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'users' });
-    const qb = this.users
-      .createQueryBuilder('u')
-      .where('u.organization_id = :org', { org: actor.organizationId });
-    const rows = await pageNewestFirst(qb, 'u', pager).getMany();
+    const rows = await this.users.pageInOrg(actor.organizationId, pager);
     const teams = await this.teamIdsOf(rows.map((u) => u.id));
     return pager.page(
       rows,
@@ -103,7 +94,7 @@ export class UsersService {
     const revoked = await this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       const { teamIds, active, role, ...names } = dto;
-      const current = await m.findOneBy(User, where);
+      const current = await this.users.findInOrg(m, actor.organizationId, id);
       if (!current) throw new NotFoundError('User');
       const newRole = role ?? current.role;
       const roleChanged = newRole !== current.role;
@@ -111,7 +102,7 @@ export class UsersService {
       const teams = teamsFor(newRole, roleChanged, teamIds);
       // Lock order as in TeamsService.update: teams, then the user, then the memberships.
       if (teams) await this.lockTeams(m, actor.organizationId, teams);
-      await updateVersioned(m, User, where, expectedVersion, {
+      await this.users.updateVersioned(m, where, expectedVersion, {
         ...names,
         ...(roleChanged ? { role: newRole } : {}),
         ...(active === undefined
@@ -127,7 +118,11 @@ export class UsersService {
       if (after) await this.setTeams(m, id, newRole, after);
       const sessionIds =
         deactivating || roleChanged
-          ? await this.revokeSessions(m, id, deactivating ? 'user_deactivated' : 'role_changed')
+          ? await this.users.revokeSessions(
+              m,
+              id,
+              deactivating ? 'user_deactivated' : 'role_changed',
+            )
           : [];
       // A departed specialist's clients go to the "needs reassignment" queue (SPEC section 4);
       // so do those of one made admin, who may hold no caseload.
@@ -155,39 +150,29 @@ export class UsersService {
 
   /** For login only: the one read that includes the password hash. */
   findForLogin(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
+    return this.users.findForLogin(email);
   }
 
   findActive(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id, active: true });
+    return this.users.findActive(id);
   }
 
   async teamIdsOf(userIds: string[]): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();
     if (userIds.length === 0) return result;
-    const rows = await this.dataSource
-      .getRepository(TeamMember)
-      .createQueryBuilder('tm')
-      .where('tm.user_id = ANY(:userIds)', { userIds })
-      .orderBy('tm.team_id')
-      .getMany();
+    const rows = await this.users.membershipsOf(userIds);
     for (const row of rows) result.set(row.userId, [...(result.get(row.userId) ?? []), row.teamId]);
     return result;
   }
 
   private async findInOrg(organizationId: string, id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id, organizationId });
+    const user = await this.users.findInOrg(undefined, organizationId, id);
     if (!user) throw new NotFoundError('User');
     return user;
   }
 
   private async currentTeamIds(m: EntityManager, userId: string): Promise<string[]> {
-    // The user's own memberships (the teams feature's data), not a scope rule: no join.
-    const rows = await m.find(TeamMember, { where: { userId }, order: { teamId: 'ASC' } });
+    const rows = await this.users.membershipsInTx(m, userId);
     return [...new Set(rows.map((r) => r.teamId))];
   }
 
@@ -201,41 +186,13 @@ export class UsersService {
     teamIds: string[],
   ): Promise<void> {
     if (teamIds.length === 0) return;
-    const found: unknown[] = await m.query(
-      `SELECT id FROM team WHERE organization_id = $1 AND id = ANY($2) AND active ORDER BY id FOR SHARE`,
-      [organizationId, teamIds],
-    );
+    const found = await this.users.lockActiveTeams(m, organizationId, teamIds);
     if (found.length !== teamIds.length) throw new UnknownTeamError();
   }
 
   /** Replaces every membership of the user by `teamIds`, as the role's kind of membership. */
-  private async setTeams(
-    m: EntityManager,
-    userId: string,
-    role: Role,
-    teamIds: string[],
-  ): Promise<void> {
-    await m.delete(TeamMember, { userId });
-    const membership = role === Role.Supervisor ? 'supervisor' : 'member';
-    if (teamIds.length > 0)
-      await m.insert(
-        TeamMember,
-        teamIds.map((teamId) => ({ teamId, userId, membership })),
-      );
-  }
-
-  private async revokeSessions(
-    m: EntityManager,
-    userId: string,
-    reason: string,
-  ): Promise<string[]> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [{ id: string }[], number] = await m.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2
-       WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
-      [userId, reason],
-    );
-    return rows.map((row) => row.id);
+  private setTeams(m: EntityManager, userId: string, role: Role, teamIds: string[]): Promise<void> {
+    return this.users.replaceMemberships(m, userId, role, teamIds);
   }
 }
 
