@@ -1,30 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { Role } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError, ValidationError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { CreateTeamDto, TeamResponse, UpdateTeamDto } from './dto/team.dto';
-import { Membership, Team, TeamMember } from './team.entity';
-
-const TEAMS_WITH_MEMBERS = `SELECT t.id, t.name, t.active, t.version,
-    coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'supervisor'), '{}') AS "supervisorIds",
-    coalesce(array_agg(tm.user_id ORDER BY tm.user_id) FILTER (WHERE tm.membership = 'member'), '{}') AS "memberIds"
-  FROM team t LEFT JOIN team_member tm ON tm.team_id = t.id
-  WHERE t.organization_id = $1 AND ($2::uuid IS NULL OR t.id = $2)
-    AND ($3::text IS NULL OR (t.name, t.id) > ($3, $4::uuid))
-  GROUP BY t.id ORDER BY t.name, t.id LIMIT $5`;
+import { Membership } from './team.entity';
+import { TeamRepository } from './team.repository';
 
 @Injectable()
 export class TeamsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly teams: TeamRepository,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -32,13 +23,7 @@ export class TeamsService {
   async list(actor: Principal, query: PageQuery): Promise<Page<TeamResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'teams', key: 'text' });
     const after = pager.after;
-    const rows: TeamResponse[] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [
-      actor.organizationId,
-      null,
-      after?.key ?? null,
-      after?.id ?? null,
-      query.limit + 1,
-    ]);
+    const rows = await this.teams.pageWithMembers(actor.organizationId, after, query.limit + 1);
     return pager.page(
       rows,
       (t) => ({ key: t.name, id: t.id }),
@@ -49,12 +34,10 @@ export class TeamsService {
   async create(actor: UserPrincipal, dto: CreateTeamDto): Promise<TeamResponse> {
     const id = await this.write(actor, async (tx) => {
       const m = tx.manager;
-      const team = await m.save(
-        m.create(Team, { organizationId: actor.organizationId, name: dto.name }),
-      );
-      await this.setMembers(m, actor.organizationId, team.id, dto);
-      tx.audit({ action: 'team.create', resourceType: 'Team', resourceId: team.id });
-      return team.id;
+      const teamId = await this.teams.insert(m, actor.organizationId, dto.name);
+      await this.setMembers(m, actor.organizationId, teamId, dto);
+      tx.audit({ action: 'team.create', resourceType: 'Team', resourceId: teamId });
+      return teamId;
     });
     return this.get(actor, id);
   }
@@ -72,7 +55,7 @@ export class TeamsService {
         ...(dto.name ? { name: dto.name } : {}),
         ...(dto.active !== undefined ? { active: dto.active } : {}),
       };
-      await updateVersioned(m, Team, where, expectedVersion, changes);
+      await this.teams.updateVersioned(m, where, expectedVersion, changes);
       await this.setMembers(m, actor.organizationId, id, dto);
       await this.assertInactiveIsEmpty(m, id);
       tx.audit({ action: 'team.update', resourceType: 'Team', resourceId: id });
@@ -82,12 +65,7 @@ export class TeamsService {
 
   /** An inactive team confers no supervision or membership: deactivating one with people on it is refused. */
   private async assertInactiveIsEmpty(m: EntityManager, id: string): Promise<void> {
-    const [{ refused }] = await m.query(
-      `SELECT NOT t.active AND EXISTS (SELECT 1 FROM team_member tm WHERE tm.team_id = t.id) AS refused
-       FROM team t WHERE t.id = $1`,
-      [id],
-    );
-    if (refused) {
+    if (await this.teams.isInactiveWithMembers(m, id)) {
       throw new DomainError(
         'BUSINESS_RULE_VIOLATION',
         'An inactive team cannot have supervisors or members; move them to another team first.',
@@ -95,15 +73,8 @@ export class TeamsService {
     }
   }
 
-  private async get(actor: Principal, id: string): Promise<TeamResponse> {
-    const [team] = await this.dataSource.query(TEAMS_WITH_MEMBERS, [
-      actor.organizationId,
-      id,
-      null,
-      null,
-      1,
-    ]);
-    return team;
+  private get(actor: Principal, id: string): Promise<TeamResponse> {
+    return this.teams.findWithMembers(actor.organizationId, id);
   }
 
   private async write<T>(actor: UserPrincipal, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -148,10 +119,7 @@ export class TeamsService {
   ): Promise<void> {
     if (list.ids === undefined || list.ids.length === 0) return;
     const unique = [...new Set(list.ids)];
-    const found: unknown[] = await m.query(
-      `SELECT id FROM app_user WHERE organization_id = $1 AND id = ANY($2) AND role = $3 ORDER BY id FOR SHARE`,
-      [organizationId, unique, list.role],
-    );
+    const found = await this.teams.lockUsersWithRole(m, organizationId, unique, list.role);
     if (found.length !== unique.length) {
       throw new ValidationError([
         { field: list.field, message: `each id must be a ${list.role} of your organization` },
@@ -161,14 +129,7 @@ export class TeamsService {
 
   private async replace(m: EntityManager, teamId: string, list: MemberList): Promise<void> {
     if (list.ids === undefined) return;
-    const { membership } = list;
-    await m.delete(TeamMember, { teamId, membership });
-    const unique = [...new Set(list.ids)];
-    if (unique.length > 0)
-      await m.insert(
-        TeamMember,
-        unique.map((userId) => ({ teamId, userId, membership })),
-      );
+    await this.teams.replaceMembers(m, teamId, list.membership, [...new Set(list.ids)]);
   }
 }
 
