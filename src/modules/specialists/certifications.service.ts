@@ -1,20 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { UserPrincipal } from '../../auth/principal';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { UnitOfWork } from '../audit/unit-of-work';
 import {
   CertificationResponse,
   CreateCertificationDto,
   UpdateCertificationDto,
 } from './dto/certification.dto';
-import { SpecialistCertification } from './specialist-certification.entity';
-
-const RETURNING = `id, credential, number, issuing_state AS "issuingState", issued_on::text AS "issuedOn",
-  expires_on::text AS "expiresOn", version`;
+import { SpecialistRepository } from './specialist.repository';
 
 const datesInvalid = (): ValidationError =>
   new ValidationError([{ field: 'expiresOn', message: 'expiresOn must be after issuedOn' }]);
@@ -22,7 +17,10 @@ const datesInvalid = (): ValidationError =>
 /** Credentials: the specialist keeps their own; their supervisors and admins may too. */
 @Injectable()
 export class CertificationsService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly specialists: SpecialistRepository,
+  ) {}
 
   async create(
     actor: UserPrincipal,
@@ -32,20 +30,16 @@ export class CertificationsService {
     if (dto.expiresOn <= dto.issuedOn) throw datesInvalid();
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await requireSpecialist(m, actor, specialistId, 'oversight');
-      const [row] = await m.query(
-        `INSERT INTO specialist_certification (organization_id, user_id, credential, number, issuing_state, issued_on, expires_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${RETURNING}`,
-        [
-          actor.organizationId,
-          specialistId,
-          dto.credential,
-          dto.number,
-          dto.issuingState,
-          dto.issuedOn,
-          dto.expiresOn,
-        ],
-      );
+      await this.specialists.requireInScope(m, actor, specialistId, 'oversight');
+      const row = await this.specialists.insertCertification(m, {
+        organizationId: actor.organizationId,
+        userId: specialistId,
+        credential: dto.credential,
+        number: dto.number,
+        issuingState: dto.issuingState,
+        issuedOn: dto.issuedOn,
+        expiresOn: dto.expiresOn,
+      });
       tx.audit({
         action: 'specialist.certification.create',
         resourceType: 'SpecialistCertification',
@@ -63,12 +57,12 @@ export class CertificationsService {
   ): Promise<CertificationResponse> {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await requireSpecialist(m, actor, ids.specialistId, 'oversight');
+      await this.specialists.requireInScope(m, actor, ids.specialistId, 'oversight');
       const current = await this.find(m, ids.specialistId, ids.certificationId);
       if ((dto.expiresOn ?? current.expiresOn) <= (dto.issuedOn ?? current.issuedOn))
         throw datesInvalid();
       const where = { id: ids.certificationId, organizationId: actor.organizationId };
-      await updateVersioned(m, SpecialistCertification, where, expectedVersion, { ...dto });
+      await this.specialists.updateCertificationVersioned(m, where, expectedVersion, { ...dto });
       const row = await this.find(m, ids.specialistId, ids.certificationId);
       tx.audit({
         action: 'specialist.certification.update',
@@ -84,10 +78,7 @@ export class CertificationsService {
     specialistId: string,
     id: string,
   ): Promise<CertificationResponse> {
-    const [row] = await m.query(
-      `SELECT ${RETURNING} FROM specialist_certification WHERE id = $1 AND user_id = $2`,
-      [id, specialistId],
-    );
+    const row = await this.specialists.findCertification(m, specialistId, id);
     if (!row) throw new NotFoundError('Certification');
     return row;
   }

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
-import { requireSpecialist } from '../../auth/access/specialist-scope';
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../audit/unit-of-work';
-import { EFFECTIVE_CAP_SQL } from './caseload-rules.service';
 import {
   CreateCeHoursDto,
   CeHoursResponse,
@@ -16,24 +12,7 @@ import {
 } from './dto/hours.dto';
 import { SpecialistResponse, UpdateSpecialistDto } from './dto/specialist.response';
 import { certificationStatus, renewalProgress, renewalRuleOf } from './renewal';
-
-// The whole profile in one statement; ledgers are short (a few entries a year).
-const PROFILE = `SELECT u.id, u.first_name AS "firstName", u.last_name AS "lastName", u.role, u.active,
-    coalesce(p.version, 1) AS version, p.caseload_cap AS "capOverride", ${EFFECTIVE_CAP_SQL} AS cap, o.settings,
-    (SELECT count(*)::int FROM client c WHERE c.primary_specialist_id = u.id AND c.status <> 'closed'
-      AND c.deleted_at IS NULL) AS "activeCount",
-    coalesce((SELECT json_agg(json_build_object('id', sc.id, 'credential', sc.credential, 'number', sc.number,
-        'issuingState', sc.issuing_state, 'issuedOn', sc.issued_on, 'expiresOn', sc.expires_on, 'version', sc.version)
-        ORDER BY sc.expires_on DESC, sc.id) FROM specialist_certification sc WHERE sc.user_id = u.id), '[]') AS certifications,
-    coalesce((SELECT json_agg(json_build_object('id', ce.id, 'hours', ce.hours, 'category', ce.category,
-        'completedOn', ce.completed_on, 'title', ce.title, 'createdAt', ce.created_at)
-        ORDER BY ce.completed_on DESC, ce.id) FROM specialist_ce_hour ce WHERE ce.user_id = u.id), '[]') AS "ceHours",
-    coalesce((SELECT json_agg(json_build_object('id', sh.id, 'hours', sh.hours, 'occurredOn', sh.occurred_on,
-        'supervisorId', sh.supervisor_id, 'createdAt', sh.created_at)
-        ORDER BY sh.occurred_on DESC, sh.id) FROM specialist_supervision_hour sh WHERE sh.user_id = u.id), '[]') AS "supervisionHours"
-  FROM app_user u JOIN organization o ON o.id = u.organization_id
-  LEFT JOIN specialist_profile p ON p.user_id = u.id
-  WHERE u.id = $1`;
+import { SpecialistRepository } from './specialist.repository';
 
 const utcDate = (d: Date): string => d.toISOString().slice(0, 10);
 // json_build_object renders timestamptz with the session offset; normalize to ISO UTC.
@@ -43,11 +22,11 @@ const isoInstant = (s: string): string => new Date(s).toISOString();
 export class SpecialistsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly specialists: SpecialistRepository,
   ) {}
 
   async get(actor: UserPrincipal, id: string): Promise<SpecialistResponse> {
-    await requireSpecialist(this.dataSource.manager, actor, id, 'self');
+    await this.specialists.requireInScope(undefined, actor, id, 'self');
     return this.load(id);
   }
 
@@ -59,26 +38,17 @@ export class SpecialistsService {
   ): Promise<SpecialistResponse> {
     await this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await requireSpecialist(m, actor, id, 'oversight');
-      const [current] = await m.query(
-        `SELECT version FROM specialist_profile WHERE user_id = $1 FOR UPDATE`,
-        [id],
+      await this.specialists.requireInScope(m, actor, id, 'oversight');
+      const current = await this.specialists.lockProfileVersion(m, id);
+      if ((current ?? 1) !== expectedVersion) throw stale();
+      const updated = await this.specialists.upsertCaseloadCap(
+        m,
+        id,
+        actor.organizationId,
+        dto.caseloadCap === undefined ? null : dto.caseloadCap,
+        expectedVersion,
       );
-      if ((current?.version ?? 1) !== expectedVersion) throw stale();
-      const rows = await m.query(
-        `INSERT INTO specialist_profile (user_id, organization_id, caseload_cap, version) VALUES ($1, $2, $3, 2)
-         ON CONFLICT (user_id) DO UPDATE SET caseload_cap = EXCLUDED.caseload_cap,
-           version = specialist_profile.version + 1, updated_at = now()
-         WHERE specialist_profile.version = $4
-         RETURNING version`,
-        [
-          id,
-          actor.organizationId,
-          dto.caseloadCap === undefined ? null : dto.caseloadCap,
-          expectedVersion,
-        ],
-      );
-      if (rows.length === 0) throw stale();
+      if (!updated) throw stale();
       tx.audit({
         action: 'specialist.update',
         resourceType: 'Specialist',
@@ -95,13 +65,16 @@ export class SpecialistsService {
   ): Promise<CeHoursResponse> {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await requireSpecialist(m, actor, id, 'self');
-      const [row] = await m.query(
-        `INSERT INTO specialist_ce_hour (organization_id, user_id, hours, category, completed_on, title, created_by_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, hours::float8 AS hours, category, completed_on::text AS "completedOn", title, created_at AS "createdAt"`,
-        [actor.organizationId, id, dto.hours, dto.category, dto.completedOn, dto.title, actor.id],
-      );
+      await this.specialists.requireInScope(m, actor, id, 'self');
+      const row = await this.specialists.insertCeHours(m, {
+        organizationId: actor.organizationId,
+        userId: id,
+        hours: dto.hours,
+        category: dto.category,
+        completedOn: dto.completedOn,
+        title: dto.title,
+        createdById: actor.id,
+      });
       tx.audit({
         action: 'specialist.ce-hours.create',
         resourceType: 'SpecialistCeHour',
@@ -118,20 +91,14 @@ export class SpecialistsService {
   ): Promise<SupervisionHoursResponse> {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await requireSpecialist(m, actor, id, 'oversight');
-      const [row] = await m.query(
-        `INSERT INTO specialist_supervision_hour (organization_id, user_id, supervisor_id, hours, occurred_on)
-         VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, hours::float8 AS hours, occurred_on::text AS "occurredOn", supervisor_id AS "supervisorId",
-           created_at AS "createdAt"`,
-        [
-          actor.organizationId,
-          id,
-          actor.role === Role.Supervisor ? actor.id : null,
-          dto.hours,
-          dto.occurredOn,
-        ],
-      );
+      await this.specialists.requireInScope(m, actor, id, 'oversight');
+      const row = await this.specialists.insertSupervisionHours(m, {
+        organizationId: actor.organizationId,
+        userId: id,
+        supervisorId: actor.role === Role.Supervisor ? actor.id : null,
+        hours: dto.hours,
+        occurredOn: dto.occurredOn,
+      });
       tx.audit({
         action: 'specialist.supervision-hours.create',
         resourceType: 'SpecialistSupervisionHour',
@@ -142,7 +109,7 @@ export class SpecialistsService {
   }
 
   private async load(id: string): Promise<SpecialistResponse> {
-    const [row] = await this.dataSource.query(PROFILE, [id]);
+    const row = await this.specialists.loadProfile(id);
     const ceHours = row.ceHours.map((e: CeHoursResponse) => ({
       ...e,
       hours: Number(e.hours),
