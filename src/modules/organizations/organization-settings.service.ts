@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
@@ -14,6 +13,7 @@ import {
   OrganizationSettingsResponse,
   UpdateOrganizationSettingsDto,
 } from './dto/organization-settings.dto';
+import { OrganizationRepository } from './organization.repository';
 
 type Settings = Record<string, unknown>;
 
@@ -47,14 +47,11 @@ function effective(settings: Settings, version: number): OrganizationSettingsRes
 export class OrganizationSettingsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationRepository,
   ) {}
 
   async get(actor: UserPrincipal): Promise<OrganizationSettingsResponse> {
-    const [row] = await this.dataSource.query(
-      `SELECT settings, version FROM organization WHERE id = $1`,
-      [actor.organizationId],
-    );
+    const row = await this.organizations.findSettings(actor.organizationId);
     return effective(row.settings, row.version);
   }
 
@@ -67,13 +64,14 @@ export class OrganizationSettingsService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       if (dto.timeZone !== undefined) await this.requireKnownTimeZone(m, dto.timeZone);
-      const [rows] = (await m.query(
-        `UPDATE organization SET settings = settings || $3::jsonb, version = version + 1, updated_at = now()
-          WHERE id = $1 AND version = $2 RETURNING settings, version`,
-        [actor.organizationId, expectedVersion, JSON.stringify(patch)],
-      )) as [{ settings: Settings; version: number }[], number];
-      if (rows.length === 0) throw staleError();
-      const result = effective(rows[0].settings, rows[0].version);
+      const row = await this.organizations.mergeSettings(
+        m,
+        actor.organizationId,
+        expectedVersion,
+        patch,
+      );
+      if (!row) throw staleError();
+      const result = effective(row.settings, row.version);
       if (result.ceRequiredEthicsHours > result.ceRequiredHours) {
         throw new ValidationError([
           {
@@ -93,8 +91,7 @@ export class OrganizationSettingsService {
 
   // "Open now" is computed in SQL (AT TIME ZONE), so the zone must be one Postgres knows.
   private async requireKnownTimeZone(m: EntityManager, timeZone: string): Promise<void> {
-    const [known] = await m.query(`SELECT 1 FROM pg_timezone_names WHERE name = $1`, [timeZone]);
-    if (!known) {
+    if (!(await this.organizations.isKnownTimeZone(m, timeZone))) {
       throw new ValidationError([
         { field: 'timeZone', message: 'timeZone must be an IANA time zone name' },
       ]);
