@@ -1,8 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { jwkSetErrors, jwksUrlErrors, PublicJwkSet } from '../../auth/smart/jwk-set';
@@ -10,13 +8,12 @@ import { sha256 } from '../../auth/token.service';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
 import { SessionCheckService } from '../../auth/session-check.service';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { ApiClient } from './api-client.entity';
+import { ApiClientRepository } from './api-client.repository';
 import {
   ApiClientResponse,
   CreateApiClientDto,
@@ -43,7 +40,7 @@ export class ApiClientsService {
 
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectRepository(ApiClient) private readonly clients: Repository<ApiClient>,
+    private readonly clients: ApiClientRepository,
     private readonly sessions: SessionCheckService,
     @Inject(CONFIG) config: Config,
   ) {
@@ -61,18 +58,16 @@ export class ApiClientsService {
     const clientSecret = keysOnly ? undefined : randomBytes(32).toString('base64url');
     const client = await this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      const saved = await m.save(
-        m.create(ApiClient, {
-          organizationId: actor.organizationId,
-          name: dto.name,
-          clientId: `rb_${randomBytes(12).toString('hex')}`,
-          secretHash: clientSecret ? sha256(clientSecret) : null,
-          scopes: dto.scopes,
-          purpose: dto.purpose ?? 'treatment',
-          jwks: (dto.jwks as unknown as PublicJwkSet | undefined) ?? null,
-          jwksUrl: dto.jwksUrl ?? null,
-        }),
-      );
+      const saved = await this.clients.insert(m, {
+        organizationId: actor.organizationId,
+        name: dto.name,
+        clientId: `rb_${randomBytes(12).toString('hex')}`,
+        secretHash: clientSecret ? sha256(clientSecret) : null,
+        scopes: dto.scopes,
+        purpose: dto.purpose ?? 'treatment',
+        jwks: (dto.jwks as unknown as PublicJwkSet | undefined) ?? null,
+        jwksUrl: dto.jwksUrl ?? null,
+      });
       tx.audit({
         action: 'api-client.create',
         resourceType: 'ApiClient',
@@ -98,10 +93,7 @@ export class ApiClientsService {
 
   async list(actor: UserPrincipal, query: PageQuery): Promise<Page<ApiClientResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'api-clients' });
-    const qb = this.clients
-      .createQueryBuilder('c')
-      .where('c.organization_id = :org', { org: actor.organizationId });
-    const rows = await pageNewestFirst(qb, 'c', pager).getMany();
+    const rows = await this.clients.pageInOrg(actor.organizationId, pager);
     return pager.page(rows, (c) => ({ key: c.createdAt.toISOString(), id: c.id }), toResponse);
   }
 
@@ -114,7 +106,7 @@ export class ApiClientsService {
     const where = { id, organizationId: actor.organizationId };
     await this.uow.run(actor, async (tx) => {
       const m = tx.manager;
-      await updateVersioned(m, ApiClient, where, expectedVersion, { ...dto });
+      await this.clients.updateVersioned(m, where, expectedVersion, { ...dto });
       tx.audit({
         action: 'api-client.update',
         resourceType: 'ApiClient',
@@ -122,18 +114,14 @@ export class ApiClientsService {
       });
     });
     this.sessions.forget(id);
-    const client = await this.clients.findOneBy(where);
+    const client = await this.clients.findInOrg(where);
     if (!client) throw new NotFoundError('API client');
     return toResponse(client);
   }
 
   /** client_credentials: the active client whose secret matches, or undefined. */
   async authenticate(clientId: string, clientSecret: string): Promise<ApiClient | undefined> {
-    const client = await this.clients
-      .createQueryBuilder('c')
-      .addSelect('c.secretHash')
-      .where('c.client_id = :clientId AND c.active', { clientId })
-      .getOne();
+    const client = await this.clients.findActiveWithSecret(clientId);
     const presented = sha256(clientSecret);
     const expected = client?.secretHash ?? Buffer.alloc(32);
     const ok = timingSafeEqual(presented, expected);
@@ -143,11 +131,7 @@ export class ApiClientsService {
 
   /** private_key_jwt: the active client with registered keys, or undefined. */
   async findForAssertion(clientId: string): Promise<ApiClient | undefined> {
-    const client = await this.clients
-      .createQueryBuilder('c')
-      .where('c.client_id = :clientId AND c.active', { clientId })
-      .andWhere('(c.jwks IS NOT NULL OR c.jwks_url IS NOT NULL)')
-      .getOne();
+    const client = await this.clients.findActiveWithKeys(clientId);
     return client ?? undefined;
   }
 }
