@@ -1,26 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { JobName, JobPayloads } from '../../queue/jobs';
+import { NotificationRepository } from './notification.repository';
 import { NotificationsService } from './notifications.service';
 
 /** Security events that the organization's admins must see. */
 @Injectable()
 export class SecurityNotificationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: NotificationRepository,
     private readonly notifications: NotificationsService,
   ) {}
 
   async accountLocked(payload: JobPayloads[JobName.AccountLocked]): Promise<number> {
-    const admins: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM app_user WHERE organization_id = $1 AND role = 'admin' AND active`,
-      [payload.organizationId],
-    );
+    const admins = await this.repository.activeAdminIds(payload.organizationId);
     return this.notifications.notify({
       organizationId: payload.organizationId,
-      recipientIds: admins.map((a) => a.id),
+      recipientIds: admins,
       kind: JobName.AccountLocked,
       dedupeKey: `account-locked|${payload.userId}|${payload.windowStartedAt}`,
       resourceType: 'User',
