@@ -27,6 +27,8 @@ import { CreateDisclosures1764000013200 } from './1764000013200-CreateDisclosure
 import { CreateInboundIntegrations1764000013800 } from './1764000013800-CreateInboundIntegrations';
 import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
 import { CreateClientRetention1764000014200 } from './1764000014200-CreateClientRetention';
+import { CreateClientSessionDays1764000014210 } from './1764000014210-CreateClientSessionDays';
+import { IndexBarc10ForReports1764000014220 } from './1764000014220-IndexBarc10ForReports';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -59,4 +61,6 @@ export const MIGRATIONS = [
   CreateInboundIntegrations1764000013800,
   CreateWebhooks1764000013810,
   CreateClientRetention1764000014200,
+  CreateClientSessionDays1764000014210,
+  IndexBarc10ForReports1764000014220,
 ];
