@@ -72,13 +72,18 @@ export async function seedOutcomes(db: Client): Promise<void> {
 }
 
 // Note n belongs to client ((n - 1) % 100,000) + 1: ten per client, spread over the last year;
-// 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts.
+// 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts. Written
+// by blocks of 2,000 clients (their 20,000 notes): the retention trigger takes an advisory lock per
+// client until its statement commits, and the shared lock table holds a few thousand (64 per
+// connection), so one statement over every client runs out of shared memory.
+const CLIENT_BLOCK = 2_000;
 async function seedOutcomeNotes(db: Client): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;
   const started = `now() - make_interval(mins => (n * 53) % 525600)`;
   const author = `bench_uuid('out-specialist-' || ((((n - 1) % ${OUTCOMES_CLIENTS}) % ${SPECIALISTS}) + 1))`;
-  for (let from = 1; from <= OUTCOMES_NOTES; from += 200_000) {
-    const to = Math.min(OUTCOMES_NOTES, from + 199_999);
+  const perClient = OUTCOMES_NOTES / OUTCOMES_CLIENTS;
+  for (let from = 1; from <= OUTCOMES_CLIENTS; from += CLIENT_BLOCK) {
+    const to = Math.min(OUTCOMES_CLIENTS, from + CLIENT_BLOCK - 1);
     await db.query(
       `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at, ended_at, contact_type,
          setting, format, sections, signed_at, content_hash, reviewed_at, review_decision, created_at, updated_at)
@@ -91,9 +96,10 @@ async function seedOutcomeNotes(db: Client): Promise<void> {
          CASE WHEN n % 20 = 0 THEN NULL ELSE md5(n::text) END,
          CASE WHEN n % 20 > 2 THEN ${started} + interval '1 day' END,
          CASE WHEN n % 20 > 2 THEN 'approved' END, ${started}, ${started}
-       FROM generate_series(${from}, ${to}) n`,
+       FROM generate_series(${from}, ${to}) c CROSS JOIN generate_series(0, ${perClient - 1}) k,
+         LATERAL (SELECT c + k * ${OUTCOMES_CLIENTS} AS n) x`,
     );
-    log(`  outcome notes ${to.toLocaleString()}`);
+    if (to % 20_000 === 0) log(`  outcome notes of ${to.toLocaleString()} clients`);
   }
 }
 
