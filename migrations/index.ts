@@ -29,6 +29,7 @@ import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
 import { CreateClientRetention1764000014200 } from './1764000014200-CreateClientRetention';
 import { CreateClientSessionDays1764000014210 } from './1764000014210-CreateClientSessionDays';
 import { IndexBarc10ForReports1764000014220 } from './1764000014220-IndexBarc10ForReports';
+import { DropClientRetention1764000014230 } from './1764000014230-DropClientRetention';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   CreateClientRetention1764000014200,
   CreateClientSessionDays1764000014210,
   IndexBarc10ForReports1764000014220,
+  DropClientRetention1764000014230,
 ];

@@ -73,9 +73,9 @@ export async function seedOutcomes(db: Client): Promise<void> {
 
 // Note n belongs to client ((n - 1) % 100,000) + 1: ten per client, spread over the last year;
 // 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts. Written
-// by blocks of 2,000 clients (their 20,000 notes): the retention trigger takes an advisory lock per
-// client until its statement commits, and the shared lock table holds a few thousand (64 per
-// connection), so one statement over every client runs out of shared memory.
+// by blocks of 2,000 clients (their 20,000 notes): a statement's triggers' work stays bounded (the
+// retention trigger of migration 1764000014200, until 1764000014230 dropped it, took an advisory
+// lock per client until commit, and one statement over every client ran out of shared memory).
 const CLIENT_BLOCK = 2_000;
 async function seedOutcomeNotes(db: Client): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;

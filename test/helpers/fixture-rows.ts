@@ -12,7 +12,6 @@ const INDIRECT: Record<string, string> = {
   organization: `id = ANY($1)`,
   client_assignment: `client_id IN (SELECT id FROM client WHERE organization_id = ANY($1))`,
   client_coverage: `client_id IN (SELECT id FROM client WHERE organization_id = ANY($1))`,
-  client_retention: `client_id IN (SELECT id FROM client WHERE organization_id = ANY($1))`,
   client_session_days: `client_id IN (SELECT id FROM client WHERE organization_id = ANY($1))`,
   team_member: `team_id IN (SELECT id FROM team WHERE organization_id = ANY($1))`,
   auth_session: `user_id IN (SELECT id FROM app_user WHERE organization_id = ANY($1))`,

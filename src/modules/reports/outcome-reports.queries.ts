@@ -9,8 +9,8 @@ import { RESOURCE_CATEGORIES } from '../resources/resource-categories';
 
 // A session: a signed (or reviewed) note of a real contact; drafts, outreach attempts and
 // collateral contacts are not sessions (the same rule as the follow-up rates' contacts). The
-// reports read sessions through the tables the notes' triggers keep (`client_session_days`,
-// `client_retention`), which apply this rule (migrations 1764000014200 and 1764000014210).
+// reports read sessions through `client_session_days`, kept by a trigger on the notes that applies
+// this rule (migration 1764000014210).
 const DAY = (instant: string): string => `(${instant} AT TIME ZONE 'UTC')::date`;
 const START = (day: string): string => `((${day})::timestamp AT TIME ZONE 'UTC')`;
 const FROM = START(':from::date');
@@ -123,21 +123,26 @@ export const REFERRALS = (scope: string): string => `
 /**
  * Retention of the clients whose first session ever fell in the period: active at day N (30, 90,
  * 180) after it means a session on one of the 30 days ending on day N; a client counts for N only
- * once day N has passed (before today, UTC). The first day and the three "active" flags depend on
- * the client's sessions only, not on the period: `client_retention` keeps them per client, written
- * by a trigger on the notes in the note's transaction (migration 1764000014200).
+ * once day N has passed (before today, UTC). From `client_session_days` (see ENGAGEMENT): the
+ * first session's day is the first of the client's sorted days, and the sessions of the 30 days
+ * ending on day N are `width_bucket(first + N) − width_bucket(first + N − 30)`.
  */
+const ACTIVE = (n: number): string =>
+  `width_bucket(r.first_day + ${n}, r.days) > width_bucket(r.first_day + ${n - 30}, r.days)`;
 export const RETENTION = (scope: string): string => `
   WITH t AS (
     SELECT count(*)::int AS cohort,
       count(*) FILTER (WHERE r.first_day + 30 < ${TODAY})::int AS e30,
-      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY} AND r.active_30)::int AS a30,
+      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY} AND ${ACTIVE(30)})::int AS a30,
       count(*) FILTER (WHERE r.first_day + 90 < ${TODAY})::int AS e90,
-      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY} AND r.active_90)::int AS a90,
+      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY} AND ${ACTIVE(90)})::int AS a90,
       count(*) FILTER (WHERE r.first_day + 180 < ${TODAY})::int AS e180,
-      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY} AND r.active_180)::int AS a180
-    FROM client_retention r JOIN client c ON c.id = r.client_id
-    WHERE ${scope} AND r.first_day >= :from::date AND r.first_day <= :to::date
+      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY} AND ${ACTIVE(180)})::int AS a180
+    FROM (
+      SELECT t.days[1] AS first_day, t.days
+      FROM client_session_days t JOIN client c ON c.id = t.client_id
+      WHERE ${scope} AND t.days[1] >= :from::date AND t.days[1] <= :to::date
+    ) r
   )
   SELECT m.days, t.cohort, m.eligible, m.active, ${RATE('m.active', 'm.eligible')} AS rate
   FROM t CROSS JOIN LATERAL (VALUES (30, t.e30, t.a30), (90, t.e90, t.a90), (180, t.e180, t.a180))
