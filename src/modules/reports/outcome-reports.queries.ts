@@ -125,23 +125,27 @@ export const REFERRALS = (scope: string): string => `
  * 180) after it means a session on one of the 30 days ending on day N; a client counts for N only
  * once day N has passed (before today, UTC). From `client_session_days` (see ENGAGEMENT): the
  * first session's day is the first of the client's sorted days, and the sessions of the 30 days
- * ending on day N are `width_bucket(first + N) − width_bucket(first + N − 30)`.
+ * ending on day N are `width_bucket(first + N) − width_bucket(first + N − 30)`. The cohort is a
+ * FILTER of the aggregates, not a WHERE: the planner has no statistics of `days[1]`, and a WHERE on
+ * it, estimated at a few rows, made it probe the clients' primary key once per cohort client.
  */
+const IN_COHORT = `r.first_day >= :from::date AND r.first_day <= :to::date`;
+const ELIGIBLE = (n: number): string => `${IN_COHORT} AND r.first_day + ${n} < ${TODAY}`;
 const ACTIVE = (n: number): string =>
   `width_bucket(r.first_day + ${n}, r.days) > width_bucket(r.first_day + ${n - 30}, r.days)`;
 export const RETENTION = (scope: string): string => `
   WITH t AS (
-    SELECT count(*)::int AS cohort,
-      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY})::int AS e30,
-      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY} AND ${ACTIVE(30)})::int AS a30,
-      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY})::int AS e90,
-      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY} AND ${ACTIVE(90)})::int AS a90,
-      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY})::int AS e180,
-      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY} AND ${ACTIVE(180)})::int AS a180
+    SELECT count(*) FILTER (WHERE ${IN_COHORT})::int AS cohort,
+      count(*) FILTER (WHERE ${ELIGIBLE(30)})::int AS e30,
+      count(*) FILTER (WHERE ${ELIGIBLE(30)} AND ${ACTIVE(30)})::int AS a30,
+      count(*) FILTER (WHERE ${ELIGIBLE(90)})::int AS e90,
+      count(*) FILTER (WHERE ${ELIGIBLE(90)} AND ${ACTIVE(90)})::int AS a90,
+      count(*) FILTER (WHERE ${ELIGIBLE(180)})::int AS e180,
+      count(*) FILTER (WHERE ${ELIGIBLE(180)} AND ${ACTIVE(180)})::int AS a180
     FROM (
       SELECT t.days[1] AS first_day, t.days
       FROM client_session_days t JOIN client c ON c.id = t.client_id
-      WHERE ${scope} AND t.days[1] >= :from::date AND t.days[1] <= :to::date
+      WHERE ${scope}
     ) r
   )
   SELECT m.days, t.cohort, m.eligible, m.active, ${RATE('m.active', 'm.eligible')} AS rate
