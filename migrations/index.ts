@@ -27,6 +27,9 @@ import { CreateWebhooks1764000013810 } from './1764000013810-CreateWebhooks';
 import { AuditListReadsAndArraySeal1764000013900 } from './1764000013900-AuditListReadsAndArraySeal';
 import { PartitionAuditEventByMonth1764000013910 } from './1764000013910-PartitionAuditEventByMonth';
 import { CreateClientRetention1764000014200 } from './1764000014200-CreateClientRetention';
+import { CreateClientSessionDays1764000014210 } from './1764000014210-CreateClientSessionDays';
+import { IndexBarc10ForReports1764000014220 } from './1764000014220-IndexBarc10ForReports';
+import { DropClientRetention1764000014230 } from './1764000014230-DropClientRetention';
 
 /** Every migration, in order. The data source and the test setup both read this list. */
 export const MIGRATIONS = [
@@ -59,4 +62,7 @@ export const MIGRATIONS = [
   AuditListReadsAndArraySeal1764000013900,
   PartitionAuditEventByMonth1764000013910,
   CreateClientRetention1764000014200,
+  CreateClientSessionDays1764000014210,
+  IndexBarc10ForReports1764000014220,
+  DropClientRetention1764000014230,
 ];

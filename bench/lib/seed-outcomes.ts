@@ -72,17 +72,18 @@ export async function seedOutcomes(db: Client): Promise<void> {
 }
 
 // Note n belongs to client ((n - 1) % 100,000) + 1: ten per client, spread over the last year;
-// 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts.
+// 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts. Written
+// by blocks of 2,000 clients (their 20,000 notes): a statement's triggers' work stays bounded (the
+// retention trigger of migration 1764000014200, until 1764000014230 dropped it, took an advisory
+// lock per client until commit, and one statement over every client ran out of shared memory).
+const CLIENT_BLOCK = 2_000;
 async function seedOutcomeNotes(db: Client): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;
   const started = `now() - make_interval(mins => (n * 53) % 525600)`;
   const author = `bench_uuid('out-specialist-' || ((((n - 1) % ${OUTCOMES_CLIENTS}) % ${SPECIALISTS}) + 1))`;
-  // The per-note triggers (client_retention's) are off for the bulk insert: a million per-row
-  // refreshes, each taking its client's advisory lock, exhaust the lock table in one statement.
-  // The trigger-kept rows are derived once afterwards, a batch of clients per statement.
-  await db.query('ALTER TABLE session_note DISABLE TRIGGER USER');
-  for (let from = 1; from <= OUTCOMES_NOTES; from += 200_000) {
-    const to = Math.min(OUTCOMES_NOTES, from + 199_999);
+  const perClient = OUTCOMES_NOTES / OUTCOMES_CLIENTS;
+  for (let from = 1; from <= OUTCOMES_CLIENTS; from += CLIENT_BLOCK) {
+    const to = Math.min(OUTCOMES_CLIENTS, from + CLIENT_BLOCK - 1);
     await db.query(
       `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at, ended_at, contact_type,
          setting, format, sections, signed_at, content_hash, reviewed_at, review_decision, created_at, updated_at)
@@ -95,18 +96,11 @@ async function seedOutcomeNotes(db: Client): Promise<void> {
          CASE WHEN n % 20 = 0 THEN NULL ELSE md5(n::text) END,
          CASE WHEN n % 20 > 2 THEN ${started} + interval '1 day' END,
          CASE WHEN n % 20 > 2 THEN 'approved' END, ${started}, ${started}
-       FROM generate_series(${from}, ${to}) n`,
+       FROM generate_series(${from}, ${to}) c CROSS JOIN generate_series(0, ${perClient - 1}) k,
+         LATERAL (SELECT c + k * ${OUTCOMES_CLIENTS} AS n) x`,
     );
-    log(`  outcome notes ${to.toLocaleString()}`);
+    if (to % 20_000 === 0) log(`  outcome notes of ${to.toLocaleString()} clients`);
   }
-  await db.query('ALTER TABLE session_note ENABLE TRIGGER USER');
-  for (let from = 1; from <= OUTCOMES_CLIENTS; from += 5_000) {
-    await db.query(
-      `SELECT client_retention_refresh(bench_uuid('out-client-' || c))
-       FROM generate_series(${from}, ${Math.min(OUTCOMES_CLIENTS, from + 4_999)}) c`,
-    );
-  }
-  log('  outcome client_retention derived');
 }
 
 async function seedOutcomeRecords(db: Client): Promise<void> {

@@ -8,9 +8,9 @@ import { RESOURCE_CATEGORIES } from '../resources/resource-categories';
  */
 
 // A session: a signed (or reviewed) note of a real contact; drafts, outreach attempts and
-// collateral contacts are not sessions (the same rule as the follow-up rates' contacts).
-const SESSION = (n: string): string =>
-  `${n}.status IN ('signed', 'reviewed') AND ${n}.contact_type IN ('in_person', 'phone', 'video', 'text')`;
+// collateral contacts are not sessions (the same rule as the follow-up rates' contacts). The
+// reports read sessions through `client_session_days`, kept by a trigger on the notes that applies
+// this rule (migration 1764000014210).
 const DAY = (instant: string): string => `(${instant} AT TIME ZONE 'UTC')::date`;
 const START = (day: string): string => `((${day})::timestamp AT TIME ZONE 'UTC')`;
 const FROM = START(':from::date');
@@ -21,52 +21,61 @@ const RATE = (part: string, whole: string): string =>
 const NEEDS = `ARRAY[${RESOURCE_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
 
 /**
- * Clients seen, sessions per client per month, days from discharge to first contact. The period's
- * sessions are grouped by client before the scope's join (85,000 groups rather than 850,000 rows
- * probing the client hash, for a year of the bench's organization).
+ * Clients seen, sessions per client per month, days from discharge to first contact, from
+ * `client_session_days` (migration 1764000014210): per client, the UTC days of their sessions,
+ * sorted, kept by a trigger on the notes. `width_bucket(day, days)` is the number of the client's
+ * sessions on or before `day` (a binary search), so a client's sessions in the period are two
+ * searches, and a discharge's first contact is the day after the sessions before the discharge
+ * day: one small row per client and per discharge instead of the period's sessions. A note's
+ * organization is its client's (the API writes both from the caller, whose scope holds the
+ * client), so the scope's organization is the sessions' too.
  */
 export const ENGAGEMENT = (scope: string): string => `
-  WITH s AS (
-    SELECT g.client_id, g.sessions
-    FROM (SELECT n.client_id, count(*)::int AS sessions FROM session_note n
-      WHERE n.organization_id = :scopeOrgId AND ${SESSION('n')}
-        AND n.started_at >= ${FROM} AND n.started_at < ${AFTER_TO}
-      GROUP BY n.client_id) g
-    JOIN client c ON c.id = g.client_id
-    WHERE ${scope}
-  ), d AS (
-    SELECT ${DAY(`(SELECT min(x.started_at) FROM session_note x
-        WHERE x.client_id = d.client_id AND ${SESSION('x')}
-          AND x.started_at >= ${START(DAY('d.discharged_at'))})`)} - ${DAY('d.discharged_at')} AS days
-    FROM discharge d JOIN client c ON c.id = d.client_id
-    WHERE ${scope} AND d.organization_id = :scopeOrgId
-      AND d.discharged_at >= ${FROM} AND d.discharged_at < ${AFTER_TO}
-  )
-  SELECT (SELECT count(*)::int FROM s) AS "clientsSeen",
-    (SELECT coalesce(sum(sessions), 0)::int FROM s) AS sessions,
-    (SELECT round(sum(sessions)::numeric / count(*) / ((:to::date - :from::date + 1) / 30.4375), 2)::float8 FROM s)
-      AS "sessionsPerClientPerMonth",
-    (SELECT count(*)::int FROM d) AS discharges,
-    (SELECT count(days)::int FROM d) AS "dischargesWithContact",
-    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::float8 FROM d WHERE days IS NOT NULL)
-      AS "medianDaysDischargeToFirstContact"`;
+  SELECT s."clientsSeen", s.sessions, s."sessionsPerClientPerMonth",
+    d.discharges, d."dischargesWithContact", d."medianDaysDischargeToFirstContact"
+  FROM (
+    SELECT count(*) FILTER (WHERE s.sessions > 0)::int AS "clientsSeen",
+      coalesce(sum(s.sessions), 0)::int AS sessions,
+      round(sum(s.sessions)::numeric / nullif(count(*) FILTER (WHERE s.sessions > 0), 0)
+        / ((:to::date - :from::date + 1) / 30.4375), 2)::float8 AS "sessionsPerClientPerMonth"
+    FROM (
+      SELECT width_bucket(:to::date, t.days) - width_bucket(:from::date - 1, t.days) AS sessions
+      FROM client_session_days t JOIN client c ON c.id = t.client_id
+      WHERE ${scope}
+    ) s
+  ) s CROSS JOIN (
+    SELECT count(*)::int AS discharges, count(d.days)::int AS "dischargesWithContact",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY d.days) FILTER (WHERE d.days IS NOT NULL)::float8
+        AS "medianDaysDischargeToFirstContact"
+    FROM (
+      SELECT t.days[width_bucket(${DAY('d.discharged_at')} - 1, t.days) + 1] - ${DAY('d.discharged_at')} AS days
+      FROM discharge d JOIN client c ON c.id = d.client_id
+        LEFT JOIN client_session_days t ON t.client_id = d.client_id
+      WHERE ${scope} AND d.organization_id = :scopeOrgId
+        AND d.discharged_at >= ${FROM} AND d.discharged_at < ${AFTER_TO}
+    ) d
+  ) d`;
 
-/** BARC-10 first and latest per client within the period, for clients assessed 60+ days apart. */
+/**
+ * BARC-10 first and latest per client within the period, for clients assessed 60+ days apart.
+ * One window over the period's assessments in the order of index `assessment_barc10_report_idx`
+ * (per client, by time then id; migration 1764000014220): no sort.
+ */
 export const RECOVERY_CAPITAL = (scope: string): string => `
-  WITH a AS (
-    SELECT a.client_id, a.total, ${DAY('a.administered_at')} AS day,
-      row_number() OVER (PARTITION BY a.client_id ORDER BY a.administered_at, a.id) AS from_first,
-      row_number() OVER (PARTITION BY a.client_id ORDER BY a.administered_at DESC, a.id DESC) AS from_last
-    FROM assessment a JOIN client c ON c.id = a.client_id
-    WHERE ${scope} AND a.organization_id = :scopeOrgId AND a.instrument = 'BARC-10'
+  WITH pc AS (
+    SELECT a.client_id, row_number() OVER w AS nth, count(*) OVER w AS assessments,
+      first_value(a.total) OVER w AS first_total, first_value(a.administered_at) OVER w AS first_at,
+      last_value(a.total) OVER w AS latest_total, last_value(a.administered_at) OVER w AS latest_at
+    FROM assessment a
+    WHERE a.organization_id = :scopeOrgId AND a.instrument = 'BARC-10'
       AND a.administered_at >= ${FROM} AND a.administered_at < ${AFTER_TO}
-  ), pc AS (
-    SELECT client_id, count(*) AS assessments,
-      max(total) FILTER (WHERE from_first = 1) AS first_total, max(day) FILTER (WHERE from_first = 1) AS first_day,
-      max(total) FILTER (WHERE from_last = 1) AS latest_total, max(day) FILTER (WHERE from_last = 1) AS latest_day
-    FROM a GROUP BY client_id
+    WINDOW w AS (PARTITION BY a.client_id ORDER BY a.administered_at, a.id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
   ), e AS (
-    SELECT *, assessments >= 2 AND latest_day - first_day >= 60 AS included FROM pc
+    SELECT pc.assessments, pc.first_total, pc.latest_total,
+      pc.assessments >= 2 AND ${DAY('pc.latest_at')} - ${DAY('pc.first_at')} >= 60 AS included
+    FROM pc JOIN client c ON c.id = pc.client_id
+    WHERE pc.nth = 1 AND ${scope}
   )
   SELECT count(*) FILTER (WHERE included)::int AS clients,
     count(*) FILTER (WHERE assessments = 1)::int AS "excludedOneAssessment",
@@ -114,21 +123,30 @@ export const REFERRALS = (scope: string): string => `
 /**
  * Retention of the clients whose first session ever fell in the period: active at day N (30, 90,
  * 180) after it means a session on one of the 30 days ending on day N; a client counts for N only
- * once day N has passed (before today, UTC). The first day and the three "active" flags depend on
- * the client's sessions only, not on the period: `client_retention` keeps them per client, written
- * by a trigger on the notes in the note's transaction (migration 1764000014200).
+ * once day N has passed (before today, UTC). From `client_session_days` (see ENGAGEMENT): the
+ * first session's day is the first of the client's sorted days, and the sessions of the 30 days
+ * ending on day N are `width_bucket(first + N) − width_bucket(first + N − 30)`. The cohort is a
+ * FILTER of the aggregates, not a WHERE: the planner has no statistics of `days[1]`, and a WHERE on
+ * it, estimated at a few rows, made it probe the clients' primary key once per cohort client.
  */
+const IN_COHORT = `r.first_day >= :from::date AND r.first_day <= :to::date`;
+const ELIGIBLE = (n: number): string => `${IN_COHORT} AND r.first_day + ${n} < ${TODAY}`;
+const ACTIVE = (n: number): string =>
+  `width_bucket(r.first_day + ${n}, r.days) > width_bucket(r.first_day + ${n - 30}, r.days)`;
 export const RETENTION = (scope: string): string => `
   WITH t AS (
-    SELECT count(*)::int AS cohort,
-      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY})::int AS e30,
-      count(*) FILTER (WHERE r.first_day + 30 < ${TODAY} AND r.active_30)::int AS a30,
-      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY})::int AS e90,
-      count(*) FILTER (WHERE r.first_day + 90 < ${TODAY} AND r.active_90)::int AS a90,
-      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY})::int AS e180,
-      count(*) FILTER (WHERE r.first_day + 180 < ${TODAY} AND r.active_180)::int AS a180
-    FROM client_retention r JOIN client c ON c.id = r.client_id
-    WHERE ${scope} AND r.first_day >= :from::date AND r.first_day <= :to::date
+    SELECT count(*) FILTER (WHERE ${IN_COHORT})::int AS cohort,
+      count(*) FILTER (WHERE ${ELIGIBLE(30)})::int AS e30,
+      count(*) FILTER (WHERE ${ELIGIBLE(30)} AND ${ACTIVE(30)})::int AS a30,
+      count(*) FILTER (WHERE ${ELIGIBLE(90)})::int AS e90,
+      count(*) FILTER (WHERE ${ELIGIBLE(90)} AND ${ACTIVE(90)})::int AS a90,
+      count(*) FILTER (WHERE ${ELIGIBLE(180)})::int AS e180,
+      count(*) FILTER (WHERE ${ELIGIBLE(180)} AND ${ACTIVE(180)})::int AS a180
+    FROM (
+      SELECT t.days[1] AS first_day, t.days
+      FROM client_session_days t JOIN client c ON c.id = t.client_id
+      WHERE ${scope}
+    ) r
   )
   SELECT m.days, t.cohort, m.eligible, m.active, ${RATE('m.active', 'm.eligible')} AS rate
   FROM t CROSS JOIN LATERAL (VALUES (30, t.e30, t.a30), (90, t.e90, t.a90), (180, t.e180, t.a180))
