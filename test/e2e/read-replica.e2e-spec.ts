@@ -94,12 +94,18 @@ describe('read replica (e2e)', () => {
       .auth(org.admin.token, bearer)
       .expect(200);
     expect(rates.body.items.every((r: { discharges: number }) => r.discharges === 0)).toBe(true);
+    const engagement = await http()
+      .get('/api/v1/reports/engagement')
+      .query({ from: '2026-01-01', to: '2026-12-31' })
+      .auth(org.admin.token, bearer)
+      .expect(200);
+    expect(engagement.body).toMatchObject({ clientsSeen: 0, sessions: 0, discharges: 0 });
     const audit = await http()
       .get('/api/v1/audit-events')
       .auth(org.admin.token, bearer)
       .expect(200);
     expect(audit.body.items).toEqual([]);
     // Their audit events went to the primary (the audit search itself adds none).
-    expect(await countAuditEvents(t.dataSource, { organizationId: org.id })).toBe(before + 2);
+    expect(await countAuditEvents(t.dataSource, { organizationId: org.id })).toBe(before + 3);
   });
 });

@@ -1,5 +1,4 @@
-import { StreamableFile } from '@nestjs/common';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
@@ -16,6 +15,7 @@ import {
   wantsCsv,
 } from '../../common/csv/csv';
 import { ValidationError } from '../../common/errors/domain-error';
+import { READ_REPLICA } from '../../database/read-replica';
 import { BARC10_REMISSION_THRESHOLD } from '../assessments/barc10';
 import { AuditService } from '../audit/audit.service';
 import {
@@ -123,6 +123,8 @@ export const OUTCOME_CSV_COLUMNS = {
 export class OutcomeReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    // The JSON reports tolerate a little lag; the CSV export audits inside its snapshot: primary.
+    @Inject(READ_REPLICA) private readonly replica: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -196,7 +198,7 @@ export class OutcomeReportsService {
     query: ReportPeriodQuery,
   ): Promise<T[]> {
     const { text, values } = this.statement(actor, report, query);
-    const rows = await this.dataSource.transaction(async (m): Promise<T[]> => {
+    const rows = await this.replica.transaction(async (m): Promise<T[]> => {
       await m.query(`SET LOCAL work_mem = '${REPORT_WORK_MEM_MB}MB'`);
       return m.query(text, values);
     });
