@@ -5,6 +5,7 @@ import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
 import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs.service';
+import { FollowUpRepository } from '../../src/modules/follow-ups/follow-up.repository';
 import { WebhookEventsService } from '../../src/modules/webhooks/webhook-events.service';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
@@ -388,7 +389,7 @@ describe('client scope (property, e2e)', () => {
       notifications,
     );
     const followUpJobs = new FollowUpJobsService(
-      t.dataSource,
+      new FollowUpRepository(t.dataSource),
       notifications,
       t.app.get(WebhookEventsService),
     );
