@@ -5,10 +5,12 @@ import request from 'supertest';
 
 import { Role } from '../../src/auth/permissions';
 import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs.service';
+import { FollowUpRepository } from '../../src/modules/follow-ups/follow-up.repository';
 import { WebhookEventsService } from '../../src/modules/webhooks/webhook-events.service';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
 import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
 import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
+import { SessionNoteRepository } from '../../src/modules/session-notes/session-note.repository';
 import {
   createCertification,
   createClient,
@@ -382,9 +384,12 @@ describe('client scope (property, e2e)', () => {
   it('should keep the audit list, the review queue, every specialist filter and the alert recipients in scope', async () => {
     const notifications = t.app.get(NotificationsService);
     const scans = new ScheduledScansService(t.dataSource);
-    const alerts = new SessionNoteAlertsService(t.dataSource, notifications);
+    const alerts = new SessionNoteAlertsService(
+      new SessionNoteRepository(t.dataSource),
+      notifications,
+    );
     const followUpJobs = new FollowUpJobsService(
-      t.dataSource,
+      new FollowUpRepository(t.dataSource),
       notifications,
       t.app.get(WebhookEventsService),
     );

@@ -6,6 +6,7 @@ import {
   FollowUpSchedulingService,
   SchedulableFollowUp,
 } from '../../modules/follow-ups/follow-up-scheduling.service';
+import { FollowUpRepository } from '../../modules/follow-ups/follow-up.repository';
 import { OutboxService } from '../../queue/outbox.service';
 import { DEMO_IDS, demoIdWhileFree } from './demo-ids';
 import type { DemoPeople } from './demo-people';
@@ -76,7 +77,11 @@ export async function seedDischarges(m: EntityManager, people: DemoPeople): Prom
       ),
     ],
   );
-  const jobs = await new FollowUpSchedulingService(loadConfig()).planJobs(m, tasks);
+  const scheduling = new FollowUpSchedulingService(
+    loadConfig(),
+    new FollowUpRepository(m.connection),
+  );
+  const jobs = await scheduling.planJobs(m, tasks);
   await new OutboxService().enqueue(m, jobs, null);
   await seedReminder(m);
 }

@@ -1,24 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { CadenceStep, defaultCadence, LevelOfCare } from './cadence';
+import { CadenceRow, DischargeRepository } from './discharge.repository';
 import { CadenceResponse, UpdateCadenceDto } from './dto/cadence.dto';
-
-interface CadenceRow {
-  steps: CadenceStep[];
-  version: number;
-}
 
 /** Per-organization, per-level-of-care follow-up cadences; the SPEC 7 default when none is set. */
 @Injectable()
 export class CadencesService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly discharges: DischargeRepository,
   ) {}
 
   async stepsFor(
@@ -26,12 +21,16 @@ export class CadencesService {
     organizationId: string,
     level: LevelOfCare,
   ): Promise<CadenceStep[]> {
-    const row = await this.find(manager, organizationId, level);
+    const row = await this.discharges.findCadence(manager, organizationId, level);
     return row?.steps ?? defaultCadence(level);
   }
 
   async get(actor: UserPrincipal, level: LevelOfCare): Promise<CadenceResponse> {
-    const row = await this.find(this.dataSource.manager, actor.organizationId, level);
+    const row = await this.discharges.findCadence(
+      this.discharges.manager,
+      actor.organizationId,
+      level,
+    );
     return toResponse(level, row);
   }
 
@@ -49,14 +48,12 @@ export class CadencesService {
       windowEndHours: s.windowEndHours,
     }));
     return this.uow.run(actor, async (tx) => {
-      const m = tx.manager;
-      const [row]: CadenceRow[] = await m.query(
-        `INSERT INTO follow_up_cadence (organization_id, level_of_care, steps, updated_by_id)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT ON CONSTRAINT follow_up_cadence_pk DO UPDATE SET steps = EXCLUDED.steps,
-           updated_by_id = EXCLUDED.updated_by_id, version = follow_up_cadence.version + 1, updated_at = now()
-         RETURNING steps, version`,
-        [actor.organizationId, level, JSON.stringify(steps), actor.id],
+      const row = await this.discharges.upsertCadence(
+        tx.manager,
+        actor.organizationId,
+        level,
+        steps,
+        actor.id,
       );
       tx.audit({
         action: 'follow-up-cadence.update',
@@ -65,18 +62,6 @@ export class CadencesService {
       });
       return toResponse(level, row);
     });
-  }
-
-  private async find(
-    manager: EntityManager,
-    organizationId: string,
-    level: LevelOfCare,
-  ): Promise<CadenceRow | undefined> {
-    const [row]: CadenceRow[] = await manager.query(
-      `SELECT steps, version FROM follow_up_cadence WHERE organization_id = $1 AND level_of_care = $2`,
-      [organizationId, level],
-    );
-    return row;
   }
 }
 

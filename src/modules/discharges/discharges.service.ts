@@ -10,9 +10,9 @@ import { FollowUpSchedulingService } from '../follow-ups/follow-up-scheduling.se
 import { FollowUp } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { toFollowUpResponse } from '../follow-ups/follow-up.mapper';
-import { LevelOfCare, planFollowUps } from './cadence';
-import { INSERT_FOLLOW_UPS } from './discharge.queries';
+import { planFollowUps } from './cadence';
 import { CadencesService } from './cadences.service';
+import { DischargeRepository, DischargeRow } from './discharge.repository';
 import {
   CreateDischargeDto,
   CreateReadmissionDto,
@@ -20,20 +20,6 @@ import {
   ReadmissionResponse,
   Recorded,
 } from './dto/discharge.dto';
-
-interface DischargeRow {
-  id: string;
-  organization_id: string;
-  client_id: string;
-  facility: string;
-  level_of_care: LevelOfCare;
-  admitted_at: Date;
-  discharged_at: Date;
-  disposition: string | null;
-  planned: boolean;
-  source: string;
-  created_at: Date;
-}
 
 /** What the bridge records: the discharge's fields, its instants parsed, and who sent it. */
 export interface BridgeInput {
@@ -59,6 +45,7 @@ export class DischargesService {
     private readonly followUps: FollowUpsService,
     private readonly scheduling: FollowUpSchedulingService,
     private readonly webhookEvents: WebhookEventsService,
+    private readonly discharges: DischargeRepository,
   ) {}
 
   async record(
@@ -95,10 +82,11 @@ export class DischargesService {
     const m = tx.manager;
     const inserted = await this.insert(m, actor, client, input);
     const discharge =
-      inserted ?? (await this.existing(m, client.id, input.dto.facility, input.dischargedAt));
+      inserted ??
+      (await this.discharges.findDischarge(m, client.id, input.dto.facility, input.dischargedAt));
     const tasks = inserted
       ? await this.createFollowUps(tx, client, discharge)
-      : await this.tasksOf(m, discharge.id);
+      : await this.discharges.followUpsOf(m, discharge.id);
     if (inserted) await this.emitDischarged(m, discharge, correlationOf(actor));
     tx.audit({
       action: inserted ? 'discharge.create' : 'discharge.read',
@@ -118,19 +106,18 @@ export class DischargesService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       const client = await this.access.requireClient(actor, clientId, m, true);
-      const [inserted]: { id: string }[] = await m.query(
-        `INSERT INTO readmission (organization_id, client_id, facility, level_of_care, admitted_at, created_by_id)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ON CONSTRAINT readmission_once_uq DO NOTHING RETURNING id`,
-        [
-          client.organizationId,
-          clientId,
-          dto.facility,
-          dto.levelOfCare,
-          new Date(dto.admittedAt),
-          actor.id,
-        ],
-      );
-      const id = inserted?.id ?? (await this.existingReadmission(m, clientId, dto)).id;
+      const inserted = await this.discharges.insertReadmission(m, {
+        organizationId: client.organizationId,
+        clientId,
+        facility: dto.facility,
+        levelOfCare: dto.levelOfCare,
+        admittedAt: new Date(dto.admittedAt),
+        createdById: actor.id,
+      });
+      const id =
+        inserted?.id ??
+        (await this.discharges.findReadmission(m, clientId, dto.facility, new Date(dto.admittedAt)))
+          .id;
       const paused = inserted ? await this.followUps.holdOpenForClient(m, clientId) : [];
       tx.audit({
         action: inserted ? 'readmission.create' : 'readmission.read',
@@ -150,58 +137,24 @@ export class DischargesService {
     });
   }
 
-  // The unique key (client, facility, discharge instant) makes "once" hold under concurrent posts:
-  // a second insert waits for the first transaction and then does nothing.
-  private async insert(
+  private insert(
     m: EntityManager,
     actor: Principal,
     client: ScopedClient,
     { dto, admittedAt, dischargedAt, source }: BridgeInput,
   ): Promise<DischargeRow | undefined> {
-    const [row]: DischargeRow[] = await m.query(
-      `INSERT INTO discharge (organization_id, client_id, facility, level_of_care, admitted_at, discharged_at,
-         disposition, planned, created_by_id, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT ON CONSTRAINT discharge_once_uq DO NOTHING RETURNING *`,
-      [
-        client.organizationId,
-        client.id,
-        dto.facility,
-        dto.levelOfCare,
-        admittedAt,
-        dischargedAt,
-        dto.disposition ?? null,
-        dto.planned,
-        actor.id,
-        source,
-      ],
-    );
-    return row;
-  }
-
-  private async existing(
-    m: EntityManager,
-    clientId: string,
-    facility: string,
-    dischargedAt: Date,
-  ): Promise<DischargeRow> {
-    const [row]: DischargeRow[] = await m.query(
-      `SELECT * FROM discharge WHERE client_id = $1 AND facility = $2 AND discharged_at = $3`,
-      [clientId, facility, dischargedAt],
-    );
-    return row;
-  }
-
-  private async existingReadmission(
-    m: EntityManager,
-    clientId: string,
-    dto: CreateReadmissionDto,
-  ): Promise<{ id: string }> {
-    const [row] = await m.query(
-      `SELECT id FROM readmission WHERE client_id = $1 AND facility = $2 AND admitted_at = $3`,
-      [clientId, dto.facility, new Date(dto.admittedAt)],
-    );
-    return row;
+    return this.discharges.insertDischarge(m, {
+      organizationId: client.organizationId,
+      clientId: client.id,
+      facility: dto.facility,
+      levelOfCare: dto.levelOfCare,
+      admittedAt,
+      dischargedAt,
+      disposition: dto.disposition ?? null,
+      planned: dto.planned,
+      createdById: actor.id,
+      source,
+    });
   }
 
   private async createFollowUps(
@@ -213,18 +166,16 @@ export class DischargesService {
     await this.followUps.supersedeEarlierDischarges(m, client.id, d.admitted_at);
     const steps = await this.cadences.stepsFor(m, client.organizationId, d.level_of_care);
     const planned = planFollowUps(d.level_of_care, d.discharged_at, steps);
-    // One INSERT ... RETURNING the whole rows: no query builder, no second read of what it wrote.
-    const rows: FollowUp[] = await m.query(INSERT_FOLLOW_UPS, [
-      client.organizationId,
-      client.id,
-      d.id,
-      planned.map((p) => p.kind),
-      planned.map((p) => p.label),
-      planned.map((p) => p.dueAt),
-      planned.map((p) => p.windowStart),
-      planned.map((p) => p.windowEnd),
-      client.primarySpecialistId,
-    ]);
+    const rows = await this.discharges.insertFollowUps(
+      m,
+      {
+        organizationId: client.organizationId,
+        clientId: client.id,
+        dischargeId: d.id,
+        ownerId: client.primarySpecialistId,
+      },
+      planned,
+    );
     const tasks = rows.map((row) => Object.assign(new FollowUp(), row)).sort(byDueThenLabel);
     tx.enqueue(await this.scheduling.planJobs(m, tasks));
     return tasks;
@@ -246,13 +197,9 @@ export class DischargesService {
       correlationId,
     });
   }
-
-  private tasksOf(m: EntityManager, dischargeId: string): Promise<FollowUp[]> {
-    return m.find(FollowUp, { where: { dischargeId }, order: { dueAt: 'ASC', label: 'ASC' } });
-  }
 }
 
-/** The order of `tasksOf`: due time, then label. */
+/** The order of `DischargeRepository.followUpsOf`: due time, then label. */
 const byDueThenLabel = (a: FollowUp, b: FollowUp): number =>
   a.dueAt.getTime() - b.dueAt.getTime() || a.label.localeCompare(b.label);
 

@@ -1,30 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
-import { organizationSupervisorIds, teamSupervisorIds } from '../../auth/access/scope.sql';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { NotificationsService } from '../notifications/notifications.service';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { FollowUpRepository, TaskRow } from './follow-up.repository';
 
 export type JobOutcome = 'done' | 'skipped';
-
-interface TaskRow {
-  id: string;
-  organization_id: string;
-  client_id: string;
-  owner_id: string | null;
-  label: string;
-  due_at: Date;
-  window_end: Date;
-  open: boolean;
-  done_at: Date | null;
-}
-
-// $1 organization, $2 owner: the supervisors of the teams the owner is on.
-const TEAM_SUPERVISORS = teamSupervisorIds({ members: '= $2', org: '$1' });
-// $1 organization: its supervisors (the "needs assignment" queue is theirs to work).
-const ORGANIZATION_SUPERVISORS = organizationSupervisorIds('$1');
 
 /**
  * What the follow-up jobs do. Each re-reads the task and returns quietly when it is no longer
@@ -34,7 +15,7 @@ const ORGANIZATION_SUPERVISORS = organizationSupervisorIds('$1');
 @Injectable()
 export class FollowUpJobsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: FollowUpRepository,
     private readonly notifications: NotificationsService,
     private readonly webhookEvents: WebhookEventsService,
   ) {}
@@ -85,13 +66,8 @@ export class FollowUpJobsService {
     task: TaskRow,
     reason: 'overdue' | 'unreachable',
   ): Promise<JobOutcome> {
-    return this.dataSource.transaction(async (m) => {
-      // An UPDATE ... RETURNING answers [rows, affected] through TypeORM.
-      const [marked]: [unknown[], number] = await m.query(
-        `UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL RETURNING 1`,
-        [jobId],
-      );
-      if (marked.length === 0) return 'done' as JobOutcome;
+    return this.repo.transaction(async (m) => {
+      if (!(await this.repo.markJobDoneIn(m, jobId))) return 'done' as JobOutcome;
       await this.webhookEvents.emit(m, {
         organizationId: task.organization_id,
         type: reason === 'overdue' ? 'follow-up.overdue' : 'follow-up.escalated',
@@ -113,37 +89,21 @@ export class FollowUpJobsService {
     followUpId: string,
     orFailed = false,
   ): Promise<TaskRow | undefined> {
-    const [task]: TaskRow[] = await this.dataSource.query(
-      `SELECT f.id, f.organization_id, f.client_id, f.owner_id, f.label, f.due_at, f.window_end,
-              f.status IN ('requested', 'ready', 'in-progress') OR ($3 AND f.status = 'failed') AS open,
-              j.done_at
-       FROM follow_up f JOIN follow_up_job j ON j.follow_up_id = f.id AND j.job_id = $1
-       WHERE f.id = $2`,
-      [jobId, followUpId, orFailed],
-    );
+    const task = await this.repo.taskOfJob(jobId, followUpId, orFailed);
     return task?.open && !task.done_at ? task : undefined;
   }
 
   private async supervisors(task: TaskRow): Promise<string[]> {
     if (task.owner_id) {
-      const rows: { id: string }[] = await this.dataSource.query(TEAM_SUPERVISORS, [
-        task.organization_id,
-        task.owner_id,
-      ]);
-      if (rows.length > 0) return rows.map((r) => r.id);
+      const ids = await this.repo.teamSupervisorIds(task.organization_id, task.owner_id);
+      if (ids.length > 0) return ids;
     }
     // No owner, or an owner on no supervised team: the organization's supervisors, not nobody.
-    const all: { id: string }[] = await this.dataSource.query(ORGANIZATION_SUPERVISORS, [
-      task.organization_id,
-    ]);
-    return all.map((r) => r.id);
+    return this.repo.organizationSupervisorIds(task.organization_id);
   }
 
   private async markDone(jobId: string): Promise<JobOutcome> {
-    await this.dataSource.query(
-      `UPDATE follow_up_job SET done_at = now() WHERE job_id = $1 AND done_at IS NULL`,
-      [jobId],
-    );
+    await this.repo.markJobDone(jobId);
     return 'done';
   }
 }

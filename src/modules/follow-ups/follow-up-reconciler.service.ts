@@ -1,20 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 
 import { Periodic } from '../../common/periodic-task';
 import { jobDeclaration, QueueName } from '../../queue/jobs';
-
-interface PendingJob {
-  job_id: string;
-  job_name: string;
-  payload: Record<string, unknown>;
-  run_at: Date;
-}
+import { FollowUpRepository, PendingJob } from './follow-up.repository';
 
 const BATCH = 500;
 
@@ -31,7 +23,7 @@ export class FollowUpReconcilerService {
   private readonly logger = new Logger(FollowUpReconcilerService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: FollowUpRepository,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -51,23 +43,11 @@ export class FollowUpReconcilerService {
     let restored = 0;
     let after = '';
     for (;;) {
-      const rows = await this.pendingAfter(after);
+      const rows = await this.repo.pendingJobsAfter(after, BATCH);
       restored += await this.reconcileRows(rows);
       if (rows.length < BATCH) return restored;
       after = rows[rows.length - 1].job_id;
     }
-  }
-
-  private async pendingAfter(after: string): Promise<PendingJob[]> {
-    return this.dataSource.query(
-      `SELECT j.job_id, j.job_name, j.payload, j.run_at FROM follow_up_job j
-       JOIN follow_up f ON f.id = j.follow_up_id
-       WHERE j.done_at IS NULL AND j.job_id > $1
-         AND (f.status IN ('requested', 'ready', 'in-progress')
-           OR (f.status = 'failed' AND j.payload->>'reason' = 'unreachable'))
-       ORDER BY j.job_id LIMIT ${BATCH}`,
-      [after],
-    );
   }
 
   /**
@@ -86,7 +66,7 @@ export class FollowUpReconcilerService {
     // finished without one (done_at still null) is replaced.
     const finished = rows.filter((_, i) => states[i] === 'finished');
     const stale = new Set(
-      finished.length ? await this.stillPending(finished.map((r) => r.job_id)) : [],
+      finished.length ? await this.repo.stillPendingJobIds(finished.map((r) => r.job_id)) : [],
     );
     const replaced = finished.filter((r) => stale.has(r.job_id));
     for (const row of replaced) await queue.remove(row.job_id);
@@ -127,14 +107,6 @@ export class FollowUpReconcilerService {
       if (!exists) return 'missing';
       return completed !== null || failedAt !== null ? 'finished' : 'live';
     });
-  }
-
-  private async stillPending(jobIds: string[]): Promise<string[]> {
-    const rows: { job_id: string }[] = await this.dataSource.query(
-      `SELECT job_id FROM follow_up_job WHERE job_id = ANY($1) AND done_at IS NULL`,
-      [jobIds],
-    );
-    return rows.map((r) => r.job_id);
   }
 
   private queue(): Queue {

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
 import { JobName, JobPayloads, JobRequest } from '../../queue/jobs';
+import { FollowUpRepository } from './follow-up.repository';
 
 type FollowUpJobName = JobName.FollowUpReminder | JobName.FollowUpEscalation;
 
@@ -34,7 +35,10 @@ export const unreachableJobId = (followUpId: string): string =>
  */
 @Injectable()
 export class FollowUpSchedulingService {
-  constructor(@Inject(CONFIG) private readonly config: Config) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly repo: FollowUpRepository,
+  ) {}
 
   /** The reminder to the owner (only while the due time is ahead) and the overdue escalation. */
   async planJobs(
@@ -81,25 +85,7 @@ export class FollowUpSchedulingService {
     jobs: JobRequest<FollowUpJobName>[],
   ): Promise<JobRequest<FollowUpJobName>[]> {
     if (jobs.length === 0) return [];
-    const values: unknown[] = [];
-    const tuples = jobs.map((job, i) => {
-      values.push(
-        job.jobId,
-        job.payload.organizationId,
-        job.payload.followUpId,
-        job.name,
-        JSON.stringify(job.payload),
-      );
-      values.push((job.runAt ?? new Date()).toISOString());
-      const b = i * 6;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-    });
-    const inserted: { job_id: string }[] = await manager.query(
-      `INSERT INTO follow_up_job (job_id, organization_id, follow_up_id, job_name, payload, run_at)
-       VALUES ${tuples.join(', ')} ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
-      values,
-    );
-    const fresh = new Set(inserted.map((r) => r.job_id));
+    const fresh = await this.repo.insertJobs(manager, jobs);
     return jobs.filter((j) => fresh.has(j.jobId));
   }
 }

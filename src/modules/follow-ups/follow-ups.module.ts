@@ -6,6 +6,7 @@ import { FollowUpAttempt } from './follow-up-attempt.entity';
 import { FollowUpQueriesService } from './follow-up-queries.service';
 import { FollowUpSchedulingService } from './follow-up-scheduling.service';
 import { FollowUp } from './follow-up.entity';
+import { FollowUpRepository } from './follow-up.repository';
 import { FollowUpsController } from './follow-ups.controller';
 import { FollowUpsService } from './follow-ups.service';
 
@@ -17,6 +18,7 @@ import { FollowUpsService } from './follow-ups.service';
     FollowUpQueriesService,
     FollowUpSchedulingService,
     FollowUpAssessmentsService,
+    FollowUpRepository,
   ],
   exports: [FollowUpsService, FollowUpSchedulingService, FollowUpAssessmentsService],
 })

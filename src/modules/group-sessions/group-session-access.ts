@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { GroupSession, GroupSessionAttendee } from './group-session.entity';
+import { GroupSessionRepository } from './group-session.repository';
 import { GroupSessionNotFoundError } from './group-sessions.errors';
 
 /**
@@ -15,7 +15,7 @@ import { GroupSessionNotFoundError } from './group-sessions.errors';
 @Injectable()
 export class GroupSessionAccess {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: GroupSessionRepository,
     private readonly access: AccessService,
   ) {}
 
@@ -23,13 +23,9 @@ export class GroupSessionAccess {
   async requireSession(
     actor: Principal,
     id: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.repo.manager,
   ): Promise<GroupSession> {
-    const qb = manager
-      .getRepository(GroupSession)
-      .createQueryBuilder('g')
-      .where('g.id = :id AND g.organization_id = :org', { id, org: actor.organizationId });
-    const session = await this.access.scopeGroupSessions(qb, actor, 'g').getOne();
+    const session = await this.repo.findInScope(manager, actor, id);
     if (!session) throw new GroupSessionNotFoundError();
     return session;
   }
@@ -38,17 +34,11 @@ export class GroupSessionAccess {
   async visibleAttendees(
     actor: Principal,
     sessionIds: string[],
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.repo.manager,
   ): Promise<Map<string, GroupSessionAttendee[]>> {
     const bySession = new Map<string, GroupSessionAttendee[]>();
     if (sessionIds.length === 0) return bySession;
-    const qb = manager
-      .getRepository(GroupSessionAttendee)
-      .createQueryBuilder('ga')
-      .innerJoin('client', 'c', 'c.id = ga.client_id')
-      .where('ga.group_session_id = ANY(:sessionIds::uuid[])', { sessionIds })
-      .orderBy('ga.client_id');
-    for (const a of await this.access.scopeClients(qb, actor, 'c').getMany()) {
+    for (const a of await this.repo.attendeesInScope(manager, actor, sessionIds)) {
       bySession.set(a.groupSessionId, [...(bySession.get(a.groupSessionId) ?? []), a]);
     }
     return bySession;
@@ -56,16 +46,7 @@ export class GroupSessionAccess {
 
   /** Every client in the caller's scope, else 404 for the first that is not (no hint which). */
   async requireAllInScope(m: EntityManager, actor: Principal, clientIds: string[]): Promise<void> {
-    const qb = m
-      .createQueryBuilder()
-      .select('c.id', 'id')
-      .from('client', 'c')
-      .where('c.id = ANY(:clientIds::uuid[])', { clientIds });
-    const found = new Set(
-      (await this.access.scopeClients(qb, actor, 'c').getRawMany<{ id: string }>()).map(
-        (r) => r.id,
-      ),
-    );
+    const found = new Set(await this.repo.clientIdsInScope(m, actor, clientIds));
     const missing = clientIds.find((id) => !found.has(id));
     if (missing) await this.access.requireClient(actor, missing, m);
   }

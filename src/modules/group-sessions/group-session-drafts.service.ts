@@ -3,22 +3,16 @@ import { EntityManager } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
 import { UpdateGroupSessionDto } from './dto/group-session.dto';
 import { GroupSessionResponse } from './dto/group-session.response';
 import { GroupSessionAccess } from './group-session-access';
 import { Attendance, GroupSession, GroupSessionStatus } from './group-session.entity';
 import { toGroupSessionResponse } from './group-session.mapper';
+import { GroupSessionRepository } from './group-session.repository';
 import { duplicateAttendeeErrors, groupPeriodErrors } from './group-session.rules';
 import { GroupSessionAlreadySignedError, NotGroupFacilitatorError } from './group-sessions.errors';
-import { GroupSessionsService, recordGroupContact } from './group-sessions.service';
-
-const UPSERT_ATTENDEE = `INSERT INTO group_session_attendee (group_session_id, client_id, organization_id,
-    session_started_at, attendance, participation)
-  VALUES ($1, $2, $3, $4, $5, $6)
-  ON CONFLICT (group_session_id, client_id)
-  DO UPDATE SET attendance = EXCLUDED.attendance, participation = EXCLUDED.participation`;
+import { GroupSessionsService } from './group-sessions.service';
 
 /**
  * A group session's lifecycle, as a session note's (SPEC 6): the facilitator (or whoever recorded
@@ -30,6 +24,7 @@ export class GroupSessionDraftsService {
     private readonly uow: UnitOfWork,
     private readonly groups: GroupSessionAccess,
     private readonly sessions: GroupSessionsService,
+    private readonly repo: GroupSessionRepository,
   ) {}
 
   async update(
@@ -54,9 +49,8 @@ export class GroupSessionDraftsService {
         attendees.map((a) => a.clientId),
       );
       // The version check comes first: a stale edit writes nothing (412), whatever it carries.
-      await updateVersioned(
+      await this.repo.updateDraftVersioned(
         m,
-        GroupSession,
         { id, organizationId: actor.organizationId },
         expectedVersion,
         {
@@ -66,22 +60,19 @@ export class GroupSessionDraftsService {
           ...(dto.setting !== undefined ? { setting: dto.setting } : {}),
         },
       );
-      await m.query(
-        `UPDATE group_session_attendee SET session_started_at = $2 WHERE group_session_id = $1`,
-        [id, startedAt],
-      );
+      await this.repo.moveAttendeesStart(m, id, startedAt);
       for (const a of attendees) {
-        await m.query(UPSERT_ATTENDEE, [
-          id,
-          a.clientId,
-          actor.organizationId,
-          startedAt,
-          a.attendance ?? Attendance.Attended,
-          a.participation,
-        ]);
+        await this.repo.upsertAttendee(m, {
+          groupSessionId: id,
+          clientId: a.clientId,
+          organizationId: actor.organizationId,
+          sessionStartedAt: startedAt,
+          attendance: a.attendance ?? Attendance.Attended,
+          participation: a.participation,
+        });
       }
       if (attendees.length > 0) {
-        await recordGroupContact(
+        await this.repo.advanceLastContact(
           m,
           attendees.map((a) => a.clientId),
           startedAt,
@@ -96,12 +87,7 @@ export class GroupSessionDraftsService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       await this.requireOwnDraft(m, actor, id);
-      const [rows] = (await m.query(
-        `UPDATE group_session SET status = 'signed', signed_at = now(), version = version + 1,
-           updated_at = now() WHERE id = $1 AND status = 'draft' RETURNING id`,
-        [id],
-      )) as [{ id: string }[], number];
-      if (rows.length === 0) throw new GroupSessionAlreadySignedError();
+      if (!(await this.repo.markSigned(m, id))) throw new GroupSessionAlreadySignedError();
       return this.respond(tx, actor, id, 'group-session.sign');
     });
   }
@@ -125,7 +111,7 @@ export class GroupSessionDraftsService {
     id: string,
     action: string,
   ): Promise<GroupSessionResponse> {
-    const saved = await tx.manager.findOneByOrFail(GroupSession, { id });
+    const saved = await this.repo.findById(tx.manager, id);
     const visible = (await this.groups.visibleAttendees(actor, [id], tx.manager)).get(id) ?? [];
     for (const entry of this.sessions.sessionEvents(action, id, visible)) tx.audit(entry);
     return toGroupSessionResponse(saved, visible);

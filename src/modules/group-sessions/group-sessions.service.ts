@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal, UserPrincipal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { AuditEntry, AuditService } from '../audit/audit.service';
@@ -16,13 +14,9 @@ import {
 } from './dto/group-session.dto';
 import { GroupParticipationResponse, GroupSessionResponse } from './dto/group-session.response';
 import { GroupSessionAccess } from './group-session-access';
-import {
-  Attendance,
-  GroupSession,
-  GroupSessionAttendee,
-  GroupSessionStatus,
-} from './group-session.entity';
+import { Attendance, GroupSessionAttendee, GroupSessionStatus } from './group-session.entity';
 import { toGroupSessionResponse, toParticipationResponse } from './group-session.mapper';
+import { GroupSessionRepository } from './group-session.repository';
 import { duplicateAttendeeErrors, groupPeriodErrors } from './group-session.rules';
 
 const throwIfAny = (errors: FieldError[]): void => {
@@ -38,7 +32,7 @@ const throwIfAny = (errors: FieldError[]): void => {
 export class GroupSessionsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: GroupSessionRepository,
     private readonly access: AccessService,
     private readonly groups: GroupSessionAccess,
     private readonly audit: AuditService,
@@ -55,32 +49,30 @@ export class GroupSessionsService {
       const facilitatorId = dto.facilitatorId ?? actor.id;
       throwIfAny(groupPeriodErrors(startedAt, endedAt));
       await this.assertFacilitator(m, actor, facilitatorId);
-      const session = await m.save(
-        m.create(GroupSession, {
-          organizationId: actor.organizationId,
-          topic: dto.topic,
-          facilitatorId,
-          setting: dto.setting ?? null,
-          startedAt,
-          endedAt,
-          createdById: actor.id,
-          status: GroupSessionStatus.Draft,
-          signedAt: null,
-          version: 1,
-        }),
-      );
-      const attendees = dto.attendees.map((a) =>
-        m.create(GroupSessionAttendee, {
+      const session = await this.repo.insertSession(m, {
+        organizationId: actor.organizationId,
+        topic: dto.topic,
+        facilitatorId,
+        setting: dto.setting ?? null,
+        startedAt,
+        endedAt,
+        createdById: actor.id,
+        status: GroupSessionStatus.Draft,
+        signedAt: null,
+        version: 1,
+      });
+      const attendees = await this.repo.insertAttendees(
+        m,
+        dto.attendees.map((a) => ({
           groupSessionId: session.id,
           clientId: a.clientId,
           organizationId: actor.organizationId,
           sessionStartedAt: startedAt,
           attendance: a.attendance ?? Attendance.Attended,
           participation: a.participation,
-        }),
+        })),
       );
-      await m.insert(GroupSessionAttendee, attendees);
-      await recordGroupContact(m, clientIds, startedAt);
+      await this.repo.advanceLastContact(m, clientIds, startedAt);
       for (const clientId of clientIds) {
         tx.audit({
           action: 'group-session.create',
@@ -96,12 +88,7 @@ export class GroupSessionsService {
   /** Sessions in the caller's scope, newest first; each with only the attendees they may see. */
   async list(actor: Principal, query: GroupSessionQuery): Promise<Page<GroupSessionResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'group-sessions' });
-    const qb = this.dataSource
-      .getRepository(GroupSession)
-      .createQueryBuilder('g')
-      .where('g.organization_id = :org', { org: actor.organizationId });
-    this.access.scopeGroupSessions(qb, actor, 'g');
-    const rows = await pageNewestFirst(qb, 'g', pager, 'started_at').getMany();
+    const rows = await this.repo.pageInScope(actor, pager);
     const shown = rows.slice(0, query.limit);
     const attendees = await this.groups.visibleAttendees(
       actor,
@@ -136,26 +123,7 @@ export class GroupSessionsService {
   ): Promise<Page<GroupParticipationResponse>> {
     const pager = new Pager(query, { principal: actor, list: `group-participation:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const after = pager.after;
-    const qb = this.dataSource
-      .getRepository(GroupSessionAttendee)
-      .createQueryBuilder('ga')
-      .innerJoinAndMapOne('ga.session', GroupSession, 'g', 'g.id = ga.group_session_id')
-      .where('ga.client_id = :clientId', { clientId });
-    if (after) {
-      qb.andWhere(
-        '(ga.session_started_at, ga.group_session_id) < (:afterKey::timestamptz, :afterId::uuid)',
-        {
-          afterKey: after.key,
-          afterId: after.id,
-        },
-      );
-    }
-    const rows = (await qb
-      .orderBy('ga.sessionStartedAt', 'DESC')
-      .addOrderBy('ga.groupSessionId', 'DESC')
-      .limit(query.limit + 1)
-      .getMany()) as (GroupSessionAttendee & { session: GroupSession })[];
+    const rows = await this.repo.pageParticipation(clientId, pager.after, query.limit + 1);
     await this.audit.recordNow(actor, {
       action: 'group-participation.list',
       clientId,
@@ -184,12 +152,7 @@ export class GroupSessionsService {
     actor: Principal,
     facilitatorId: string,
   ): Promise<void> {
-    const [row] = await m.query(
-      `SELECT EXISTS (SELECT 1 FROM app_user WHERE id = $1 AND organization_id = $2 AND active
-         AND role IN ('peer_specialist', 'supervisor')) AS ok`,
-      [facilitatorId, actor.organizationId],
-    );
-    if (!row.ok)
+    if (!(await this.repo.isActiveFacilitator(m, facilitatorId, actor.organizationId)))
       throw new ValidationError([
         {
           field: 'facilitatorId',
@@ -197,16 +160,4 @@ export class GroupSessionsService {
         },
       ]);
   }
-}
-
-/** Attending a group is a contact: "last contact" moves forward, never back. */
-export async function recordGroupContact(
-  m: EntityManager,
-  clientIds: string[],
-  startedAt: Date,
-): Promise<void> {
-  await m.query(
-    `UPDATE client SET last_contact_at = GREATEST(last_contact_at, $2) WHERE id = ANY($1::uuid[])`,
-    [clientIds, startedAt],
-  );
 }

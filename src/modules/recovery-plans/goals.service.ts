@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { Principal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { definedOnly } from './defined-only';
@@ -17,8 +13,8 @@ import { Goal } from './goal.entity';
 import { applyGoalChange, GoalState } from './goal-status';
 import { PlanAccess } from './plan-access';
 import { isPlanClosed } from './plan-status';
-import { RecoveryPlan } from './recovery-plan.entity';
 import { toGoalResponse } from './recovery-plan.mapper';
+import { RecoveryPlanRepository } from './recovery-plan.repository';
 import {
   GoalAchievementError,
   GoalTransitionError,
@@ -32,7 +28,7 @@ const stale = (): DomainError =>
 export class GoalsService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RecoveryPlanRepository,
     private readonly plans: PlanAccess,
     private readonly audit: AuditService,
   ) {}
@@ -44,38 +40,29 @@ export class GoalsService {
       // A closed plan is history; new goals belong on a new plan.
       if (isPlanClosed(plan.status)) throw new PlanClosedError();
       const state = goalState({ lifecycleStatus: 'proposed', achievementStatus: null }, dto);
-      const saved = await m.save(
-        m.create(Goal, {
-          organizationId: plan.organizationId,
-          clientId: plan.clientId,
-          planId: plan.id,
-          description: dto.description,
-          domain: dto.domain,
-          targetDate: dto.targetDate ?? null,
-          actionSteps: (dto.actionSteps ?? []).map((s) => ({
-            text: s.text,
-            done: s.done ?? false,
-          })),
-          ...state,
-          createdById: principal.id,
-        }),
-      );
+      const saved = await this.repo.insertGoal(m, {
+        organizationId: plan.organizationId,
+        clientId: plan.clientId,
+        planId: plan.id,
+        description: dto.description,
+        domain: dto.domain,
+        targetDate: dto.targetDate ?? null,
+        actionSteps: (dto.actionSteps ?? []).map((s) => ({
+          text: s.text,
+          done: s.done ?? false,
+        })),
+        ...state,
+        createdById: principal.id,
+      });
       tx.audit(entry('goal.create', saved));
-      return toGoalResponse(await m.findOneByOrFail(Goal, { id: saved.id }));
+      return toGoalResponse(await this.repo.findGoalById(m, saved.id));
     });
   }
 
   async list(principal: Principal, planId: string, query: PageQuery): Promise<Page<GoalResponse>> {
     const pager = new Pager(query, { principal: principal, list: `goals:${planId}` });
     const plan = await this.plans.requirePlan(principal, planId);
-    const qb = this.dataSource
-      .getRepository(Goal)
-      .createQueryBuilder('g')
-      .where('g.plan_id = :planId AND g.organization_id = :org', {
-        planId,
-        org: plan.organizationId,
-      });
-    const rows = await pageNewestFirst(qb, 'g', pager).getMany();
+    const rows = await this.repo.pageGoalsOfPlan(planId, plan.organizationId, pager);
     await this.audit.recordNow(principal, {
       action: 'goal.list',
       clientId: plan.clientId,
@@ -101,18 +88,23 @@ export class GoalsService {
       const m = tx.manager;
       const goal = await this.plans.requireGoal(principal, id, m);
       if (goal.version !== expectedVersion) throw stale();
-      const plan = await m.findOneByOrFail(RecoveryPlan, { id: goal.planId });
+      const plan = await this.repo.findPlanById(m, goal.planId);
       if (isPlanClosed(plan.status)) throw new PlanClosedError();
       const { lifecycleStatus, achievementStatus, actionSteps, ...fields } = definedOnly(dto);
       const state = goalState(goal, { lifecycleStatus, achievementStatus });
-      await updateVersioned(m, Goal, { id, organizationId: goal.organizationId }, expectedVersion, {
-        ...fields,
-        ...(actionSteps
-          ? { actionSteps: actionSteps.map((s) => ({ text: s.text, done: s.done ?? false })) }
-          : {}),
-        ...state,
-      });
-      const saved = await m.findOneByOrFail(Goal, { id });
+      await this.repo.updateGoalVersioned(
+        m,
+        { id, organizationId: goal.organizationId },
+        expectedVersion,
+        {
+          ...fields,
+          ...(actionSteps
+            ? { actionSteps: actionSteps.map((s) => ({ text: s.text, done: s.done ?? false })) }
+            : {}),
+          ...state,
+        },
+      );
+      const saved = await this.repo.findGoalById(m, id);
       const action =
         saved.lifecycleStatus === goal.lifecycleStatus
           ? 'goal.update'

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { Goal } from './goal.entity';
 import { RecoveryPlan } from './recovery-plan.entity';
+import { RecoveryPlanRepository } from './recovery-plan.repository';
 
 /**
  * Plans and goals are reached through their client's scope: a plan or goal of a client outside
@@ -15,29 +15,39 @@ import { RecoveryPlan } from './recovery-plan.entity';
 @Injectable()
 export class PlanAccess {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RecoveryPlanRepository,
     private readonly access: AccessService,
   ) {}
 
-  requirePlan(principal: Principal, id: string, manager?: EntityManager): Promise<RecoveryPlan> {
-    return this.requireInScope(principal, RecoveryPlan, id, 'Recovery plan', manager);
+  requirePlan(
+    principal: Principal,
+    id: string,
+    manager = this.repo.manager,
+  ): Promise<RecoveryPlan> {
+    return this.requireInScope(
+      principal,
+      this.repo.findPlanInOrg(manager, id, principal.organizationId),
+      'Recovery plan',
+      manager,
+    );
   }
 
-  requireGoal(principal: Principal, id: string, manager?: EntityManager): Promise<Goal> {
-    return this.requireInScope(principal, Goal, id, 'Goal', manager);
+  requireGoal(principal: Principal, id: string, manager = this.repo.manager): Promise<Goal> {
+    return this.requireInScope(
+      principal,
+      this.repo.findGoalInOrg(manager, id, principal.organizationId),
+      'Goal',
+      manager,
+    );
   }
 
   private async requireInScope<T extends RecoveryPlan | Goal>(
     principal: Principal,
-    target: EntityTarget<T>,
-    id: string,
+    found: Promise<T | null>,
     resource: string,
-    manager = this.dataSource.manager,
+    manager: EntityManager,
   ): Promise<T> {
-    const row = (await manager.findOneBy(target, {
-      id,
-      organizationId: principal.organizationId,
-    } as never)) as T | null;
+    const row = await found;
     if (!row) throw new NotFoundError(resource);
     try {
       await this.access.requireClient(principal, row.clientId, manager);

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
 import { DomainError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
@@ -18,6 +14,7 @@ import { PlanAccess } from './plan-access';
 import { addDays, DEFAULT_REVIEW_DAYS, planDateErrors, todayUtc } from './plan-dates';
 import { canMovePlan, isPlanClosed, PlanStatus } from './plan-status';
 import { RecoveryPlan } from './recovery-plan.entity';
+import { RecoveryPlanRepository } from './recovery-plan.repository';
 import { toPlanResponse } from './recovery-plan.mapper';
 import {
   ActivePlanExistsError,
@@ -35,7 +32,7 @@ const stale = (): DomainError =>
 export class PlansService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: RecoveryPlanRepository,
     private readonly access: AccessService,
     private readonly plans: PlanAccess,
     private readonly audit: AuditService,
@@ -61,16 +58,14 @@ export class PlansService {
         this.uow.run(principal, async (tx) => {
           const m = tx.manager;
           const client = await this.access.requireClient(principal, clientId, m);
-          const saved = await m.save(
-            m.create(RecoveryPlan, {
-              ...plan,
-              organizationId: client.organizationId,
-              clientId,
-              createdById: principal.id,
-            }),
-          );
+          const saved = await this.repo.insertPlan(m, {
+            ...plan,
+            organizationId: client.organizationId,
+            clientId,
+            createdById: principal.id,
+          });
           tx.audit(this.entry('recovery-plan.create', saved));
-          return toPlanResponse(await m.findOneByOrFail(RecoveryPlan, { id: saved.id }));
+          return toPlanResponse(await this.repo.findPlanById(m, saved.id));
         }),
     );
   }
@@ -82,15 +77,12 @@ export class PlansService {
   ): Promise<Page<PlanResponse>> {
     const pager = new Pager(query, { principal: principal, list: `recovery-plans:${clientId}` });
     await this.access.requireClient(principal, clientId);
-    const qb = this.dataSource
-      .getRepository(RecoveryPlan)
-      .createQueryBuilder('p')
-      .where('p.client_id = :clientId AND p.organization_id = :org', {
-        clientId,
-        org: principal.organizationId,
-      });
-    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
-    const rows = await pageNewestFirst(qb, 'p', pager).getMany();
+    const rows = await this.repo.pageForClient(
+      clientId,
+      principal.organizationId,
+      query.status,
+      pager,
+    );
     await this.audit.recordNow(principal, {
       action: 'recovery-plan.list',
       clientId,
@@ -121,14 +113,13 @@ export class PlansService {
           clientId = plan.clientId;
           if (plan.version !== expectedVersion) throw stale();
           const patch = planPatch(plan, dto);
-          await updateVersioned(
+          await this.repo.updatePlanVersioned(
             m,
-            RecoveryPlan,
             { id, organizationId: plan.organizationId },
             expectedVersion,
             patch,
           );
-          const saved = await m.findOneByOrFail(RecoveryPlan, { id });
+          const saved = await this.repo.findPlanById(m, id);
           tx.audit(this.entry(actionOf(plan.status, saved.status), saved));
           return toPlanResponse(saved);
         }),
@@ -148,11 +139,7 @@ export class PlansService {
       return await write();
     } catch (err) {
       if (!isUniqueViolation(err, ONE_ACTIVE)) throw err;
-      const [active] = await this.dataSource.query(
-        `SELECT id FROM recovery_plan WHERE client_id = $1 AND status = 'active'`,
-        [clientIdOf()],
-      );
-      throw new ActivePlanExistsError(active?.id ?? null);
+      throw new ActivePlanExistsError(await this.repo.activePlanId(clientIdOf()));
     }
   }
 }

@@ -8,11 +8,12 @@ import { PlanAccess } from './plan-access';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
 import { RecoveryPlan } from './recovery-plan.entity';
+import { RecoveryPlanRepository } from './recovery-plan.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RecoveryPlan, Goal])],
   controllers: [PlansController, GoalsController],
-  providers: [PlansService, GoalsService, PlanAccess],
+  providers: [PlansService, GoalsService, PlanAccess, RecoveryPlanRepository],
   exports: [PlansService, GoalsService],
 })
 export class RecoveryPlansModule {}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { AccessService } from '../../auth/access.service';
 import { Principal, UserPrincipal } from '../../auth/principal';
@@ -17,24 +16,13 @@ import {
   RelapsePreventionPlanResponse,
 } from './dto/relapse-prevention-plan.response';
 import {
-  PlanRow,
   toContent,
   toPlanResponse,
   toPointer,
   toVersionResponse,
-  VersionRow,
 } from './relapse-prevention.mapper';
-import {
-  CURRENT_PLAN,
-  INSERT_PLAN,
-  INSERT_VERSION,
-  LIST_VERSIONS,
-  ONE_VERSION,
-  PLAN_POINTER,
-  UPDATE_PLAN,
-} from './relapse-prevention.queries';
 import { PlanExistsIfMatchRequiredError } from './relapse-prevention.errors';
-import { RelapsePlanContent } from './relapse-plan-content';
+import { RelapsePreventionRepository } from './relapse-prevention.repository';
 
 const RESOURCE = 'RelapsePreventionPlan';
 
@@ -53,17 +41,14 @@ export interface PutResult {
 export class RelapsePreventionService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly plans: RelapsePreventionRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async get(actor: Principal, clientId: string): Promise<RelapsePreventionPlanResponse> {
     await this.access.requireClient(actor, clientId);
-    const [row]: (PlanRow & { content: RelapsePlanContent })[] = await this.dataSource.query(
-      CURRENT_PLAN,
-      [actor.organizationId, clientId],
-    );
+    const row = await this.plans.findCurrent(actor.organizationId, clientId);
     if (!row) throw new NotFoundError('Relapse-prevention plan');
     await this.audit.recordNow(actor, {
       action: 'relapse-prevention-plan.read',
@@ -90,19 +75,18 @@ export class RelapsePreventionService {
     return this.uow.run(actor, async (tx) => {
       const m = tx.manager;
       await this.access.requireClient(actor, clientId, m);
-      const params = [actor.organizationId, clientId, actor.id, reviewedOn];
-      const created = expectedVersion === undefined;
-      const [plan]: PlanRow[] = created
-        ? await m.query(INSERT_PLAN, params)
-        : (await m.query(UPDATE_PLAN, [...params, expectedVersion]))[0];
-      if (!plan) throw created ? new PlanExistsIfMatchRequiredError() : staleError();
-      await m.query(INSERT_VERSION, [
-        plan.id,
-        plan.version,
-        JSON.stringify(content),
-        actor.id,
+      const change = {
+        organizationId: actor.organizationId,
+        clientId,
+        actorId: actor.id,
         reviewedOn,
-      ]);
+      };
+      const created = expectedVersion === undefined;
+      const plan = created
+        ? await this.plans.insertPlan(m, change)
+        : await this.plans.updatePlan(m, change, expectedVersion);
+      if (!plan) throw created ? new PlanExistsIfMatchRequiredError() : staleError();
+      await this.plans.insertVersion(m, plan, content, actor.id, reviewedOn);
       tx.audit({
         action: created ? 'relapse-prevention-plan.create' : 'relapse-prevention-plan.update',
         clientId,
@@ -125,12 +109,12 @@ export class RelapsePreventionService {
     });
     const below = versionKey(pager);
     await this.access.requireClient(actor, clientId);
-    const rows: VersionRow[] = await this.dataSource.query(LIST_VERSIONS, [
+    const rows = await this.plans.listVersions(
       actor.organizationId,
       clientId,
       below,
       query.limit + 1,
-    ]);
+    );
     await this.audit.recordNow(actor, {
       action: 'relapse-prevention-plan.version-list',
       clientId,
@@ -146,11 +130,7 @@ export class RelapsePreventionService {
     version: number,
   ): Promise<RelapsePlanVersionResponse> {
     await this.access.requireClient(actor, clientId);
-    const [row]: VersionRow[] = await this.dataSource.query(ONE_VERSION, [
-      actor.organizationId,
-      clientId,
-      version,
-    ]);
+    const row = await this.plans.findVersion(actor.organizationId, clientId, version);
     if (!row) throw new NotFoundError('Relapse-prevention plan version');
     await this.audit.recordNow(actor, {
       action: 'relapse-prevention-plan.version-read',
@@ -166,7 +146,7 @@ export class RelapsePreventionService {
    * none. The caller has already checked the client's scope and audits the note it answers.
    */
   async pointerFor(m: EntityManager, clientId: string): Promise<RelapsePlanPointerResponse | null> {
-    const [row]: RelapsePlanPointerResponse[] = await m.query(PLAN_POINTER, [clientId]);
+    const row = await this.plans.findPointer(m, clientId);
     return row ? toPointer(row) : null;
   }
 }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-
 import { Role } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
 import { ValidationError } from '../../common/errors/domain-error';
@@ -8,8 +6,8 @@ import { UnitOfWork } from '../audit/unit-of-work';
 import { contentHash, SignedContent } from './content-hash';
 import { CreateAddendumDto, ReviewNoteDto } from './dto/session-note.dto';
 import { AddendumResponse, SessionNoteResponse } from './dto/session-note.response';
-import { SessionNoteAddendum } from './session-note-addendum.entity';
 import { SessionNoteSupport } from './session-note-support.service';
+import { SessionNoteRepository } from './session-note.repository';
 import { SessionNote } from './session-note.entity';
 import { NoteStatus, ReviewDecision } from './session-note.enums';
 import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
@@ -39,15 +37,6 @@ const signedContentOf = (n: SessionNote): SignedContent => ({
   riskFlags: n.riskFlags,
 });
 
-// An unexpired credential on the organization's "today" (UTC), less its grace period in days.
-const HOLDS_CREDENTIAL = `SELECT EXISTS (
-  SELECT 1 FROM specialist_certification sc JOIN organization o ON o.id = sc.organization_id
-  WHERE sc.user_id = $1 AND sc.organization_id = $2
-    AND sc.issued_on <= (now() AT TIME ZONE 'UTC')::date
-    AND sc.expires_on >= (now() AT TIME ZONE 'UTC')::date - CASE
-      WHEN o.settings->>'credentialGraceDays' ~ '^[0-9]{1,3}$' THEN (o.settings->>'credentialGraceDays')::int ELSE 0 END
-) AS ok`;
-
 /**
  * draft -> signed -> reviewed. A signature locks the clinical content under a SHA-256 hash;
  * corrections are addenda, never edits (CMS amendment rule). `needs_revision` keeps the note
@@ -58,6 +47,7 @@ export class SessionNoteSigningService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly support: SessionNoteSupport,
+    private readonly notes: SessionNoteRepository,
   ) {}
 
   async sign(actor: UserPrincipal, id: string): Promise<SessionNoteResponse> {
@@ -68,21 +58,15 @@ export class SessionNoteSigningService {
       if (note.status !== NoteStatus.Draft) throw new NoteAlreadySignedError();
       const missing = missingSections(note.format, note.sections);
       if (missing.length > 0) throw new NoteIncompleteError(missing);
-      await this.assertCredential(m, actor);
+      if (!(await this.notes.holdsCredential(m, actor.id, actor.organizationId)))
+        throw new CredentialExpiredError();
       const signedAt = new Date();
-      await m
-        .createQueryBuilder()
-        .update(SessionNote)
-        .set({
-          status: NoteStatus.Signed,
-          signedAt,
-          contentHash: contentHash(signedContentOf(note)),
-          lateEntry: isLateEntry(note.endedAt, signedAt),
-          version: () => 'version + 1',
-        })
-        .where('id = :id AND status = :draft', { id, draft: NoteStatus.Draft })
-        .execute();
-      const signed = await m.findOneByOrFail(SessionNote, { id });
+      await this.notes.markSigned(m, id, {
+        signedAt,
+        contentHash: contentHash(signedContentOf(note)),
+        lateEntry: isLateEntry(note.endedAt, signedAt),
+      });
+      const signed = await this.notes.findById(m, id);
       await this.support.recordContact(m, signed);
       this.support.enqueueCrisis(tx, signed);
       tx.audit({
@@ -111,21 +95,14 @@ export class SessionNoteSigningService {
       if (note.authorId !== actor.id && actor.role !== Role.Supervisor)
         throw new NotAuthorSupervisorError();
       if (note.status === NoteStatus.Draft) throw new NoteNotSignedError();
-      const addendum = await m.save(
-        m.create(SessionNoteAddendum, {
-          organizationId: actor.organizationId,
-          noteId: id,
-          clientId: note.clientId,
-          authorId: actor.id,
-          text: dto.text,
-        }),
-      );
-      if (note.status === NoteStatus.Reviewed) {
-        await m.query(
-          `UPDATE session_note SET status = 'signed', version = version + 1 WHERE id = $1`,
-          [id],
-        );
-      }
+      const addendum = await this.notes.insertAddendum(m, {
+        organizationId: actor.organizationId,
+        noteId: id,
+        clientId: note.clientId,
+        authorId: actor.id,
+        text: dto.text,
+      });
+      if (note.status === NoteStatus.Reviewed) await this.notes.reopenForReview(m, id);
       tx.audit({
         action: 'session-note.addendum.create',
         clientId: note.clientId,
@@ -150,21 +127,14 @@ export class SessionNoteSigningService {
       if (!(await this.support.supervises(m, actor.id, note.authorId)))
         throw new NotAuthorSupervisorError();
       if (note.status !== NoteStatus.Signed) throw new NoteNotReviewableError();
-      await m
-        .createQueryBuilder()
-        .update(SessionNote)
-        .set({
-          status:
-            dto.decision === ReviewDecision.Approved ? NoteStatus.Reviewed : NoteStatus.Signed,
-          reviewedAt: new Date(),
-          reviewerId: actor.id,
-          reviewDecision: dto.decision,
-          reviewComment: comment,
-          version: () => 'version + 1',
-        })
-        .where('id = :id', { id })
-        .execute();
-      const reviewed = await m.findOneByOrFail(SessionNote, { id });
+      await this.notes.recordReview(m, id, {
+        status: dto.decision === ReviewDecision.Approved ? NoteStatus.Reviewed : NoteStatus.Signed,
+        reviewedAt: new Date(),
+        reviewerId: actor.id,
+        reviewDecision: dto.decision,
+        reviewComment: comment,
+      });
+      const reviewed = await this.notes.findById(m, id);
       tx.audit({
         action: 'session-note.review',
         clientId: note.clientId,
@@ -173,10 +143,5 @@ export class SessionNoteSigningService {
       });
       return this.support.withPlanPointer(m, toSessionNoteResponse(reviewed));
     });
-  }
-
-  private async assertCredential(m: EntityManager, actor: UserPrincipal): Promise<void> {
-    const [row] = await m.query(HOLDS_CREDENTIAL, [actor.id, actor.organizationId]);
-    if (!row.ok) throw new CredentialExpiredError();
   }
 }

@@ -7,6 +7,7 @@ import { SessionNoteAddendum } from './session-note-addendum.entity';
 import { SessionNoteSigningService } from './session-note-signing.service';
 import { SessionNoteSupport } from './session-note-support.service';
 import { SessionNote } from './session-note.entity';
+import { SessionNoteRepository } from './session-note.repository';
 import { ClientSessionNotesController, SessionNotesController } from './session-notes.controller';
 import { SessionNotesService } from './session-notes.service';
 
@@ -17,6 +18,7 @@ import { SessionNotesService } from './session-notes.service';
     SessionNotesService,
     SessionNoteSigningService,
     SessionNoteSupport,
+    SessionNoteRepository,
     ClientTimelineService,
   ],
   exports: [SessionNotesService],

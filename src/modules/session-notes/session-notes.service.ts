@@ -1,55 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 
-import { reviewableBy } from '../../auth/access/scope.sql';
 import { requireFilterableSpecialist } from '../../auth/access/specialist-scope';
 import { AccessService } from '../../auth/access.service';
 import { Role } from '../../auth/permissions';
 import { Principal, UserPrincipal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { Page, Pager } from '../../common/dto/pagination';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
-import { updateVersioned } from '../../common/http/etag';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { CreateSessionNoteDto, UpdateSessionNoteDto } from './dto/session-note.dto';
 import { ClientNotesQuery, NoteSearchQuery } from './dto/session-note.query';
 import { SessionNoteResponse } from './dto/session-note.response';
 import { findStigmatizingLanguage } from './recovery-language';
-import { SessionNoteAddendum } from './session-note-addendum.entity';
 import { SessionNoteSupport } from './session-note-support.service';
+import { SessionNoteRepository } from './session-note.repository';
 import { SessionNote } from './session-note.entity';
 import { NoteStatus } from './session-note.enums';
 import { toAddendumResponse, toSessionNoteResponse } from './session-note.mapper';
 import { periodErrors, sectionErrors } from './session-note.rules';
 import { NoteAlreadySignedError, NotNoteAuthorError } from './session-notes.errors';
-
-// Signed, and either never reviewed or corrected by an addendum since the last review.
-const AWAITING_REVIEW = `n.status = 'signed' AND (n.reviewed_at IS NULL OR EXISTS (SELECT 1 FROM session_note_addendum a
-  WHERE a.note_id = n.id AND a.created_at > n.reviewed_at))`;
-const AUTHOR_SUPERVISED = reviewableBy('n', ':me');
-
-const INSERT_DRAFT = `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at,
-  ended_at, contact_type, setting, format, sections, goal_ids, interventions, risk_flags, late_entry, version)
-  VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, false, 1)
-  RETURNING id, created_at, updated_at`;
-
-type NewDraft = Pick<
-  SessionNote,
-  | 'organizationId'
-  | 'clientId'
-  | 'authorId'
-  | 'startedAt'
-  | 'endedAt'
-  | 'contactType'
-  | 'setting'
-  | 'format'
-  | 'sections'
-  | 'goalIds'
-  | 'interventions'
-  | 'riskFlags'
->;
 
 const throwIfAny = (errors: FieldError[]): void => {
   if (errors.length > 0) throw new ValidationError(errors);
@@ -60,7 +29,7 @@ const throwIfAny = (errors: FieldError[]): void => {
 export class SessionNotesService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notes: SessionNoteRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly support: SessionNoteSupport,
@@ -82,7 +51,7 @@ export class SessionNotesService {
         ...sectionErrors(dto.format, sections),
       ]);
       await this.support.assertGoals(m, clientId, dto.goalIds ?? []);
-      const note = await this.insertDraft(m, {
+      const note = await this.notes.insertDraft(m, {
         organizationId: actor.organizationId,
         clientId,
         authorId: actor.id,
@@ -111,44 +80,6 @@ export class SessionNotesService {
     });
   }
 
-  /**
-   * One INSERT ... RETURNING of the generated columns; the rest of the note is what was written.
-   * (`save()` of a new entity costs several times the CPU for the same statement.)
-   */
-  private async insertDraft(m: EntityManager, draft: NewDraft): Promise<SessionNote> {
-    const [row]: { id: string; created_at: Date; updated_at: Date }[] = await m.query(
-      INSERT_DRAFT,
-      [
-        draft.organizationId,
-        draft.clientId,
-        draft.authorId,
-        draft.startedAt,
-        draft.endedAt,
-        draft.contactType,
-        draft.setting,
-        draft.format,
-        JSON.stringify(draft.sections),
-        draft.goalIds,
-        draft.interventions,
-        draft.riskFlags,
-      ],
-    );
-    return Object.assign(new SessionNote(), draft, {
-      id: row.id,
-      status: NoteStatus.Draft,
-      signedAt: null,
-      contentHash: null,
-      lateEntry: false,
-      reviewedAt: null,
-      reviewerId: null,
-      reviewDecision: null,
-      reviewComment: null,
-      version: 1,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    });
-  }
-
   async listForClient(
     actor: Principal,
     clientId: string,
@@ -156,12 +87,7 @@ export class SessionNotesService {
   ): Promise<Page<SessionNoteResponse>> {
     const pager = new Pager(query, { principal: actor, list: `session-notes:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const qb = this.dataSource
-      .getRepository(SessionNote)
-      .createQueryBuilder('n')
-      .where('n.client_id = :clientId', { clientId });
-    if (query.status) qb.andWhere('n.status = :status', { status: query.status });
-    const rows = await pageNewestFirst(qb, 'n', pager, 'started_at').getMany();
+    const rows = await this.notes.pageForClient(clientId, query.status, pager);
     await this.audit.recordNow(actor, {
       action: 'session-note.list',
       clientId,
@@ -174,47 +100,38 @@ export class SessionNotesService {
   async search(actor: UserPrincipal, query: NoteSearchQuery): Promise<Page<SessionNoteResponse>> {
     const pager = new Pager(query, { principal: actor, list: 'session-notes' });
     if (query.authorId) {
-      await requireFilterableSpecialist(this.dataSource.manager, actor, query.authorId);
+      await requireFilterableSpecialist(this.notes.manager, actor, query.authorId);
     }
     const goalClientId = query.goalId
-      ? await this.support.requireGoalClient(actor, query.goalId, this.dataSource.manager)
+      ? await this.support.requireGoalClient(actor, query.goalId, this.notes.manager)
       : null;
-    const qb = this.dataSource
-      .getRepository(SessionNote)
-      .createQueryBuilder('n')
-      .innerJoin('client', 'c', 'c.id = n.client_id')
-      .where('n.organization_id = :org', { org: actor.organizationId });
-    this.access.scopeClients(qb, actor, 'c');
-    if (query.status) qb.andWhere('n.status = :status', { status: query.status });
-    if (query.authorId) qb.andWhere('n.author_id = :authorId', { authorId: query.authorId });
-    if (goalClientId) {
-      qb.andWhere('n.client_id = :goalClientId AND n.goal_ids @> ARRAY[:goalId]::uuid[]', {
+    const rows = await this.notes.searchInScope(
+      actor,
+      {
+        status: query.status,
+        authorId: query.authorId,
         goalClientId,
         goalId: query.goalId,
-      });
-    }
-    if (query.awaitingReview) {
-      qb.andWhere(AWAITING_REVIEW);
-      // A supervisor reviews the notes of their own teams' specialists only.
-      if (actor.role === Role.Supervisor) qb.andWhere(AUTHOR_SUPERVISED, { me: actor.id });
-    }
-    const rows = await pageNewestFirst(qb, 'n', pager, 'started_at').getMany();
+        awaitingReview: query.awaitingReview,
+        // A supervisor reviews the notes of their own teams' specialists only.
+        reviewerId: actor.role === Role.Supervisor ? actor.id : null,
+      },
+      pager,
+    );
     await this.auditReads(actor, rows, query.limit);
     return this.toNotePage(rows, pager);
   }
 
   async get(actor: Principal, id: string): Promise<SessionNoteResponse> {
-    const note = await this.support.requireNote(actor, id, this.dataSource.manager);
-    const addenda = await this.dataSource
-      .getRepository(SessionNoteAddendum)
-      .find({ where: { noteId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const note = await this.support.requireNote(actor, id, this.notes.manager);
+    const addenda = await this.notes.addendaOf(id);
     await this.audit.recordNow(actor, {
       action: 'session-note.read',
       clientId: note.clientId,
       resourceType: 'SessionNote',
       resourceId: id,
     });
-    return this.support.withPlanPointer(this.dataSource.manager, {
+    return this.support.withPlanPointer(this.notes.manager, {
       ...toSessionNoteResponse(note),
       addenda: addenda.map(toAddendumResponse),
     });
@@ -234,14 +151,13 @@ export class SessionNotesService {
       if (note.authorId !== actor.id) throw new NotNoteAuthorError();
       const patch = this.validatedPatch(note, dto);
       await this.support.assertGoals(m, note.clientId, dto.goalIds ?? []);
-      await updateVersioned(
+      await this.notes.updateDraftVersioned(
         m,
-        SessionNote,
         { id, organizationId: actor.organizationId },
         expectedVersion,
         patch,
       );
-      const saved = await m.findOneByOrFail(SessionNote, { id });
+      const saved = await this.notes.findById(m, id);
       this.support.enqueueCrisis(tx, saved);
       tx.audit({
         action: 'session-note.update',
