@@ -5,6 +5,7 @@ import { CoreModule } from './core.module';
 import { AuditPartitionsWorker } from './modules/audit/audit-partitions.worker';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { DisclosurePurgeWorker } from './modules/disclosures/disclosure-purge.worker';
+import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
 import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
@@ -33,6 +34,7 @@ import { QueueModule } from './queue/queue.module';
     AuditPartitionsWorker,
     IdempotencyPurgeWorker,
     DisclosurePurgeWorker,
+    DisclosureRepository,
   ],
 })
 export class WorkerModule {}
