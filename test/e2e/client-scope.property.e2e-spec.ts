@@ -7,6 +7,7 @@ import { Role } from '../../src/auth/permissions';
 import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs.service';
 import { WebhookEventsService } from '../../src/modules/webhooks/webhook-events.service';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { ScheduledScanRepository } from '../../src/modules/scheduled-scans/scheduled-scan.repository';
 import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
 import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
 import {
@@ -381,7 +382,7 @@ describe('client scope (property, e2e)', () => {
 
   it('should keep the audit list, the review queue, every specialist filter and the alert recipients in scope', async () => {
     const notifications = t.app.get(NotificationsService);
-    const scans = new ScheduledScansService(t.dataSource);
+    const scans = new ScheduledScansService(new ScheduledScanRepository(t.dataSource));
     const alerts = new SessionNoteAlertsService(t.dataSource, notifications);
     const followUpJobs = new FollowUpJobsService(
       t.dataSource,
