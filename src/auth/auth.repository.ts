@@ -60,6 +60,28 @@ export class AuthRepository {
     );
   }
 
+  /** Shortens the session to at most `ttlSeconds` from now (the queue dashboard's sign-in). */
+  async capSessionExpiry(
+    manager: EntityManager,
+    sessionId: string,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE auth_session SET expires_at = LEAST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1`,
+      [sessionId, ttlSeconds],
+    );
+  }
+
+  /** Logs the user's session out; false when it was already revoked (or is not theirs). */
+  async logOutSession(manager: EntityManager, sessionId: string, userId: string): Promise<boolean> {
+    const [, revoked]: [unknown, number] = await manager.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout'
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+      [sessionId, userId],
+    );
+    return revoked !== 0;
+  }
+
   async insertRefreshToken(
     manager: EntityManager,
     token: { id: string; sessionId: string; hash: Buffer; ttlSeconds: number },
