@@ -9,13 +9,14 @@ import { loggerParams } from './common/logging/logger.config';
 import { AppRoleError, dataSourceOptions, initializeAppDataSource } from './database/data-source';
 import { ReadReplicaModule } from './database/read-replica';
 import { AuditCoreModule } from './modules/audit/audit-core.module';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { WebhookEventsModule } from './modules/webhooks/webhook-events.module';
 import { OutboxModule } from './queue/outbox.module';
 import { RedisModule } from './redis/redis.module';
 
 /**
  * What both processes (API and worker) stand on: config, logs, Postgres, Redis, audit, outbox,
- * and the webhook events written beside a change.
+ * the webhook events written beside a change, and the idempotency keys.
  */
 @Module({
   imports: [
@@ -48,6 +49,7 @@ import { RedisModule } from './redis/redis.module';
     AuthCoreModule,
     OutboxModule,
     WebhookEventsModule,
+    IdempotencyModule,
   ],
 })
 export class CoreModule {}

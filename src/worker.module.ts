@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 
-import { IdempotencyPurgeWorker } from './common/http/idempotency-purge.worker';
 import { CoreModule } from './core.module';
 import { AuditPartitionsWorker } from './modules/audit/audit-partitions.worker';
 import { AuditSealerWorker } from './modules/audit/audit-sealer.worker';
 import { DisclosurePurgeWorker } from './modules/disclosures/disclosure-purge.worker';
+import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
 import { FollowUpsWorkerModule } from './modules/follow-ups/follow-ups-worker.module';
+import { IdempotencyPurgeWorker } from './modules/idempotency/idempotency-purge.worker';
 import { ReferralsOutWorkerModule } from './modules/referrals-out/referrals-out-worker.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications-worker.module';
 import { ScheduledScansWorkerModule } from './modules/scheduled-scans/scheduled-scans-worker.module';
@@ -33,6 +34,7 @@ import { QueueModule } from './queue/queue.module';
     AuditPartitionsWorker,
     IdempotencyPurgeWorker,
     DisclosurePurgeWorker,
+    DisclosureRepository,
   ],
 })
 export class WorkerModule {}

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
@@ -12,6 +11,7 @@ import { UnitOfWork } from '../modules/audit/unit-of-work';
 import { UsersService } from '../modules/users/users.service';
 import { User } from '../modules/users/user.entity';
 import { JobName } from '../queue/jobs';
+import { AuthRepository } from './auth.repository';
 import { LoginDto, MeResponse, TokenResponse } from './dto/auth.dto';
 import { LoginAttempt, LoginLimiterService } from './login-limiter.service';
 import { dummyHash, verifyPassword } from './password';
@@ -24,19 +24,11 @@ const invalidCredentials = (): DomainError =>
 const invalidRefresh = (): DomainError =>
   new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid or expired.');
 
-interface RefreshRow {
-  token_hash: Buffer;
-  used_at: Date | null;
-  expires_at: Date;
-  session_id: string;
-  user_id: string;
-}
-
 @Injectable()
 export class AuthService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AuthRepository,
     @Inject(CONFIG) private readonly config: Config,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
@@ -55,9 +47,10 @@ export class AuthService {
     await this.limiter.release(attempt);
     return this.uow.run(userActor(user, correlationId), async (tx) => {
       const m = tx.manager;
-      const [{ id: sessionId }] = await m.query(
-        `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
-        [user.id, this.config.auth.refreshTtlSeconds],
+      const sessionId = await this.repo.insertSession(
+        m,
+        user.id,
+        this.config.auth.refreshTtlSeconds,
       );
       const principal = { ...toPrincipal(user, sessionId), context: { correlationId } };
       tx.audit({
@@ -72,13 +65,8 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const parsed = this.tokens.parseRefreshToken(refreshToken);
     if (!parsed) throw invalidRefresh();
-    const result = await this.dataSource.transaction(async (m) => {
-      const [row]: RefreshRow[] = await m.query(
-        `SELECT r.token_hash, r.used_at, r.expires_at, r.session_id, s.user_id FROM refresh_token r
-         JOIN auth_session s ON s.id = r.session_id
-         WHERE r.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() FOR UPDATE OF r`,
-        [parsed.id],
-      );
+    const result = await this.repo.inTransaction(async (m) => {
+      const row = await this.repo.lockRefreshToken(m, parsed.id);
       if (!row || !timingSafeEqual(row.token_hash, parsed.hash) || row.expires_at <= new Date())
         return undefined;
       if (row.used_at) {
@@ -88,7 +76,7 @@ export class AuthService {
       }
       const user = await this.users.findActive(row.user_id);
       if (!user) return undefined;
-      await m.query(`UPDATE refresh_token SET used_at = now() WHERE id = $1`, [parsed.id]);
+      await this.repo.markRefreshTokenUsed(m, parsed.id);
       return this.issue(m, toPrincipal(user, row.session_id));
     });
     if (!result || result === 'reused') throw invalidRefresh();
@@ -101,11 +89,7 @@ export class AuthService {
     // The caller is anonymous until the token names its user: the event is that user's.
     await this.uow.run(anonymous(correlationId), async (tx) => {
       const m = tx.manager;
-      const [row] = await m.query(
-        `SELECT r.token_hash, s.id AS session_id, s.user_id, u.organization_id, u.role FROM refresh_token r
-         JOIN auth_session s ON s.id = r.session_id JOIN app_user u ON u.id = s.user_id WHERE r.id = $1`,
-        [parsed.id],
-      );
+      const row = await this.repo.findRefreshOwner(m, parsed.id);
       if (!row || !timingSafeEqual(row.token_hash, parsed.hash)) throw invalidRefresh();
       await this.revokeSession(m, row.session_id, 'logout');
       tx.audit(
@@ -124,16 +108,14 @@ export class AuthService {
   async me(principal: Principal): Promise<MeResponse> {
     if (principal.kind === 'api_client') {
       // The client's own description (SPEC 2: /me returns the caller): the scopes are the token's.
-      const [client] = await this.dataSource.query(
-        `SELECT name FROM api_client WHERE id = $1 AND organization_id = $2 AND active`,
-        [principal.id, principal.organizationId],
-      );
-      if (!client) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required.');
+      const name = await this.repo.findActiveApiClientName(principal.organizationId, principal.id);
+      if (name === undefined)
+        throw new DomainError('UNAUTHENTICATED', 'A valid access token is required.');
       return {
         id: principal.id,
         kind: 'api_client',
         organizationId: principal.organizationId,
-        name: client.name,
+        name,
         teamIds: [],
         scopes: principal.scopes,
       };
@@ -155,11 +137,12 @@ export class AuthService {
 
   private async issue(m: EntityManager, principal: UserPrincipal): Promise<TokenResponse> {
     const refresh = this.tokens.newRefreshToken();
-    await m.query(
-      `INSERT INTO refresh_token (id, session_id, token_hash, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [refresh.id, principal.sessionId, refresh.hash, this.config.auth.refreshTtlSeconds],
-    );
+    await this.repo.insertRefreshToken(m, {
+      id: refresh.id,
+      sessionId: principal.sessionId,
+      hash: refresh.hash,
+      ttlSeconds: this.config.auth.refreshTtlSeconds,
+    });
     return {
       accessToken: this.tokens.signAccess(principal),
       refreshToken: refresh.token,
@@ -169,10 +152,7 @@ export class AuthService {
   }
 
   private async revokeSession(m: EntityManager, sessionId: string, reason: string): Promise<void> {
-    await m.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
-      [sessionId, reason],
-    );
+    await this.repo.revokeSession(m, sessionId, reason);
     this.sessions.forget(sessionId);
   }
 

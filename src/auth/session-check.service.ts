@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { CONFIG } from '../config/config.module';
 import { Config } from '../config/configuration';
+import { AuthRepository } from './auth.repository';
 import { expandScopes } from './permissions';
 import { ApiClientPrincipal, Principal, UserPrincipal } from './principal';
 
 const MAX_ENTRIES = 50_000;
-
-const SESSION_ACTIVE = `SELECT 1 FROM auth_session s JOIN app_user u ON u.id = s.user_id
-  WHERE s.id = $1 AND u.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
-const CLIENT_GRANT = `SELECT active, token_generation AS generation, scopes FROM api_client WHERE id = $1`;
 
 interface SessionState {
   kind: 'session';
@@ -41,7 +36,7 @@ export class SessionCheckService {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AuthRepository,
     @Inject(CONFIG) config: Config,
   ) {
     this.ttlMs = config.auth.sessionCheckTtlMs;
@@ -60,16 +55,9 @@ export class SessionCheckService {
     const now = Date.now();
     const hit = this.cache.get(principal.sessionId);
     if (hit?.kind === 'session' && hit.until > now) return hit.active;
-    const rows: unknown[] = await this.dataSource.query(SESSION_ACTIVE, [
-      principal.sessionId,
-      principal.id,
-    ]);
-    this.remember(principal.sessionId, {
-      kind: 'session',
-      active: rows.length > 0,
-      until: now + this.ttlMs,
-    });
-    return rows.length > 0;
+    const active = await this.repo.isSessionActive(principal.sessionId, principal.id);
+    this.remember(principal.sessionId, { kind: 'session', active, until: now + this.ttlMs });
+    return active;
   }
 
   private async clientValid(principal: ApiClientPrincipal): Promise<boolean> {
@@ -87,8 +75,7 @@ export class SessionCheckService {
 
   private async loadGrant(clientId: string): Promise<ClientGrant> {
     const now = Date.now();
-    const [row]: { active: boolean; generation: number; scopes: string[] }[] =
-      await this.dataSource.query(CLIENT_GRANT, [clientId]);
+    const row = await this.repo.findClientGrant(clientId);
     const grant: ClientGrant = {
       kind: 'client',
       active: row?.active ?? false,

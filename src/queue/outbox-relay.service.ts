@@ -1,21 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 
 import { Periodic } from '../common/periodic-task';
 import { jobDeclaration, QueueName } from './jobs';
-
-interface OutboxRow {
-  id: string;
-  queue: QueueName;
-  job_name: string;
-  job_id: string;
-  payload: Record<string, unknown>;
-  run_at: Date;
-}
+import { QueueRepository } from './queue.repository';
 
 const BATCH = 500;
 // BullMQ's connection waits for Redis indefinitely; the relay must not hold its claimed rows (and
@@ -31,7 +21,7 @@ const ADD_TIMEOUT_MS = 5000;
 @Injectable()
 export class OutboxRelayService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: QueueRepository,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -42,11 +32,8 @@ export class OutboxRelayService {
 
   /** One pass; returns how many rows were dispatched. */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      const rows: OutboxRow[] = await m.query(
-        `SELECT id, queue, job_name, job_id, payload, run_at FROM outbox
-         WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      );
+    return this.repo.inTransaction(async (m) => {
+      const rows = await this.repo.claimOutboxBatch(m, BATCH);
       if (rows.length === 0) return 0;
       const now = Date.now();
       for (const [queue, jobs] of groupBy(rows, (r) => r.queue)) {
@@ -63,9 +50,9 @@ export class OutboxRelayService {
         );
         await withTimeout(added, ADD_TIMEOUT_MS, 'Redis did not accept the jobs in time');
       }
-      await m.query(
-        `UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`,
-        [rows.map((r) => r.id)],
+      await this.repo.markOutboxDispatched(
+        m,
+        rows.map((r) => r.id),
       );
       return rows.length;
     });

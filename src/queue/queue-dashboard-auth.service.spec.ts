@@ -14,7 +14,7 @@ const ID_2 = '7E1A0F2B-3C4D-4E5F-8A9B-0C1D2E3F4A5B';
 function sut(env: Config['app']['env']): QueueDashboardAuthService {
   const config = { app: { env }, auth: { audience: 'aud', accessTtlSeconds: 900 } } as Config;
   const none = {} as never;
-  return new QueueDashboardAuthService(none, config, none, none, none, none, none);
+  return new QueueDashboardAuthService(none, config, none, none, none, none, none, none);
 }
 
 const req = (protocol: 'http' | 'https', hostname: string) =>
@@ -62,7 +62,16 @@ describe('QueueDashboardAuthService.authenticate with a bearer header', () => {
       queueDashboard: { operatorIds: new Set([ID_1]) },
     } as unknown as Config;
     const none = {} as never;
-    const service = new QueueDashboardAuthService(none, config, none, none, none, none, bearer);
+    const service = new QueueDashboardAuthService(
+      none,
+      config,
+      none,
+      none,
+      none,
+      none,
+      bearer,
+      none,
+    );
     return { service, calls };
   }
 

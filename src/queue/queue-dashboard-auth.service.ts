@@ -6,6 +6,7 @@ import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { JsonWebTokenError, sign, verify } from 'jsonwebtoken';
 
+import { AuthRepository } from '../auth/auth.repository';
 import { AuthService } from '../auth/auth.service';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
 import { LoginDto } from '../auth/dto/auth.dto';
@@ -57,6 +58,7 @@ export class QueueDashboardAuthService {
     private readonly sessions: SessionCheckService,
     private readonly audit: AuditService,
     private readonly bearer: BearerAuthenticator,
+    private readonly authData: AuthRepository,
   ) {
     this.audience = `${config.auth.audience}/queue-dashboard`;
   }
@@ -99,10 +101,7 @@ export class QueueDashboardAuthService {
       throw notAnOperator();
     }
     await this.uow.run(actor, async (tx) => {
-      await tx.manager.query(
-        `UPDATE auth_session SET expires_at = LEAST(expires_at, now() + make_interval(secs => $2)) WHERE id = $1`,
-        [principal.sessionId, this.ttlSeconds],
-      );
+      await this.authData.capSessionExpiry(tx.manager, principal.sessionId, this.ttlSeconds);
       tx.audit(event);
     });
     return this.signCookieToken(principal);
@@ -117,12 +116,12 @@ export class QueueDashboardAuthService {
       return;
     }
     await this.uow.run({ ...principal, context: { correlationId } }, async (tx) => {
-      const [, revoked] = await tx.manager.query(
-        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'logout'
-         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-        [principal.sessionId, principal.id],
+      const revoked = await this.authData.logOutSession(
+        tx.manager,
+        principal.sessionId,
+        principal.id,
       );
-      if (revoked === 0) return;
+      if (!revoked) return;
       tx.audit({ action: 'auth.logout', resourceType: 'User', resourceId: principal.id });
     });
     this.sessions.forget(principal.sessionId);

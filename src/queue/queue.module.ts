@@ -10,6 +10,7 @@ import { QueueName } from './jobs';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PeriodicTaskHost } from './periodic-task-host';
 import { QueueWorkers } from './queue-workers';
+import { QueueRepository } from './queue.repository';
 import { bullConnection } from './redis-connection';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
@@ -45,6 +46,7 @@ export const DEFAULT_JOB_OPTIONS = {
     PeriodicTaskHost,
     OutboxRelayService,
     WorkerHeartbeat,
+    QueueRepository,
   ],
   exports: [BullModule],
 })

@@ -1,8 +1,6 @@
 import { rm, writeFile, rename } from 'node:fs/promises';
 
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { Periodic } from '../common/periodic-task';
 import { CONFIG } from '../config/config.module';
@@ -10,6 +8,7 @@ import { Config } from '../config/configuration';
 import { RedisClient } from '../redis/redis-client';
 import { REDIS } from '../redis/redis.module';
 import { QueueWorkers } from './queue-workers';
+import { QueueRepository } from './queue.repository';
 
 /**
  * The worker has no HTTP listener; its health is a file. Every `intervalMs`, when Postgres and
@@ -24,7 +23,7 @@ export class WorkerHeartbeat implements OnApplicationShutdown {
 
   constructor(
     @Inject(CONFIG) config: Config,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: QueueRepository,
     @Inject(REDIS) private readonly redis: RedisClient,
     private readonly workers: QueueWorkers,
   ) {
@@ -37,7 +36,7 @@ export class WorkerHeartbeat implements OnApplicationShutdown {
   })
   async beat(): Promise<'idle'> {
     if (!this.file) return 'idle';
-    await this.dataSource.query('SELECT 1');
+    await this.repo.ping();
     await this.redis.ping();
     const stopped = this.workers.stopped();
     if (stopped.length > 0) throw new Error(`workers not running: ${stopped.join(', ')}`);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import request from 'supertest';
 
+import { AuthRepository } from '../../src/auth/auth.repository';
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { TokenService } from '../../src/auth/token.service';
 import { CONFIG } from '../../src/config/config.module';
@@ -354,7 +355,10 @@ describe('API clients and OAuth client credentials (e2e)', () => {
       await probe(both).expect(403);
       await probe(kept).expect(403);
       // Another API process that checked the token just before the change trusts it for one window.
-      const otherProcess = new SessionCheckService(t.dataSource, t.app.get(CONFIG));
+      const otherProcess = new SessionCheckService(
+        new AuthRepository(t.dataSource),
+        t.app.get(CONFIG),
+      );
       const principal = t.app.get(TokenService).verifyAccess(both);
       expect(await otherProcess.isActive(principal)).toBe(true);
 

@@ -8,6 +8,7 @@ import { FollowUpJobsService } from '../../src/modules/follow-ups/follow-up-jobs
 import { FollowUpRepository } from '../../src/modules/follow-ups/follow-up.repository';
 import { WebhookEventsService } from '../../src/modules/webhooks/webhook-events.service';
 import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { ScheduledScanRepository } from '../../src/modules/scheduled-scans/scheduled-scan.repository';
 import { ScheduledScansService } from '../../src/modules/scheduled-scans/scheduled-scans.service';
 import { SessionNoteAlertsService } from '../../src/modules/session-notes/session-note-alerts.service';
 import { SessionNoteRepository } from '../../src/modules/session-notes/session-note.repository';
@@ -383,7 +384,7 @@ describe('client scope (property, e2e)', () => {
 
   it('should keep the audit list, the review queue, every specialist filter and the alert recipients in scope', async () => {
     const notifications = t.app.get(NotificationsService);
-    const scans = new ScheduledScansService(t.dataSource);
+    const scans = new ScheduledScansService(new ScheduledScanRepository(t.dataSource));
     const alerts = new SessionNoteAlertsService(
       new SessionNoteRepository(t.dataSource),
       notifications,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 
+import { AuthRepository } from '../../src/auth/auth.repository';
 import { SessionCheckService } from '../../src/auth/session-check.service';
 import { CONFIG } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/configuration';
@@ -337,7 +338,10 @@ describe('users (e2e)', () => {
         .send({ email: sup.email, password: TEST_PASSWORD })
         .expect(200);
       // Another API process that read the session just before the change trusts it for one window.
-      const otherProcess = new SessionCheckService(t.dataSource, t.app.get(CONFIG));
+      const otherProcess = new SessionCheckService(
+        new AuthRepository(t.dataSource),
+        t.app.get(CONFIG),
+      );
       const principal = {
         kind: 'user' as const,
         id: sup.id,

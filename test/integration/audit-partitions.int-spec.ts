@@ -7,6 +7,7 @@ import {
   AUDIT_MONTHS_AHEAD,
   AuditPartitionsWorker,
 } from '../../src/modules/audit/audit-partitions.worker';
+import { AuditRepository } from '../../src/modules/audit/audit.repository';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 import { createTestOrg, TestOrg } from '../factories/people.factory';
 
@@ -25,7 +26,7 @@ describe('audit trail: monthly partitions and retention', () => {
     owner = createDataSource(loadConfig().db); // the migration owner
     await owner.initialize();
     // The worker's own code, on the application role's connection.
-    worker = new AuditPartitionsWorker(t.dataSource, {
+    worker = new AuditPartitionsWorker(new AuditRepository(t.dataSource, t.dataSource), {
       ...loadConfig(),
       audit: { retentionMonths: 72 },
     } as Config);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { DisclosurePurgeWorker } from '../../src/modules/disclosures/disclosure-purge.worker';
+import { DisclosureRepository } from '../../src/modules/disclosures/disclosure.repository';
 import { DisclosureService } from '../../src/modules/disclosures/disclosures.service';
 import { createTestOrg } from '../factories/people.factory';
 import { createApiClient, createConsent, createFhirClient } from '../helpers/fhir-world';
@@ -60,7 +61,7 @@ describe('disclosure accounting and its three-year purge (integration)', () => {
 
     // The clock moved: a day short of three years, the rows stay; a day past, they go.
     const disclosedAt = (rows[0].disclosed_at as Date).getTime();
-    const worker = new DisclosurePurgeWorker(t.dataSource);
+    const worker = new DisclosurePurgeWorker(new DisclosureRepository(t.dataSource));
     await worker.purgeOnce(new Date(disclosedAt + 3 * 365 * DAY));
     const left = async () =>
       (

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import { IdempotencyPurgeWorker } from '../../src/common/http/idempotency-purge.worker';
+import { IdempotencyPurgeWorker } from '../../src/modules/idempotency/idempotency-purge.worker';
+import { IdempotencyRepository } from '../../src/modules/idempotency/idempotency.repository';
 import { createTestApp, TestApp } from '../setup/create-test-app';
 
 describe('idempotency key purge (integration)', () => {
@@ -24,7 +25,9 @@ describe('idempotency key purge (integration)', () => {
     await insert('old-in-flight', 'in_flight', 25);
     await insert('recent-done', 'done', 23);
     await insert('recent-in-flight', 'in_flight', 1);
-    expect(await new IdempotencyPurgeWorker(t.dataSource).purgeOnce()).toBe(3);
+    expect(
+      await new IdempotencyPurgeWorker(new IdempotencyRepository(t.dataSource)).purgeOnce(),
+    ).toBe(3);
     const left = await t.dataSource.query(
       `SELECT key FROM idempotency_key WHERE principal_id = $1 ORDER BY key`,
       [principal],

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { resetConfigCache } from '../../src/config/configuration';
 import { JobName, QueueName } from '../../src/queue/jobs';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
+import { QueueRepository } from '../../src/queue/queue.repository';
 import { createWorker } from '../../src/worker';
 import { createIsolatedDatabase, dropIsolatedDatabase } from '../helpers/isolated-database';
 import { TEST_ENV } from '../setup/test-env';
@@ -56,7 +57,7 @@ describe('outbox relays running concurrently (integration)', () => {
       handed.push(...jobs.map((j) => j.opts!.jobId!));
       return addBulk(jobs);
     });
-    const second = new OutboxRelayService(ds, worker.get(ModuleRef));
+    const second = new OutboxRelayService(new QueueRepository(ds), worker.get(ModuleRef));
     // Delayed a day: the jobs wait in Redis and never run in this test.
     await ds.query(
       `INSERT INTO outbox (queue, job_name, job_id, payload, run_at)

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { Periodic } from '../../common/periodic-task';
 import { CONFIG } from '../../config/config.module';
 import { Config } from '../../config/configuration';
+import { AuditRepository } from './audit.repository';
 
 const EVERY_MS = 6 * 3600_000;
 /** Months of partitions kept ready ahead of the current one. */
@@ -18,7 +17,7 @@ export const AUDIT_MONTHS_AHEAD = 3;
 @Injectable()
 export class AuditPartitionsWorker {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AuditRepository,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -31,19 +30,11 @@ export class AuditPartitionsWorker {
 
   /** Creates the coming months' partitions; returns how many were new. */
   async ensureAhead(): Promise<number> {
-    const [{ created }] = await this.dataSource.query(
-      `SELECT audit_event_ensure_partitions($1) AS created`,
-      [AUDIT_MONTHS_AHEAD],
-    );
-    return created;
+    return this.repo.ensurePartitions(AUDIT_MONTHS_AHEAD);
   }
 
   /** Drops the partitions wholly older than the retention; returns how many. */
   async retire(): Promise<number> {
-    const [{ retired }] = await this.dataSource.query(
-      `SELECT audit_event_retire(make_interval(months => $1)) AS retired`,
-      [this.config.audit.retentionMonths],
-    );
-    return retired;
+    return this.repo.retirePartitions(this.config.audit.retentionMonths);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+
+import { AuditRepository } from './audit.repository';
 
 const BATCH = 5000;
 
@@ -11,16 +11,13 @@ const BATCH = 5000;
  */
 @Injectable()
 export class AuditSealerService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repo: AuditRepository) {}
 
   /** Seals every pending event of one organization; returns how many. */
   async sealOrganization(organizationId: string): Promise<number> {
     let total = 0;
     for (;;) {
-      const [{ sealed }] = await this.dataSource.query(
-        `SELECT audit_event_seal($1, $2) AS sealed`,
-        [organizationId, BATCH],
-      );
+      const sealed = await this.repo.sealPending(organizationId, BATCH);
       total += sealed;
       if (sealed < BATCH) return total;
     }
@@ -28,11 +25,9 @@ export class AuditSealerService {
 
   /** One pass over every organization with pending events. */
   async sealAll(): Promise<number> {
-    const orgs: { organization_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT organization_id FROM audit_event WHERE seq IS NULL`,
-    );
+    const orgs = await this.repo.organizationsWithPendingEvents();
     let total = 0;
-    for (const { organization_id } of orgs) total += await this.sealOrganization(organization_id);
+    for (const organizationId of orgs) total += await this.sealOrganization(organizationId);
     return total;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { DisclosureRepository } from './disclosure.repository';
 import { DisclosureService } from './disclosures.service';
 
 /**
@@ -7,7 +8,7 @@ import { DisclosureService } from './disclosures.service';
  * FHIR facade in the API, webhook delivery in the worker), without the HTTP controller.
  */
 @Module({
-  providers: [DisclosureService],
+  providers: [DisclosureService, DisclosureRepository],
   exports: [DisclosureService],
 })
 export class DisclosureAccountingModule {}

@@ -1,16 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { DisclosurePurpose } from '../../auth/access/consent.sql';
 import { AccessService } from '../../auth/access.service';
 import { Principal, UserPrincipal } from '../../auth/principal';
-import { pageNewestFirst } from '../../common/dto/keyset';
 import { PageQuery } from '../../common/dto/page.query';
 import { Page, Pager } from '../../common/dto/pagination';
 import { actorOf, AuditActor, AuditService } from '../audit/audit.service';
-import { preparedQuery } from '../../database/prepared';
-import { RECORD_DISCLOSURES } from './disclosure.queries';
+import { DisclosureRepository, DisclosureRow } from './disclosure.repository';
 import { DisclosedResource, DisclosureResponse } from './dto/disclosure.dto';
 
 /** What of one client was disclosed to an API client, and under which consent. */
@@ -34,17 +31,6 @@ export interface DisclosureAct {
   disclosures: readonly Disclosure[];
 }
 
-interface DisclosureRow {
-  id: string;
-  recipientId: string;
-  purpose: string;
-  consentId: string;
-  resources: DisclosedResource[];
-  disclosedAt: Date;
-  disclosedAtKey: string;
-  correlationId: string | null;
-}
-
 /**
  * Part 2 disclosure accounting (SPEC 8): every disclosure to an API client writes one row per
  * client with the resources disclosed, together with the audit events; staff who may read the
@@ -53,7 +39,7 @@ interface DisclosureRow {
 @Injectable()
 export class DisclosureService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: DisclosureRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -64,10 +50,11 @@ export class DisclosureService {
    * once, without a client.
    */
   async record(act: DisclosureAct, manager?: EntityManager): Promise<void> {
-    const m = manager ?? this.dataSource.manager;
     const a = 'kind' in act.actor ? actorOf(act.actor) : act.actor;
     if (act.disclosures.length === 0) {
-      await this.audit.record(m, a, { action: act.action, resourceType: act.resourceType });
+      const entry = { action: act.action, resourceType: act.resourceType };
+      if (manager) await this.audit.record(manager, a, entry);
+      else await this.audit.recordNow(a, entry);
       return;
     }
     const rows = act.disclosures.map((d) => ({
@@ -76,21 +63,14 @@ export class DisclosureService {
       purpose: d.purpose,
       resources: d.resources,
     }));
-    const values = [
-      a.organizationId,
-      act.recipientId,
-      a.correlationId ?? null,
-      JSON.stringify(rows),
-      a.actorId,
-      a.actorType,
-      a.actorRole,
-      act.action,
-      act.resourceType,
-      act.resourceId ?? null,
-    ];
-    // Outside a transaction (a FHIR read or search): prepared, once per pooled connection.
-    if (manager) await manager.query(RECORD_DISCLOSURES, values);
-    else await preparedQuery(this.dataSource, RECORD_DISCLOSURES, values);
+    await this.repo.insertDisclosures(manager ?? null, {
+      actor: a,
+      recipientId: act.recipientId,
+      action: act.action,
+      resourceType: act.resourceType,
+      resourceId: act.resourceId ?? null,
+      rows,
+    });
   }
 
   /** A client's disclosures, newest first (staff who may read the client, and admins). */
@@ -101,21 +81,7 @@ export class DisclosureService {
   ): Promise<Page<DisclosureResponse>> {
     const pager = new Pager(query, { principal: actor, list: `disclosures:${clientId}` });
     await this.access.requireClient(actor, clientId);
-    const qb = this.dataSource.manager
-      .createQueryBuilder()
-      .select([
-        'd.id AS id',
-        'd.recipient_id AS "recipientId"',
-        'd.purpose AS purpose',
-        'd.consent_id AS "consentId"',
-        'd.resources AS resources',
-        'd.disclosed_at AS "disclosedAt"',
-        `to_char(d.disclosed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "disclosedAtKey"`,
-        'd.correlation_id AS "correlationId"',
-      ])
-      .from('disclosure', 'd')
-      .where('d.client_id = :clientId', { clientId });
-    const rows = await pageNewestFirst(qb, 'd', pager, 'disclosed_at').getRawMany<DisclosureRow>();
+    const rows = await this.repo.listForClient(clientId, pager);
     await this.audit.recordNow(actor, {
       action: 'disclosure.list',
       clientId,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
-import { DataSource } from 'typeorm';
 
 import { DisclosurePurpose } from '../../auth/access/consent.sql';
 import { allows } from '../../auth/guards/permission.guard';
@@ -10,13 +8,12 @@ import { ApiClientPrincipal, Principal } from '../../auth/principal';
 import { MAX_PAGE_SIZE } from '../../common/dto/page.query';
 import { decodeCursor, encodeCursor } from '../../common/dto/pagination';
 import { DomainError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
-import { preparedQuery } from '../../database/prepared';
 import { AuditService } from '../audit/audit.service';
 import { Disclosure, DisclosureService } from '../disclosures/disclosures.service';
 import { part2Meta } from './fhir-labels';
-import { selectRows } from './fhir-query';
-import { FhirResourceDefinition, FhirRow } from './fhir-resource';
+import { FhirResourceDefinition } from './fhir-resource';
 import { fhirResource } from './fhir.registry';
+import { FhirRepository, FhirSearchRow } from './fhir.repository';
 import {
   idParam,
   InvalidSearchValueError,
@@ -40,7 +37,7 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const RESULT_PARAMS = new Set(['_count', '_cursor', '_format', '_include']);
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json']);
 
-type Row = FhirRow<Record<string, unknown>>;
+type Row = FhirSearchRow;
 
 /** Every search parameter of a type: its own, `_id`, and `patient` for client-bound types. */
 export function searchParamsOf(def: FhirResourceDefinition): SearchParamDefinition[] {
@@ -68,7 +65,7 @@ export function checkFormat(query: FhirQuery): void {
 @Injectable()
 export class FhirSearchService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: FhirRepository,
     private readonly disclosures: DisclosureService,
     private readonly audit: AuditService,
   ) {}
@@ -85,16 +82,9 @@ export class FhirSearchService {
     for (const name of Object.keys(query)) {
       if (name !== '_format') throw new UnsupportedSearchParameterError(name);
     }
-    const args = new SqlArgs();
     const idType = def.idType ?? 'uuid';
     const wellFormed = idType === 'text' ? FHIR_ID.test(id) : isUuid(id);
-    const rows: Row[] = wellFormed
-      ? await preparedQuery<Row>(
-          this.dataSource,
-          selectRows(def, client, args, [`${def.id} = ${args.add(id)}::${idType}`], 1),
-          args.values,
-        )
-      : [];
+    const rows: Row[] = wellFormed ? await this.repo.findById(def, client, id, idType) : [];
     const [row] = rows;
     if (!row) {
       await this.audit.recordNow(client, {
@@ -139,12 +129,7 @@ export class FhirSearchService {
       key: 'text' as const,
     };
     const after = decodeCursor(single('_cursor', query._cursor), scope);
-    if (after) predicates.push(`${def.id} > ${args.add(after.key)}::${def.idType ?? 'uuid'}`);
-    const rows: Row[] = await preparedQuery<Row>(
-      this.dataSource,
-      selectRows(def, client, args, predicates, count + 1),
-      args.values,
-    );
+    const rows = await this.repo.findMatches(def, client, args, predicates, after?.key, count + 1);
     const hasMore = rows.length > count;
     const page = hasMore ? rows.slice(0, count) : rows;
     const context = (row: Row) => ({ categories: row._categories ?? [], baseUrl: url.baseUrl });
@@ -214,12 +199,7 @@ export class FhirSearchService {
   ): Promise<{ row: Row; resource: Resource }[]> {
     const ids = [...new Set(page.map((r) => r._clientId).filter((id): id is string => !!id))];
     if (ids.length === 0) return [];
-    const args = new SqlArgs();
-    const rows: Row[] = await preparedQuery<Row>(
-      this.dataSource,
-      selectRows(patient, client, args, [`c.id = ANY (${args.add(ids)}::uuid[])`], ids.length),
-      args.values,
-    );
+    const rows = await this.repo.findPatients(patient, client, ids);
     return rows.map((row) => ({
       row,
       resource: patient.toResource(row, {

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 
 import type { AuditEntry } from '../audit/audit.service';
 import { RequestContext } from '../../common/http/request-context';
+import { IdempotencyRepository } from './idempotency.repository';
 
 /**
  * Called by UnitOfWork.run only, inside a write's transaction, after its audit events: marks the
@@ -25,9 +26,5 @@ export async function commitIdempotencyClaim(
       claim.resourceId = entry.resourceId ?? undefined;
     }
   }
-  await manager.query(
-    `UPDATE idempotency_key SET state = 'committed'
-      WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
-    [claim.principalId, claim.key],
-  );
+  await IdempotencyRepository.markCommitted(manager, claim.principalId, claim.key);
 }

@@ -19,22 +19,18 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
 
-import { AccessService } from '../../auth/access.service';
 import { Principal } from '../../auth/principal';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/configuration';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { RequestContext } from '../../common/http/request-context';
+import { IdempotencyRepository } from './idempotency.repository';
 
 const IDEMPOTENT = 'http:idempotent';
-// An in-flight key older than this is taken to belong to a request that died.
-const IN_FLIGHT_STALE_SECONDS = 60;
 
 /**
  * Request fields left out of the fingerprint, at any depth (compared case-insensitively): secrets
@@ -117,18 +113,6 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
     }),
   );
 
-interface StoredKey {
-  route: string;
-  request_hash: Buffer;
-  state: 'in_flight' | 'committed' | 'done';
-  stale: boolean;
-  response_status: number | null;
-  response_sealed: Buffer | null;
-  client_ids: string[];
-  resource_type: string | null;
-  resource_id: string | null;
-}
-
 // The 404 a fresh request answers when the caller no longer sees the client, by the route's parent.
 const NOT_FOUND_BY_PARENT: Record<string, string> = {
   'recovery-plans': 'Recovery plan',
@@ -142,9 +126,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   constructor(
     private readonly reflector: Reflector,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: IdempotencyRepository,
     @Inject(CONFIG) config: Config,
-    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {
     this.fingerprintKey = deriveIdempotencyKey(config.auth.jwtKey, FINGERPRINT_KEY_INFO);
@@ -181,7 +164,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const route = `${request.method} ${request.url.split('?')[0]}`;
     const hash = requestFingerprint(this.fingerprintKey, route, request.body);
     const principalId = principal.id;
-    const claimed = await this.claim(principalId, key, route, hash);
+    const claimed = await this.keys.claim(principalId, key, route, hash);
     if (!claimed) return this.replay(principal, key, { route, hash, options }, request, reply);
     const context = principal.context;
     const claim: NonNullable<RequestContext['idempotencyClaim']> = { principalId, key };
@@ -189,51 +172,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const sealed = this.seal(principalId, key, JSON.stringify(withoutFields(body, omit)));
-      await this.dataSource.query(
-        `UPDATE idempotency_key SET state = 'done', response_status = $3, response_sealed = $4,
-           client_ids = $5::uuid[], resource_type = $6, resource_id = $7, completed_at = now()
-         WHERE principal_id = $1 AND key = $2`,
-        [
-          principalId,
-          key,
-          reply.statusCode,
-          sealed,
-          [...(claim.clientIds ?? [])],
-          claim.resourceType ?? null,
-          claim.resourceId ?? null,
-        ],
-      );
+      await this.keys.storeResponse(principalId, key, {
+        status: reply.statusCode,
+        sealed,
+        clientIds: [...(claim.clientIds ?? [])],
+        resourceType: claim.resourceType ?? null,
+        resourceId: claim.resourceId ?? null,
+      });
       return body;
     } catch (err) {
       // A request that failed before committing anything may be retried with its key. One that
       // failed after its write committed keeps the key: running it again would write twice.
-      await this.dataSource.query(
-        `DELETE FROM idempotency_key WHERE principal_id = $1 AND key = $2 AND state = 'in_flight'`,
-        [principalId, key],
-      );
+      await this.keys.releaseInFlight(principalId, key);
       throw err;
     } finally {
       if (context) context.idempotencyClaim = undefined;
     }
-  }
-
-  private async claim(
-    principalId: string,
-    key: string,
-    route: string,
-    hash: Buffer,
-  ): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_key (principal_id, key, route, request_hash, state)
-       VALUES ($1, $2, $3, $4, 'in_flight')
-       ON CONFLICT (principal_id, key) DO UPDATE SET created_at = now(), route = EXCLUDED.route,
-         request_hash = EXCLUDED.request_hash
-         WHERE idempotency_key.state = 'in_flight'
-           AND idempotency_key.created_at < now() - make_interval(secs => ${IN_FLIGHT_STALE_SECONDS})
-       RETURNING 1`,
-      [principalId, key, route, hash],
-    );
-    return rows.length > 0;
   }
 
   private async replay(
@@ -244,13 +198,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
   ): Promise<unknown> {
     // The key is the caller's own: another principal's key is another row, never read here.
-    const [stored] = (await this.dataSource.query(
-      `SELECT route, request_hash, state, response_status, response_sealed,
-              client_ids::text[] AS client_ids, resource_type, resource_id,
-              created_at < now() - make_interval(secs => ${IN_FLIGHT_STALE_SECONDS}) AS stale
-         FROM idempotency_key WHERE principal_id = $1 AND key = $2`,
-      [principal.id, key],
-    )) as StoredKey[];
+    const stored = await this.keys.find(principal.id, key);
     if (!stored || stored.route !== route || !stored.request_hash.equals(hash)) {
       throw new DomainError(
         'IDEMPOTENCY_KEY_REUSED',
@@ -297,14 +245,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: FastifyRequest,
   ): Promise<void> {
     if (clientIds.length === 0) return;
-    const scope = this.access.clientPredicate(principal, 'c');
-    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
-      `SELECT c.id::text AS id FROM client c WHERE c.id = ANY(:replayClientIds::uuid[]) AND (${scope.sql})`,
-      { ...scope.params, replayClientIds: clientIds },
-      {},
-    );
-    const rows: { id: string }[] = await this.dataSource.query(sql, values);
-    const visible = new Set(rows.map((r) => r.id));
+    const visible = await this.keys.visibleClientIds(principal, clientIds);
     const missing = clientIds.find((id) => !visible.has(id));
     if (missing === undefined) return;
     await this.audit.recordNow(principal, {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { organizationSupervisorIds } from '../../auth/access/scope.sql';
 import { ApiClientPrincipal } from '../../auth/principal';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { UnitOfWork, WriteTx } from '../audit/unit-of-work';
@@ -14,14 +13,7 @@ import { assertPeriod, DischargesService } from '../discharges/discharges.servic
 import { CreateDischargeDto, Recorded } from '../discharges/dto/discharge.dto';
 import { NotificationsService } from '../notifications/notifications.service';
 import { InboundDischargeResponse, InboundReferralDto, ReferralResponse } from './dto/inbound.dto';
-
-interface ReferralRow {
-  id: string;
-  client_id: string;
-  facility: string;
-  referred_at: Date;
-  created_at: Date;
-}
+import { IntegrationRepository, ReferralRow } from './integration.repository';
 
 // Two senders creating the same new client race on its identifier's unique key: the loser's
 // transaction rolls back and, run again, matches the winner's client. Twice is plenty.
@@ -39,6 +31,7 @@ export class InboundService {
     private readonly clients: InboundClientService,
     private readonly discharges: DischargesService,
     private readonly notifications: NotificationsService,
+    private readonly repo: IntegrationRepository,
   ) {}
 
   async discharge(
@@ -88,11 +81,13 @@ export class InboundService {
         dto.client,
         'referred',
       );
-      const [inserted]: ReferralRow[] = await m.query(
-        `INSERT INTO referral (organization_id, client_id, api_client_id, facility, referred_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT ON CONSTRAINT referral_once_uq DO NOTHING RETURNING *`,
-        [sender.organizationId, client.id, sender.id, dto.facility, new Date(dto.referredAt)],
-      );
+      const inserted = await this.repo.insertReferral(m, {
+        organizationId: sender.organizationId,
+        clientId: client.id,
+        apiClientId: sender.id,
+        facility: dto.facility,
+        referredAt: new Date(dto.referredAt),
+      });
       const referral = inserted ?? (await this.existingReferral(m, client.id, dto));
       if (inserted) await this.notifySupervisors(m, sender, referral);
       tx.audit({
@@ -126,13 +121,11 @@ export class InboundService {
     sender: ApiClientPrincipal,
     referral: ReferralRow,
   ): Promise<void> {
-    const rows: { id: string }[] = await m.query(organizationSupervisorIds('$1'), [
-      sender.organizationId,
-    ]);
+    const supervisorIds = await this.repo.organizationSupervisorIds(m, sender.organizationId);
     await this.notifications.notify(
       {
         organizationId: sender.organizationId,
-        recipientIds: rows.map((r) => r.id),
+        recipientIds: supervisorIds,
         kind: 'referral.received',
         dedupeKey: `referral:${referral.id}`,
         resourceType: 'Referral',
@@ -148,11 +141,7 @@ export class InboundService {
     clientId: string,
     dto: InboundReferralDto,
   ): Promise<ReferralRow> {
-    const [row]: ReferralRow[] = await m.query(
-      `SELECT * FROM referral WHERE client_id = $1 AND facility = $2 AND referred_at = $3`,
-      [clientId, dto.facility, new Date(dto.referredAt)],
-    );
-    return row;
+    return this.repo.findReferral(m, clientId, dto.facility, new Date(dto.referredAt));
   }
 }
 

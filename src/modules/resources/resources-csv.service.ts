@@ -1,11 +1,9 @@
 import { StreamableFile } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse/sync';
-import { DataSource } from 'typeorm';
 
 import { UserPrincipal } from '../../auth/principal';
-import { csvAttachment, csvFileName, poolOf, streamRows, toCsv } from '../../common/csv/csv';
+import { csvAttachment, csvFileName, toCsv } from '../../common/csv/csv';
 import { FieldError, ValidationError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../audit/unit-of-work';
@@ -17,7 +15,7 @@ import {
   RESOURCE_CSV_HEADERS,
   validateRow,
 } from './resource-csv';
-import { ResourceRow } from './resource.queries';
+import { ResourceRepository } from './resource.repository';
 import { ResourcesService } from './resources.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,7 +37,7 @@ const invalid = (errors: FieldError[]): ValidationError =>
 export class ResourcesCsvService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ResourceRepository,
     private readonly resources: ResourcesService,
     private readonly audit: AuditService,
   ) {}
@@ -50,10 +48,7 @@ export class ResourcesCsvService {
       action: 'resource.export',
       resourceType: 'CommunityResource',
     });
-    const rows = await streamRows<ResourceRow>(poolOf(this.dataSource), {
-      text: search.sql(),
-      values: search.params,
-    });
+    const rows = await this.repo.streamAll(search);
     const day = new Date().toISOString().slice(0, 10);
     return csvAttachment(csvFileName('resources', day), toCsv(RESOURCE_CSV_COLUMNS, rows));
   }
@@ -125,13 +120,8 @@ export class ResourcesCsvService {
     rows: { dto: ImportResourceRowDto; row: number }[],
   ): Promise<FieldError[]> {
     const ids = rows.map((r) => r.dto.id).filter((id): id is string => !!id && UUID.test(id));
-    const found: { id: string }[] = ids.length
-      ? await this.dataSource.query(
-          `SELECT id FROM community_resource WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
-          [actor.organizationId, ids],
-        )
-      : [];
-    const known = new Set(found.map((r) => r.id));
+    const found = ids.length ? await this.repo.findExistingIds(actor.organizationId, ids) : [];
+    const known = new Set(found);
     const seen = new Set<string>();
     const errors: FieldError[] = [];
     for (const { dto, row } of rows) {

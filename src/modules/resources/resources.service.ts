@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 import { Permission, roleHas } from '../../auth/permissions';
 import { UserPrincipal } from '../../auth/principal';
@@ -8,33 +7,16 @@ import { InvalidCursorError, Page, Pager } from '../../common/dto/pagination';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-error';
 import { staleError } from '../../common/http/etag';
 import { UnitOfWork } from '../audit/unit-of-work';
-import { openNowSql } from './weekly-hours';
 import {
   CreateResourceDto,
   ListResourcesQuery,
   ResourceResponse,
   UpdateResourceDto,
 } from './dto/resource.dto';
-import {
-  boundingBox,
-  haversineSql,
-  orgTimeZoneSql,
-  ResourceRow,
-  resourceColumns,
-  toResourceResponse,
-} from './resource.queries';
+import { toResourceResponse } from './resource.queries';
+import { ResourceRepository, ResourceSearch } from './resource.repository';
 
 const DEFAULT_RADIUS_KM = 25;
-
-export interface ResourceSearch {
-  params: unknown[];
-  /** Binds a value, giving its placeholder. */
-  p: (value: unknown) => string;
-  where: string[];
-  sortKey: string;
-  sortCast: 'text' | 'float8';
-  sql: () => string;
-}
 
 // `near` is checked for shape by the DTO; here for range (a 95° latitude matches the pattern).
 function parsePoint(near: string | undefined): [number, number] | undefined {
@@ -47,26 +29,6 @@ function parsePoint(near: string | undefined): [number, number] | undefined {
   }
   return [lat, lon];
 }
-
-// DTO field -> column; jsonb and arrays are bound as such.
-const COLUMNS: Record<keyof CreateResourceDto, string> = {
-  name: 'name',
-  categories: 'categories',
-  description: 'description',
-  address: 'address',
-  latitude: 'latitude',
-  longitude: 'longitude',
-  serviceArea: 'service_area',
-  hours: 'hours',
-  phone: 'phone',
-  url: 'url',
-  eligibility: 'eligibility',
-  languages: 'languages',
-  active: 'active',
-};
-
-const bind = (field: string, value: unknown): unknown =>
-  field === 'hours' ? JSON.stringify(value) : value;
 
 /** The set fields of a DTO; `null` for required ones is a 400 (PATCH cannot clear them). */
 function setFields(dto: UpdateResourceDto): [string, unknown][] {
@@ -90,7 +52,7 @@ function setFields(dto: UpdateResourceDto): [string, unknown][] {
 export class ResourcesService {
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ResourceRepository,
   ) {}
 
   async create(actor: UserPrincipal, dto: CreateResourceDto): Promise<ResourceResponse> {
@@ -110,28 +72,11 @@ export class ResourcesService {
   async insert(m: EntityManager, actor: UserPrincipal, dto: CreateResourceDto): Promise<string> {
     const fields = setFields(dto);
     this.checkPoint(dto);
-    const names = [
-      'organization_id',
-      'created_by_id',
-      'updated_by_id',
-      ...fields.map(([k]) => COLUMNS[k as keyof CreateResourceDto]),
-    ];
-    const values = [
-      actor.organizationId,
-      actor.id,
-      actor.id,
-      ...fields.map(([k, v]) => bind(k, v)),
-    ];
-    const [row] = await m.query(
-      `INSERT INTO community_resource (${names.join(', ')})
-       VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-      values,
-    );
-    return row.id;
+    return this.repo.insertResource(m, actor.organizationId, actor.id, fields);
   }
 
   async get(actor: UserPrincipal, id: string): Promise<ResourceResponse> {
-    return this.read(this.dataSource.manager, actor, id);
+    return this.read(null, actor, id);
   }
 
   async update(
@@ -161,22 +106,21 @@ export class ResourcesService {
     dto: UpdateResourceDto,
   ): Promise<void> {
     const fields = setFields(dto);
-    const sets = fields.map(([k], i) => `${COLUMNS[k as keyof CreateResourceDto]} = $${i + 4}`);
-    const [rows] = (await m.query(
-      `UPDATE community_resource SET ${[...sets, 'updated_by_id = $3', 'version = version + 1', 'updated_at = now()'].join(', ')}
-        WHERE id = $1 AND organization_id = $2 ${expectedVersion === null ? '' : `AND version = ${Number(expectedVersion)}`}
-        RETURNING latitude, longitude`,
-      [id, actor.organizationId, actor.id, ...fields.map(([k, v]) => bind(k, v))],
-    )) as [{ latitude: number | null; longitude: number | null }[], number];
-    if (rows.length === 0) {
-      const [found] = await m.query(
-        `SELECT 1 FROM community_resource WHERE id = $1 AND organization_id = $2`,
-        [id, actor.organizationId],
-      );
-      if (!found) throw new NotFoundError('Resource');
+    const point = await this.repo.updateResource(
+      m,
+      actor.organizationId,
+      actor.id,
+      id,
+      expectedVersion,
+      fields,
+    );
+    if (!point) {
+      if (!(await this.repo.exists(m, actor.organizationId, id))) {
+        throw new NotFoundError('Resource');
+      }
       throw staleError();
     }
-    this.checkPoint(rows[0]);
+    this.checkPoint(point);
   }
 
   async list(actor: UserPrincipal, query: ListResourcesQuery): Promise<Page<ResourceResponse>> {
@@ -188,83 +132,39 @@ export class ResourcesService {
     });
     const search = this.search(actor, query);
     const after = pager.after;
-    if (after) {
-      if (search.sortCast === 'float8' && !Number.isFinite(Number(after.key))) {
-        throw new InvalidCursorError();
-      }
-      search.where.push(
-        `(${search.sortKey}, r.id) > (${search.p(after.key)}::${search.sortCast}, ${search.p(after.id)}::uuid)`,
-      );
+    if (after && search.sortCast === 'float8' && !Number.isFinite(Number(after.key))) {
+      throw new InvalidCursorError();
     }
-    const rows: ResourceRow[] = await this.dataSource.query(
-      `${search.sql()} LIMIT ${pager.limit + 1}`,
-      search.params,
-    );
+    const rows = await this.repo.findPage(search, after, pager.limit + 1);
     return pager.page(rows, (r) => ({ key: r.sortKey, id: r.id }), toResourceResponse);
   }
 
   /**
-   * The directory search (text, category, open now, distance) as SQL: `sql()` is the statement up
-   * to its ORDER BY list, nearest first with `near`, else by name. Paging and the CSV export
-   * complete it.
+   * The directory search (text, category, open now, distance) for this caller: inactive
+   * resources only for curators who ask for them; `near` checked for range and given its radius.
    */
   search(actor: UserPrincipal, query: ListResourcesQuery): ResourceSearch {
     const point = parsePoint(query.near);
-    const params: unknown[] = [actor.organizationId];
-    const p = (value: unknown): string => `$${params.push(value)}`;
-    const where = ['r.organization_id = $1'];
-    if (!query.includeInactive || !roleHas(actor.role, Permission.ResourceManage)) {
-      where.push('r.active');
-    }
-    if (query.category) where.push(`r.categories @> ARRAY[${p(query.category)}]::text[]`);
-    if (query.q) {
-      const like = p(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(
-        `(r.name ILIKE ${like} OR r.description ILIKE ${like} OR r.address ILIKE ${like}
-          OR r.service_area ILIKE ${like} OR r.eligibility ILIKE ${like})`,
-      );
-    }
-    if (query.openNow !== undefined) {
-      const open = openNowSql('r', 'now()', orgTimeZoneSql('$1'));
-      where.push(query.openNow ? open : `NOT ${open}`);
-    }
-    let distance = 'NULL::float8';
-    let sortKey = 'lower(r.name)';
-    let sortCast: 'text' | 'float8' = 'text';
-    if (point) {
-      const [lat, lon] = point;
-      const radius = query.radiusKm ?? DEFAULT_RADIUS_KM;
-      const box = boundingBox(lat, lon, radius);
-      where.push(`r.latitude BETWEEN ${p(box.minLat)} AND ${p(box.maxLat)}`);
-      if (box.minLon !== null) {
-        where.push(`r.longitude BETWEEN ${p(box.minLon)} AND ${p(box.maxLon)}`);
-      }
-      distance = haversineSql(`${p(lat)}::float8`, `${p(lon)}::float8`);
-      where.push(`${distance} <= ${p(radius)}`);
-      sortKey = distance;
-      sortCast = 'float8';
-    }
-    return {
-      params,
-      p,
-      where,
-      sortKey,
-      sortCast,
-      sql: () =>
-        `SELECT ${resourceColumns('$1', distance)}, (${sortKey})::text AS "sortKey"
-           FROM community_resource r WHERE ${where.join(' AND ')} ORDER BY ${sortKey}, r.id`,
-    };
+    return this.repo.search({
+      organizationId: actor.organizationId,
+      activeOnly: !query.includeInactive || !roleHas(actor.role, Permission.ResourceManage),
+      category: query.category,
+      q: query.q,
+      openNow: query.openNow,
+      near: point && {
+        lat: point[0],
+        lon: point[1],
+        radiusKm: query.radiusKm ?? DEFAULT_RADIUS_KM,
+      },
+    });
   }
 
   private async read(
-    m: EntityManager,
+    m: EntityManager | null,
     actor: UserPrincipal,
     id: string,
   ): Promise<ResourceResponse> {
-    const [row] = await m.query(
-      `SELECT ${resourceColumns('$2')} FROM community_resource r WHERE r.id = $1 AND r.organization_id = $2`,
-      [id, actor.organizationId],
-    );
+    const row = await this.repo.findById(m, actor.organizationId, id);
     if (!row) throw new NotFoundError('Resource');
     return toResourceResponse(row);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ScheduledScanRepository } from './scheduled-scan.repository';
 import { ScheduledScansProcessor } from './scheduled-scans.processor';
 import { ScheduledScansService } from './scheduled-scans.service';
 
@@ -8,7 +9,7 @@ import { ScheduledScansService } from './scheduled-scans.service';
  * milestones, no contact for 14 days, consent expiry (periodic jobs, see JOBS in queue/jobs.ts).
  */
 @Module({
-  providers: [ScheduledScansService, ScheduledScansProcessor],
+  providers: [ScheduledScansService, ScheduledScansProcessor, ScheduledScanRepository],
   exports: [ScheduledScansService],
 })
 export class ScheduledScansWorkerModule {}

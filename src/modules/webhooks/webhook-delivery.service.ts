@@ -1,76 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
-import { disclosableConsent } from '../../auth/access/consent.sql';
-import { organizationAdminIds } from '../../auth/access/scope.sql';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/configuration';
-import { preparedQuery } from '../../database/prepared';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { JobName, JobPayloads } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
-import { RECORD_DISCLOSURES } from '../disclosures/disclosure.queries';
 import { NotificationsService } from '../notifications/notifications.service';
-import { EVENT_CATEGORY, WebhookEventType } from './webhook-events';
+import { EVENT_CATEGORY } from './webhook-events';
 import { postWebhook, WebhookHttpResult } from './webhook-http';
 import { WebhookSigners } from './webhook-secret';
+import { DeliveredDisclosure, DeliveryRow, WebhookRepository } from './webhook.repository';
 
-interface DeliveryRow {
-  id: string;
-  organization_id: string;
-  webhook_id: string;
-  event_type: WebhookEventType;
-  client_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  payload: Record<string, unknown>;
-  status: string;
-  attempts: number;
-  expired: boolean;
-  url: string;
-  secret_sealed: Buffer;
-  active: boolean;
-  api_client_id: string | null;
-  /** The consent the delivery discloses under (null when none in force or none needed). */
-  consent_id: string | null;
-  consent_purpose: string | null;
-}
-
-/** Retries run for at least this long after the event, then the delivery fails. */
-export const RETRY_WINDOW_HOURS = 24;
-/** An endpoint failing without a success for this long is disabled and the admins told. */
-export const DISABLE_AFTER_HOURS = 72;
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 4 * 3600_000;
-
-// The data category each event discloses (SQL text built from the constant map, never from input).
-const EVENT_CATEGORY_SQL = `CASE d.event_type ${Object.entries(EVENT_CATEGORY)
-  .filter(([, category]) => category !== null)
-  .map(([event, category]) => `WHEN '${event}' THEN '${category}'`)
-  .join(' ')} END`;
-
-const LOAD_DELIVERY = `SELECT d.*,
-    d.created_at < now() - make_interval(hours => ${RETRY_WINDOW_HOURS}) AS expired,
-    w.url, w.secret_sealed, w.active, w.api_client_id,
-    kc.consent_id, kc.purpose AS consent_purpose
-  FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
-  LEFT JOIN client c ON c.id = d.client_id AND c.deleted_at IS NULL
-  LEFT JOIN LATERAL (${disclosableConsent('w.api_client_id', 'c.id', `ARRAY[${EVENT_CATEGORY_SQL}]`)}) kc ON true
-  WHERE d.id = $1`;
-
-// The failing mark is cleared only when set: an unconditional UPDATE locked the webhook's row for
-// every delivery, so the concurrent deliveries of one endpoint queued behind each other. The
-// disclosure and its audit event are RECORD_DISCLOSURES's ($1-$10; none when $4 is empty).
-const DELIVERED = `WITH attempt AS (
-    INSERT INTO webhook_attempt (delivery_id, status_code, duration_ms, error)
-    VALUES ($10, $12, $13, NULL)),
-  mark AS (
-    UPDATE webhook_delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = now()
-    WHERE id = $10),
-  hook AS (
-    UPDATE webhook SET failing_since = NULL WHERE id = $11 AND failing_since IS NOT NULL),
-  ${RECORD_DISCLOSURES.replace(/^WITH /, '')}`;
 
 /** Exponential backoff with full jitter: attempt n waits a random time up to base * 2^n (capped). */
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -91,7 +34,7 @@ export class WebhookDeliveryService {
   private readonly signers: WebhookSigners;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: WebhookRepository,
     @Inject(CONFIG) private readonly config: Config,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxService,
@@ -109,10 +52,13 @@ export class WebhookDeliveryService {
     if (needsConsent && !d.consent_id) return this.close(d, 'cancelled', 'no consent in force');
     const result = await this.send(d);
     if (!result.error) return this.delivered(d, result);
-    return this.dataSource.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO webhook_attempt (delivery_id, status_code, duration_ms, error) VALUES ($1, $2, $3, $4)`,
-        [d.id, result.statusCode, result.durationMs, result.error],
+    return this.repo.inTransaction(async (m) => {
+      await this.repo.insertFailedAttempt(
+        m,
+        d.id,
+        result.statusCode,
+        result.durationMs,
+        result.error,
       );
       return this.failed(
         m,
@@ -125,7 +71,7 @@ export class WebhookDeliveryService {
 
   /** The delivery, its webhook and the consent in force it discloses under: one statement. */
   private load(id: string): Promise<DeliveryRow | undefined> {
-    return preparedQuery<DeliveryRow>(this.dataSource, LOAD_DELIVERY, [id]).then((rows) => rows[0]);
+    return this.repo.loadDelivery(id);
   }
 
   private send(d: DeliveryRow): Promise<WebhookHttpResult> {
@@ -144,7 +90,7 @@ export class WebhookDeliveryService {
    * the webhook's failing mark cleared, and under a consent the disclosure row and its audit event.
    */
   private async delivered(d: DeliveryRow, result: WebhookHttpResult): Promise<string> {
-    const disclosed =
+    const disclosed: DeliveredDisclosure[] =
       d.consent_id && d.api_client_id && d.client_id
         ? [
             {
@@ -155,21 +101,7 @@ export class WebhookDeliveryService {
             },
           ]
         : [];
-    await preparedQuery(this.dataSource, DELIVERED, [
-      d.organization_id,
-      d.api_client_id,
-      null,
-      JSON.stringify(disclosed),
-      null,
-      'system',
-      null,
-      'webhook.deliver',
-      'WebhookDelivery',
-      d.id,
-      d.webhook_id,
-      result.statusCode,
-      result.durationMs,
-    ]);
+    await this.repo.markDelivered(d, disclosed, result.statusCode, result.durationMs);
     return 'delivered';
   }
 
@@ -179,27 +111,14 @@ export class WebhookDeliveryService {
     result: WebhookHttpResult,
     correlationId: string | null,
   ): Promise<string> {
-    // An UPDATE ... RETURNING answers [rows, affected] through TypeORM.
-    const [[webhook]]: [{ failing_days: boolean }[], number] = await m.query(
-      `UPDATE webhook SET failing_since = coalesce(failing_since, now()) WHERE id = $1
-       RETURNING failing_since < now() - make_interval(hours => ${DISABLE_AFTER_HOURS}) AS failing_days`,
-      [d.webhook_id],
-    );
-    if (webhook?.failing_days) await this.disable(m, d);
-    if (d.expired || webhook?.failing_days) {
-      await m.query(
-        `UPDATE webhook_delivery SET status = 'failed', status_reason = $2, attempts = attempts + 1
-         WHERE id = $1`,
-        [d.id, result.error],
-      );
+    const failingDays = await this.repo.markFailing(m, d.webhook_id);
+    if (failingDays) await this.disable(m, d);
+    if (d.expired || failingDays) {
+      await this.repo.markDeliveryFailed(m, d.id, result.error);
       return 'failed';
     }
     const runAt = new Date(Date.now() + backoffMs(d.attempts));
-    await m.query(
-      `UPDATE webhook_delivery SET attempts = attempts + 1, next_attempt_at = $2, status_reason = $3
-       WHERE id = $1`,
-      [d.id, runAt, result.error],
-    );
+    await this.repo.scheduleRetry(m, d.id, runAt, result.error);
     await this.outbox.enqueue(
       m,
       [
@@ -217,17 +136,12 @@ export class WebhookDeliveryService {
 
   // Failing for days: the endpoint stops receiving, its queued deliveries fail, the admins hear.
   private async disable(m: EntityManager, d: DeliveryRow): Promise<void> {
-    const [changed]: [unknown[], number] = await m.query(
-      `UPDATE webhook SET active = false, disabled_at = now(), version = version + 1
-       WHERE id = $1 AND active RETURNING id`,
-      [d.webhook_id],
-    );
-    if (changed.length === 0) return;
-    const admins: { id: string }[] = await m.query(organizationAdminIds('$1'), [d.organization_id]);
+    if (!(await this.repo.disable(m, d.webhook_id))) return;
+    const adminIds = await this.repo.organizationAdminIds(m, d.organization_id);
     await this.notifications.notify(
       {
         organizationId: d.organization_id,
-        recipientIds: admins.map((a) => a.id),
+        recipientIds: adminIds,
         kind: 'webhook.disabled',
         dedupeKey: `webhook-disabled:${d.webhook_id}:${Date.now()}`,
         resourceType: 'Webhook',
@@ -238,10 +152,7 @@ export class WebhookDeliveryService {
   }
 
   private async close(d: DeliveryRow, status: 'cancelled', reason: string): Promise<string> {
-    await this.dataSource.query(
-      `UPDATE webhook_delivery SET status = $2, status_reason = $3 WHERE id = $1 AND status = 'pending'`,
-      [d.id, status, reason],
-    );
+    await this.repo.closePending(d.id, status, reason);
     return status;
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 
 import { WebhookEventsService } from './webhook-events.service';
+import { WebhookRepository } from './webhook.repository';
 
 /**
  * The events of a change, written beside it (WebhookEventsService): global, since every module
@@ -8,7 +9,7 @@ import { WebhookEventsService } from './webhook-events.service';
  */
 @Global()
 @Module({
-  providers: [WebhookEventsService],
+  providers: [WebhookEventsService, WebhookRepository],
   exports: [WebhookEventsService],
 })
 export class WebhookEventsModule {}

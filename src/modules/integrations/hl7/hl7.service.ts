@@ -5,6 +5,7 @@ import { ApiClientPrincipal } from '../../../auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { assertPeriod } from '../../discharges/discharges.service';
 import { InboundService } from '../inbound.service';
+import { IntegrationRepository } from '../integration.repository';
 import {
   AdtHeader,
   Hl7ErrorCode,
@@ -24,7 +25,10 @@ import { ackOf, ackWithoutHeader } from './hl7-ack';
 export class Hl7Service {
   private readonly logger = new Logger(Hl7Service.name);
 
-  constructor(private readonly inbound: InboundService) {}
+  constructor(
+    private readonly inbound: InboundService,
+    private readonly repo: IntegrationRepository,
+  ) {}
 
   /** The ER7 ACK of `text`: never throws for a message it could read. */
   async receive(sender: ApiClientPrincipal, text: string): Promise<string> {
@@ -51,10 +55,7 @@ export class Hl7Service {
           disposition: discharge.disposition ?? undefined,
           planned: discharge.planned,
         });
-        await m.query(
-          `UPDATE inbound_message SET client_id = $2, discharge_id = $3 WHERE id = $1`,
-          [messageId, body.clientId, body.id],
-        );
+        await this.repo.linkMessage(m, messageId, body.clientId, body.id);
       });
       return ackOf(message);
     } catch (err) {
@@ -68,13 +69,13 @@ export class Hl7Service {
     sender: ApiClientPrincipal,
     header: AdtHeader,
   ): Promise<string | undefined> {
-    const [row]: { id: string }[] = await m.query(
-      `INSERT INTO inbound_message (organization_id, api_client_id, format, sender, control_id, event, outcome)
-       VALUES ($1, $2, 'hl7v2', $3, $4, $5, 'accepted')
-       ON CONFLICT ON CONSTRAINT inbound_message_once_uq DO NOTHING RETURNING id`,
-      [sender.organizationId, sender.id, header.sender, header.controlId, header.event],
-    );
-    return row?.id;
+    return this.repo.claimHl7Message(m, {
+      organizationId: sender.organizationId,
+      apiClientId: sender.id,
+      sender: header.sender,
+      controlId: header.controlId,
+      event: header.event,
+    });
   }
 
   // A domain rule the message broke (a conflicting identifier, a closed client, a discharge in the

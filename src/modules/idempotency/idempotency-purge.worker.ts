@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
-import { Periodic } from '../periodic-task';
+import { Periodic } from '../../common/periodic-task';
+import { IdempotencyRepository } from './idempotency.repository';
 
 const PURGE_INTERVAL_MS = 15 * 60_000;
 const BATCH = 5000;
@@ -17,7 +16,7 @@ export const IDEMPOTENCY_RETENTION_HOURS = 24;
  */
 @Injectable()
 export class IdempotencyPurgeWorker {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly keys: IdempotencyRepository) {}
 
   @Periodic({ name: 'idempotency purge', every: () => PURGE_INTERVAL_MS })
   async purge(): Promise<'more' | 'idle'> {
@@ -26,11 +25,6 @@ export class IdempotencyPurgeWorker {
 
   /** One batch; returns how many keys were deleted. */
   async purgeOnce(): Promise<number> {
-    const [, deleted]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM idempotency_key WHERE ctid IN (SELECT ctid FROM idempotency_key
-         WHERE created_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
-      [IDEMPOTENCY_RETENTION_HOURS],
-    );
-    return deleted;
+    return this.keys.purgeOlderThan(IDEMPOTENCY_RETENTION_HOURS, BATCH);
   }
 }
