@@ -2,7 +2,7 @@ import { dashboardSpecialists } from '../../auth/access/scope.sql';
 import { OPEN_STATUSES } from '../follow-ups/follow-up-status';
 
 import { planReviewOverdue } from '../relapse-prevention/relapse-prevention.queries';
-import { EFFECTIVE_CAP_SQL } from '../specialists/caseload-rules.service';
+import { EFFECTIVE_CAP_SQL } from '../specialists/specialist.queries';
 
 // Specialists a supervisor ($2) supervises; NULL $2 (an admin) means the whole organization ($1).
 const IN_SCOPE = dashboardSpecialists('u', '$1', '$2');

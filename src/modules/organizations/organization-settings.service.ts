@@ -7,7 +7,7 @@ import { staleError } from '../../common/http/etag';
 import { UnitOfWork } from '../audit/unit-of-work';
 import { DEFAULT_UNREACHABLE_ESCALATION_ATTEMPTS } from '../follow-ups/follow-ups.service';
 import { DEFAULT_REFERRAL_FOLLOW_UP_DAYS } from '../referrals-out/referral-follow-up';
-import { DEFAULT_CASELOAD_CAP } from '../specialists/caseload-rules.service';
+import { DEFAULT_CASELOAD_CAP } from '../specialists/specialist.queries';
 import { renewalRuleOf } from '../specialists/renewal';
 import {
   OrganizationSettingsResponse,

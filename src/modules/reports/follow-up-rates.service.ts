@@ -1,13 +1,11 @@
 import { Readable } from 'node:stream';
 
-import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, StreamableFile } from '@nestjs/common';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
 import { csvAttachment, csvFileName, toCsv } from '../../common/csv/csv';
 import { ValidationError } from '../../common/errors/domain-error';
-import { READ_REPLICA } from '../../database/read-replica';
 import { AuditService } from '../audit/audit.service';
 import { LEVELS_OF_CARE, LevelOfCare } from '../discharges/cadence';
 import {
@@ -16,6 +14,7 @@ import {
   FollowUpRatesResponse,
 } from './dto/follow-up-rates.dto';
 import { FOLLOW_UP_RATES_CSV_COLUMNS } from './follow-up-rates.csv';
+import { ReportRepository } from './report.repository';
 
 // A contact is a contact follow-up completed with the client reached (on the day of its linked
 // session note when it has one, else the day it was completed; "declined" is no contact), or a signed session note of a real contact (an
@@ -62,8 +61,7 @@ interface RateRow {
 @Injectable()
 export class FollowUpRatesService {
   constructor(
-    // A report tolerates a little lag: the replica when there is one.
-    @Inject(READ_REPLICA) private readonly dataSource: DataSource,
+    private readonly reports: ReportRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -72,12 +70,9 @@ export class FollowUpRatesService {
     if (query.from > query.to)
       throw new ValidationError([{ field: 'to', message: 'to must not be before from' }]);
     const scope = this.access.clientPredicate(actor, 'c');
-    const [sql, params] = this.dataSource.driver.escapeQueryWithParameters(
-      RATES(scope.sql),
-      { ...scope.params, from: query.from, to: query.to },
-      {},
+    const rows = await this.reports.rows<RateRow>(
+      this.reports.bind(RATES(scope.sql), { ...scope.params, from: query.from, to: query.to }),
     );
-    const rows: RateRow[] = await this.dataSource.query(sql, params);
     await this.audit.recordNow(actor, { action: 'report.follow-up-rates', resourceType: 'Report' });
     const byLevel = new Map(rows.map((r) => [r.level_of_care, r]));
     return {

@@ -1,21 +1,9 @@
-import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Injectable, StreamableFile } from '@nestjs/common';
 
 import { AccessService } from '../../auth/access.service';
 import { UserPrincipal } from '../../auth/principal';
-import {
-  csvAttachment,
-  CsvColumn,
-  csvFileName,
-  inSnapshot,
-  poolOf,
-  streamRows,
-  toCsv,
-  wantsCsv,
-} from '../../common/csv/csv';
+import { csvAttachment, CsvColumn, csvFileName, toCsv, wantsCsv } from '../../common/csv/csv';
 import { ValidationError } from '../../common/errors/domain-error';
-import { READ_REPLICA } from '../../database/read-replica';
 import { BARC10_REMISSION_THRESHOLD } from '../assessments/barc10';
 import { AuditService } from '../audit/audit.service';
 import {
@@ -28,6 +16,7 @@ import {
   RetentionReport,
 } from './dto/outcome-reports.dto';
 import { ENGAGEMENT, RECOVERY_CAPITAL, REFERRALS, RETENTION } from './outcome-reports.queries';
+import { ReportRepository, Statement } from './report.repository';
 
 type Row = Record<string, unknown>;
 
@@ -122,9 +111,7 @@ export const OUTCOME_CSV_COLUMNS = {
 @Injectable()
 export class OutcomeReportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    // The JSON reports tolerate a little lag; the CSV export audits inside its snapshot: primary.
-    @Inject(READ_REPLICA) private readonly replica: DataSource,
+    private readonly reports: ReportRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -197,11 +184,10 @@ export class OutcomeReportsService {
     report: Report,
     query: ReportPeriodQuery,
   ): Promise<T[]> {
-    const { text, values } = this.statement(actor, report, query);
-    const rows = await this.replica.transaction(async (m): Promise<T[]> => {
-      await m.query(`SET LOCAL work_mem = '${REPORT_WORK_MEM_MB}MB'`);
-      return m.query(text, values);
-    });
+    const rows = await this.reports.rows<T>(
+      this.statement(actor, report, query),
+      REPORT_WORK_MEM_MB,
+    );
     await this.audit.recordNow(actor, { action: `report.${report.name}`, resourceType: 'Report' });
     return rows;
   }
@@ -212,38 +198,25 @@ export class OutcomeReportsService {
     report: Report,
     query: ReportPeriodQuery,
   ): Promise<StreamableFile> {
-    const rows = await streamRows<Row>(
-      poolOf(this.dataSource),
+    const rows = await this.reports.stream(
       this.statement(actor, report, query),
-      {
-        workMemMb: REPORT_WORK_MEM_MB,
-        beforeRows: (snapshot) =>
-          inSnapshot(this.dataSource, snapshot, (m) =>
-            this.audit.record(m, actor, {
-              action: `report.${report.name}`,
-              resourceType: 'Report',
-            }),
-          ),
-      },
+      REPORT_WORK_MEM_MB,
+      (m) =>
+        this.audit.record(m, actor, { action: `report.${report.name}`, resourceType: 'Report' }),
     );
     const name = csvFileName(report.name, query.from, query.to);
     return csvAttachment(name, toCsv(reportColumns(report, query), rows));
   }
 
-  private statement(
-    actor: UserPrincipal,
-    report: Report,
-    query: ReportPeriodQuery,
-  ): { text: string; values: unknown[] } {
+  private statement(actor: UserPrincipal, report: Report, query: ReportPeriodQuery): Statement {
     if (query.from > query.to)
       throw new ValidationError([{ field: 'to', message: 'to must not be before from' }]);
     const scope = this.access.clientPredicate(actor, 'c');
-    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(
-      report.sql(scope.sql),
-      { ...scope.params, from: query.from, to: query.to },
-      {},
-    );
-    return { text, values };
+    return this.reports.bind(report.sql(scope.sql), {
+      ...scope.params,
+      from: query.from,
+      to: query.to,
+    });
   }
 }
 

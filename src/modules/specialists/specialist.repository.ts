@@ -6,7 +6,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { requireSpecialist, SpecialistScope } from '../../auth/access/specialist-scope';
 import { UserPrincipal } from '../../auth/principal';
 import { updateVersioned } from '../../common/http/etag';
-import { EFFECTIVE_CAP_SQL } from './caseload-rules.service';
+import { ASSIGNABLE, CAP_CHECK, EFFECTIVE_CAP_SQL } from './specialist.queries';
 import { CertificationResponse } from './dto/certification.dto';
 import { CeHoursResponse, SupervisionHoursResponse } from './dto/hours.dto';
 import { SpecialistCertification } from './specialist-certification.entity';
@@ -70,6 +70,35 @@ type Inserted<T> = Omit<T, 'createdAt'> & { createdAt: Date };
 @Injectable()
 export class SpecialistRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Whether the supervisor may give the specialist a caseload (active peer on their teams). */
+  async isAssignable(
+    m: EntityManager,
+    specialistId: string,
+    organizationId: string,
+    supervisorId: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await m.query(ASSIGNABLE, [specialistId, organizationId, supervisorId]);
+    return rows.length > 0;
+  }
+
+  /** Serializes the caseload changes of one specialist (the cap is checked under this lock). */
+  async lockForCaseload(m: EntityManager, specialistId: string): Promise<void> {
+    await m.query(`SELECT 1 FROM app_user WHERE id = $1 FOR NO KEY UPDATE`, [specialistId]);
+  }
+
+  /** The specialist's effective cap and the clients on their caseload (but `excludeClientId`). */
+  async capAndActive(
+    m: EntityManager,
+    specialistId: string,
+    excludeClientId: string | null,
+  ): Promise<{ cap: number; active: number } | undefined> {
+    const [row]: { cap: number; active: number }[] = await m.query(CAP_CHECK, [
+      specialistId,
+      excludeClientId,
+    ]);
+    return row;
+  }
 
   /** 404 unless the caller may see the specialist (inside a write: its transaction's manager). */
   requireInScope(
