@@ -132,9 +132,17 @@ describe('Redis Cluster failover (integration)', () => {
       'every follow-up job on the cluster after the failover',
     );
     expect(new Set(inRedis).size).toBe(inRedis.length);
-    const [{ n: undispatched }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
+    // The reconciler may restore a job before the relay, retrying, dispatches its outbox row: the
+    // row goes out all the same (the job id dedupes it).
+    await eventually(
+      async () => {
+        const [{ n }] = await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
+        );
+        return n === 0 ? true : undefined;
+      },
+      30_000,
+      'the outbox dispatched after the failover',
     );
-    expect(undispatched).toBe(0);
   }, 120_000);
 });
