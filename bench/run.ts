@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 
 import { API_NODE_FLAGS } from '../src/config/runtime';
-import { BENCH, childEnv, parseOptions } from './lib/config';
+import { BENCH, childEnv, parseOptions, runInSeed } from './lib/config';
 import { notMeasured, ScenarioResult } from './lib/compare';
 import { Child } from './lib/proc';
 import { cloneSeeded, seedDataset, settle, withAdmin } from './lib/seed';
@@ -24,16 +24,16 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
   console.log(
-    `recovery-bridge bench (${opts.quick ? 'quick' : 'full'}): ${opts.notes.toLocaleString()} notes, ` +
+    `recovery-bridge bench (${opts.size}): ${opts.notes.toLocaleString()} notes in the bench organization, ` +
       `${opts.rounds} rounds x ${opts.seconds} s per side, ${opts.connections} connections`,
   );
 
   // The database (created and migrated like a fresh install) and Redis index are the bench's own.
   // The seed database is created and migrated like a fresh install, then copied for the run.
-  process.env.DATABASE_URL = BENCH.seedDatabaseUrl(opts.notes);
+  process.env.DATABASE_URL = BENCH.seedDatabaseUrl(opts.seed);
   process.env.REDIS_URL = BENCH.redisUrl;
   process.env.JWT_SECRET = BENCH.jwtSecret;
-  if (process.argv.includes('--reset')) await dropBenchDatabase(opts.notes);
+  if (process.argv.includes('--reset')) await dropBenchDatabase(opts.seed);
   if (process.argv.includes('--cpu-prof')) {
     // Diagnosis, not measurement: every child profiles itself, which costs it some throughput.
     process.env.BENCH_CPU_PROF = join(process.cwd(), 'bench', 'results', 'profiles');
@@ -44,8 +44,9 @@ async function main(): Promise<void> {
   const redis = new Redis(BENCH.redisUrl);
   await redis.flushdb();
   redis.disconnect();
-  const data = await seedDataset(opts.notes);
-  await cloneSeeded(opts.notes);
+  const data = await seedDataset(opts);
+  if (opts.size === 'state') runInSeed(opts.seed);
+  else await cloneSeeded(opts.seed);
   process.env.DATABASE_URL = BENCH.databaseUrl;
 
   const children: Child[] = [];
@@ -113,8 +114,8 @@ async function main(): Promise<void> {
 }
 
 /** --reset: seed again from an empty database (after a migration changed under it). */
-async function dropBenchDatabase(notes: number): Promise<void> {
-  for (const url of [BENCH.databaseUrl, BENCH.seedDatabaseUrl(notes)]) {
+async function dropBenchDatabase(seed: string): Promise<void> {
+  for (const url of [BENCH.databaseUrl, BENCH.seedDatabaseUrl(seed)]) {
     await withAdmin(url, async (db, name) => {
       await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       console.log(`dropped ${name}`);

@@ -5,6 +5,12 @@ const SESSION = (n: string): string =>
   `${n}.status IN ('signed', 'reviewed') AND ${n}.contact_type IN ('in_person', 'phone', 'video', 'text')`;
 const DAY = (instant: string): string => `(${instant} AT TIME ZONE 'UTC')::date`;
 
+/** The rows of `client_session_days` computed from the notes (of the clients `where` selects). */
+export const SESSION_DAYS_FROM_NOTES = (where = 'true'): string => `
+  INSERT INTO client_session_days (client_id, days)
+    SELECT n.client_id, array_agg(${DAY('n.started_at')} ORDER BY n.started_at)
+    FROM session_note n WHERE ${SESSION('n')} AND (${where}) GROUP BY n.client_id`;
+
 /**
  * The engagement report (issue 16) from one small row per client instead of the period's
  * sessions: `client_session_days.days` is the UTC day of each of the client's sessions, sorted
@@ -61,9 +67,7 @@ export class CreateClientSessionDays1764000014210 implements MigrationInterface 
         FOR EACH ROW EXECUTE FUNCTION client_session_days_trg();
 
       SET LOCAL work_mem = '64MB';
-      INSERT INTO client_session_days (client_id, days)
-        SELECT n.client_id, array_agg(${DAY('n.started_at')} ORDER BY n.started_at)
-        FROM session_note n WHERE ${SESSION('n')} GROUP BY n.client_id;
+      ${SESSION_DAYS_FROM_NOTES()};
       ANALYZE client_session_days;
     `);
   }

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 
 import { hashPassword } from '../../src/auth/password';
 import { BENCH } from './config';
+import { withoutNoteTriggers } from './seed';
 
 /**
  * The outcome reports' own organization (issue 16): 100,000 clients and 1,000,000 session notes
@@ -73,19 +74,18 @@ export async function seedOutcomes(db: Client): Promise<void> {
 
 // Note n belongs to client ((n - 1) % 100,000) + 1: ten per client, spread over the last year;
 // 5 % drafts, 10 % outreach attempts (no session), the rest signed or reviewed contacts. Written
-// by blocks of 2,000 clients (their 20,000 notes): a statement's triggers' work stays bounded (the
-// retention trigger of migration 1764000014200, until 1764000014230 dropped it, took an advisory
-// lock per client until commit, and one statement over every client ran out of shared memory).
-const CLIENT_BLOCK = 2_000;
+// without the notes' triggers (their session days are rebuilt after), by blocks of 20,000 clients.
+const CLIENT_BLOCK = 20_000;
 async function seedOutcomeNotes(db: Client): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;
   const started = `now() - make_interval(mins => (n * 53) % 525600)`;
   const author = `bench_uuid('out-specialist-' || ((((n - 1) % ${OUTCOMES_CLIENTS}) % ${SPECIALISTS}) + 1))`;
   const perClient = OUTCOMES_NOTES / OUTCOMES_CLIENTS;
-  for (let from = 1; from <= OUTCOMES_CLIENTS; from += CLIENT_BLOCK) {
-    const to = Math.min(OUTCOMES_CLIENTS, from + CLIENT_BLOCK - 1);
-    await db.query(
-      `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at, ended_at, contact_type,
+  await withoutNoteTriggers(db, [OUTCOMES_ORG_ID], async () => {
+    for (let from = 1; from <= OUTCOMES_CLIENTS; from += CLIENT_BLOCK) {
+      const to = Math.min(OUTCOMES_CLIENTS, from + CLIENT_BLOCK - 1);
+      await db.query(
+        `INSERT INTO session_note (organization_id, client_id, author_id, status, started_at, ended_at, contact_type,
          setting, format, sections, signed_at, content_hash, reviewed_at, review_decision, created_at, updated_at)
        SELECT '${OUTCOMES_ORG_ID}'::uuid, bench_uuid('out-client-' || (((n - 1) % ${OUTCOMES_CLIENTS}) + 1)), ${author},
          CASE WHEN n % 20 = 0 THEN 'draft' WHEN n % 20 IN (1, 2) THEN 'signed' ELSE 'reviewed' END,
@@ -98,9 +98,10 @@ async function seedOutcomeNotes(db: Client): Promise<void> {
          CASE WHEN n % 20 > 2 THEN 'approved' END, ${started}, ${started}
        FROM generate_series(${from}, ${to}) c CROSS JOIN generate_series(0, ${perClient - 1}) k,
          LATERAL (SELECT c + k * ${OUTCOMES_CLIENTS} AS n) x`,
-    );
-    if (to % 20_000 === 0) log(`  outcome notes of ${to.toLocaleString()} clients`);
-  }
+      );
+      log(`  outcome notes of ${to.toLocaleString()} clients`);
+    }
+  });
 }
 
 async function seedOutcomeRecords(db: Client): Promise<void> {

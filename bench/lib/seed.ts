@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 
+import { SESSION_DAYS_FROM_NOTES } from '../../migrations/1764000014210-CreateClientSessionDays';
 import { hashPassword } from '../../src/auth/password';
-import { BENCH } from './config';
+import { BENCH, BenchOptions } from './config';
+import { seedState } from './seed-state';
 import { seedOutcomes } from './seed-outcomes';
 
 export const ORG_ID = 'b0000000-0000-4000-8000-000000000001';
@@ -167,23 +169,72 @@ async function seedNotes(db: Client, count: number): Promise<number> {
   const cols = await columnsOf(db, 'session_note');
   log(`session notes ${done.toLocaleString()} -> ${count.toLocaleString()} (about 1 KB each)`);
   const batch = 100_000;
-  for (let from = done + 1; from <= count; from += batch) {
-    const to = Math.min(count, from + batch - 1);
-    await insertNotes(db, cols, from, to);
-    await setMeta(db, 'notes', String(to));
-    log(`  ${to.toLocaleString()} notes`);
-  }
+  await withoutNoteTriggers(db, [ORG_ID], async () => {
+    for (let from = done + 1; from <= count; from += batch) {
+      const to = Math.min(count, from + batch - 1);
+      await insertNotes(db, cols, from, to);
+      await setMeta(db, 'notes', String(to));
+      log(`  ${to.toLocaleString()} notes`);
+    }
+  });
   return count;
 }
 
+/**
+ * Notes written in bulk without their per-row triggers (`session_replication_role = replica`,
+ * which the seed's superuser may set and the service's role may not), then the organizations'
+ * `client_session_days` rebuilt from their notes at once, as its migration builds it. The trigger
+ * made seeding a million notes take half an hour.
+ */
+export async function withoutNoteTriggers(
+  db: Client,
+  organizationIds: string[],
+  write: () => Promise<void>,
+): Promise<void> {
+  await db.query(`SET session_replication_role = replica`);
+  try {
+    await write();
+  } finally {
+    await db.query(`RESET session_replication_role`);
+  }
+  await db.query('BEGIN');
+  await db.query(
+    `DELETE FROM client_session_days t USING client c
+     WHERE c.id = t.client_id AND c.organization_id = ANY ($1::uuid[])`,
+    [organizationIds],
+  );
+  await db.query(SESSION_DAYS_FROM_NOTES(`n.organization_id = ANY ($1::uuid[])`), [
+    organizationIds,
+  ]);
+  await db.query('COMMIT');
+}
+
+/** Who note `n` belongs to, as SQL expressions over `n`. */
+export interface NoteOwner {
+  organization: string;
+  client: string;
+  author: string;
+}
+
+const BENCH_NOTE_OWNER: NoteOwner = {
+  organization: `'${ORG_ID}'::uuid`,
+  client: `bench_uuid('bench-client-' || (((n - 1) % ${CLIENTS}) + 1))`,
+  author: `bench_uuid('bench-specialist-' || ((((n - 1) % ${CLIENTS}) / ${CLIENTS_PER_SPECIALIST}) + 1))`,
+};
+
 /** One INSERT ... SELECT over generate_series, with whatever columns the table has. */
-async function insertNotes(db: Client, cols: Set<string>, from: number, to: number): Promise<void> {
+export async function insertNotes(
+  db: Client,
+  cols: Set<string>,
+  from: number,
+  to: number,
+  owner: NoteOwner = BENCH_NOTE_OWNER,
+): Promise<void> {
   const text = `repeat('Client reported steady progress with housing and attended two mutual-support meetings. ', 11)`;
-  const client = `bench_uuid('bench-client-' || (((n - 1) % ${CLIENTS}) + 1))`;
-  const author = `bench_uuid('bench-specialist-' || ((((n - 1) % ${CLIENTS}) / ${CLIENTS_PER_SPECIALIST}) + 1))`;
+  const { client, author } = owner;
   const started = `now() - make_interval(mins => (n * 53) % 525600)`;
   const candidates: Record<string, string> = {
-    organization_id: `'${ORG_ID}'::uuid`,
+    organization_id: owner.organization,
     client_id: client,
     author_id: author,
     started_at: started,
@@ -245,12 +296,14 @@ async function seedGoals(db: Client): Promise<number> {
 }
 
 /** Seeds the seed database (once for each size) and describes it. */
-export async function seedDataset(notes: number): Promise<Dataset> {
+export async function seedDataset(opts: BenchOptions): Promise<Dataset> {
   return withDb(async (db) => {
     await seedCore(db);
-    const seededNotes = await seedNotes(db, notes);
+    const seededNotes = await seedNotes(db, opts.notes);
     await seedGoals(db);
-    await seedOutcomes(db);
+    // The outcome reports' organization is not one of the state's 50 (S9 is not run there).
+    if (opts.size === 'state') await seedState(db);
+    else await seedOutcomes(db);
     // A database in steady state has been vacuumed and analyzed (visibility map, statistics).
     if ((await meta(db, 'vacuumed')) !== String(seededNotes)) {
       log('VACUUM ANALYZE');
@@ -302,7 +355,7 @@ export async function seedDataset(notes: number): Promise<Dataset> {
       notes: seededNotes,
       followUps: fu[0].n,
     };
-  }, BENCH.seedDatabaseUrl(notes));
+  }, BENCH.seedDatabaseUrl(opts.seed));
 }
 
 /** A database named in `url`, through the maintenance database. */
@@ -322,8 +375,8 @@ export async function withAdmin<T>(
  * the same rows and statistics, whatever earlier runs wrote (S1's notes, S4's discharges, and
  * their dead tuples: this machine's Postgres runs without autovacuum).
  */
-export async function cloneSeeded(notes: number): Promise<void> {
-  const seed = new URL(BENCH.seedDatabaseUrl(notes)).pathname.slice(1);
+export async function cloneSeeded(seedKey: string): Promise<void> {
+  const seed = new URL(BENCH.seedDatabaseUrl(seedKey)).pathname.slice(1);
   await withAdmin(BENCH.databaseUrl, async (db, name) => {
     await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await db.query(`CREATE DATABASE "${name}" TEMPLATE "${decodeURIComponent(seed)}"`);
