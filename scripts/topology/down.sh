@@ -17,7 +17,7 @@ stop_pid_file() { # file [signal]
 stop_pid_file "$DIR/haproxy/haproxy.pid"
 for f in "$DIR"/pids/api-*.pid "$DIR"/pids/worker-*.pid; do [ -e "$f" ] && stop_pid_file "$f"; done
 stop_pid_file "$DIR/pgbouncer/pgbouncer.pid"
-for port in "${REDIS_PORTS[@]}"; do stop_pid_file "$DIR/redis/$port/redis.pid"; done
+for port in "${REDIS_PORTS[@]}" "${REDIS_REPLICA_PORTS[@]}"; do stop_pid_file "$DIR/redis/$port/redis.pid"; done
 for pg in replica primary; do
   if [ -f "$DIR/$pg/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$DIR/$pg" -m fast -w stop >/dev/null 2>&1 || stop_pid_file "$DIR/$pg/postmaster.pid"

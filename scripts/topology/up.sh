@@ -2,7 +2,7 @@
 # `npm run topology:up`: the multi-process topology of README "Scaling out", on this machine and
 # without Docker, each piece on its own port and data directory under RB_TOPOLOGY_DIR (see lib.sh):
 #   a Postgres primary and a streaming replica (initdb, pg_basebackup -R), PgBouncer in transaction
-#   mode in front of both, a three-master Redis Cluster, two API processes behind HAProxy and two
+#   mode in front of both, a Redis Cluster of three masters and their replicas, two API processes behind HAProxy and two
 #   workers, running the built service (dist/). Migrations and the demo seed go to the primary
 #   directly; the API and the workers go through PgBouncer. Missing pgbouncer or haproxy are
 #   installed from Debian's packages (apt-get, as root). Starts from scratch: a topology already up
@@ -25,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} (apt-get)"
   apt-get install -y "${missing[@]}" >/dev/null || { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
 fi
-for port in $PG_PRIMARY_PORT $PG_REPLICA_PORT $PGBOUNCER_PORT "${REDIS_PORTS[@]}" $LB_PORT "${API_PORTS[@]}"; do
+for port in $PG_PRIMARY_PORT $PG_REPLICA_PORT $PGBOUNCER_PORT "${REDIS_PORTS[@]}" "${REDIS_REPLICA_PORTS[@]}" $LB_PORT "${API_PORTS[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [ ! -d "$DIR" ]; then
     die "port $port is taken (set RB_TOPOLOGY_PORT_BASE)"
   fi
@@ -49,15 +49,14 @@ log "Postgres primary on $PG_PRIMARY_PORT"
 mkdir -p "$DIR/primary" && chmod 700 "$DIR/primary"
 [ "$(id -u)" = 0 ] && chown postgres: "$DIR/primary"
 as_pg "$PG_BIN/initdb" -D "$DIR/primary" -A trust -U postgres --no-sync >"$DIR/logs/initdb.log"
-PG_OPTS="-c listen_addresses=127.0.0.1 -k $DIR/run -c max_connections=300 -c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c fsync=off -c full_page_writes=off"
-as_pg "$PG_BIN/pg_ctl" -D "$DIR/primary" -o "-p $PG_PRIMARY_PORT $PG_OPTS" -l "$DIR/logs/primary.log" -w start >/dev/null
+start_pg primary
 PRIMARY_URL="postgres://postgres@127.0.0.1:$PG_PRIMARY_PORT/$DB_NAME"
 
 log "streaming replica on $PG_REPLICA_PORT (pg_basebackup -R)"
 mkdir -p "$DIR/replica" && chmod 700 "$DIR/replica"
 [ "$(id -u)" = 0 ] && chown postgres: "$DIR/replica"
 as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$DIR/replica" -R -X stream -c fast
-as_pg "$PG_BIN/pg_ctl" -D "$DIR/replica" -o "-p $PG_REPLICA_PORT $PG_OPTS" -l "$DIR/logs/replica.log" -w start >/dev/null
+start_pg replica
 REPLICA_URL="postgres://postgres@127.0.0.1:$PG_REPLICA_PORT/$DB_NAME"
 
 # --- schema and demo data, on the primary directly ----------------------------------------------
@@ -85,6 +84,8 @@ auth_file = $DIR/pgbouncer/userlist.txt
 pool_mode = transaction
 max_client_conn = 2000
 default_pool_size = 20
+; A client waits this long for a server connection (the standby restarting), not two minutes.
+query_wait_timeout = 10
 ignore_startup_parameters = extra_float_digits,statement_timeout,idle_in_transaction_session_timeout
 logfile = $DIR/logs/pgbouncer.log
 pidfile = $DIR/pgbouncer/pgbouncer.pid
@@ -97,27 +98,20 @@ as_pg pgbouncer -d "$DIR/pgbouncer/pgbouncer.ini"
 APP_URL="postgres://recovery_bridge_app@127.0.0.1:$PGBOUNCER_PORT/$DB_NAME"
 APP_REPLICA_URL="postgres://recovery_bridge_app@127.0.0.1:$PGBOUNCER_PORT/${DB_NAME}_replica"
 
-# --- Redis Cluster, three masters -----------------------------------------------------------------
-log "Redis Cluster on ${REDIS_PORTS[*]}"
-for port in "${REDIS_PORTS[@]}"; do
-  mkdir -p "$DIR/redis/$port"
-  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$DIR/redis/$port" \
-    --pidfile "$DIR/redis/$port/redis.pid" --logfile "$DIR/logs/redis-$port.log" \
-    --cluster-enabled yes --cluster-config-file "$DIR/redis/$port/nodes.conf" \
-    --appendonly yes --maxmemory-policy noeviction --save ''
-done
-for port in "${REDIS_PORTS[@]}"; do
-  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-done
-redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 0 --cluster-yes \
+# --- Redis Cluster, three masters and a replica of each ---------------------------------------
+log "Redis Cluster: masters on ${REDIS_PORTS[*]}, replicas on ${REDIS_REPLICA_PORTS[*]}"
+ALL_REDIS_PORTS=("${REDIS_PORTS[@]}" "${REDIS_REPLICA_PORTS[@]}")
+for port in "${ALL_REDIS_PORTS[@]}"; do start_redis_node "$port"; done
+# The first three given are the masters; --cluster-replicas 1 makes the other three their replicas.
+redis-cli --cluster create $(printf '127.0.0.1:%s ' "${ALL_REDIS_PORTS[@]}") --cluster-replicas 1 --cluster-yes \
   >"$DIR/logs/redis-cluster-create.log" 2>&1 || die "redis-cli --cluster create failed, see $DIR/logs/redis-cluster-create.log"
 for _ in $(seq 1 100); do
   ok=0
-  for port in "${REDIS_PORTS[@]}"; do redis-cli -p "$port" cluster info | grep -q 'cluster_state:ok' && ok=$((ok + 1)); done
-  [ $ok = ${#REDIS_PORTS[@]} ] && break
+  for port in "${ALL_REDIS_PORTS[@]}"; do redis-cli -p "$port" cluster info | grep -q 'cluster_state:ok' && ok=$((ok + 1)); done
+  [ $ok = ${#ALL_REDIS_PORTS[@]} ] && break
   sleep 0.1
 done
-[ $ok = ${#REDIS_PORTS[@]} ] || die "the Redis Cluster did not reach cluster_state:ok"
+[ $ok = ${#ALL_REDIS_PORTS[@]} ] || die "the Redis Cluster did not reach cluster_state:ok"
 CLUSTER_NODES=$(printf '127.0.0.1:%s,' "${REDIS_PORTS[@]}")
 CLUSTER_NODES=${CLUSTER_NODES%,}
 
@@ -139,6 +133,11 @@ PUBLIC_BASE_URL=http://127.0.0.1:$LB_PORT
 SCHEDULED_SCAN_INTERVAL_MS=$SCAN_INTERVAL_MS
 WORKER_LOCK_DURATION_MS=5000
 WORKER_STALLED_INTERVAL_MS=2000
+# The reconciler restores jobs a Redis failover lost: every 3 s here (5 min by default).
+RECONCILE_INTERVAL_MS=3000
+# The failover test's webhook receiver listens on this machine (plain http, loopback).
+WEBHOOK_HTTP_ALLOWED_HOSTS=127.0.0.1
+WEBHOOK_TIMEOUT_MS=30000
 ENV
 
 for i in $(seq 1 $WORKERS); do
@@ -207,6 +206,9 @@ RB_TOPOLOGY_PRIMARY_URL=$PRIMARY_URL
 RB_TOPOLOGY_REPLICA_URL=$REPLICA_URL
 RB_TOPOLOGY_PGBOUNCER_URL=$APP_URL
 RB_TOPOLOGY_REDIS_NODES=$CLUSTER_NODES
+RB_TOPOLOGY_REDIS_REPLICA_NODES=$(printf '127.0.0.1:%s,' "${REDIS_REPLICA_PORTS[@]}" | sed 's/,$//')
+RB_TOPOLOGY_DIR=$DIR
+RB_TOPOLOGY_PG_BIN=$PG_BIN
 RB_TOPOLOGY_WORKERS=$WORKERS
 RB_TOPOLOGY_SCAN_INTERVAL_MS=$SCAN_INTERVAL_MS
 ENV

@@ -1,10 +1,15 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import Redis from 'ioredis';
+import { Queue } from 'bullmq';
+import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
+
+import { DEMO_IDS } from '../../src/database/seeds/demo-ids';
 
 const run = promisify(execFile);
 const DIR = process.env.RB_TOPOLOGY_DIR ?? '/tmp/rb-topology';
@@ -104,7 +109,43 @@ async function kill(name: string): Promise<void> {
   process.kill(pid, 'SIGKILL');
   await eventually(async () => (alive(pid) ? undefined : true), 5000, `${name} to die`);
 }
-const restart = (name: string) => run('bash', [join(ROOT, 'scripts/topology/start.sh'), name]);
+/**
+ * Starts a killed process again and waits until it serves: an API until it is ready, a worker until
+ * its first heartbeat (written once its queues' workers run), Postgres and Redis (start.sh waits).
+ * A process that fails to start fails the case that killed it, not a later one.
+ */
+async function restart(name: string): Promise<void> {
+  const heartbeat = join(DIR, 'run', `${name}.heartbeat`);
+  if (name.startsWith('worker-')) rmSync(heartbeat, { force: true }); // the killed one's last
+  await run('bash', [join(ROOT, 'scripts/topology/start.sh'), name]);
+  if (name.startsWith('worker-')) {
+    await eventually(
+      async () => (existsSync(heartbeat) ? true : undefined),
+      60_000,
+      `${name}'s heartbeat`,
+    );
+  } else if (name.startsWith('api-')) {
+    const url = env.RB_TOPOLOGY_API_URLS.split(',')[Number(name.slice(4)) - 1];
+    await eventually(
+      async () => ((await fetch(`${url}/health/ready`)).ok ? true : undefined),
+      60_000,
+      `${name} to be ready`,
+    );
+  }
+}
+
+/** The Redis Cluster through ioredis, as the service sees it (masters given, replicas found). */
+const redisNodes = () =>
+  env.RB_TOPOLOGY_REDIS_NODES.split(',').map((n) => {
+    const [host, port] = n.split(':');
+    return { host, port: Number(port) };
+  });
+async function slotOwner(cluster: Cluster, slot: number): Promise<number | undefined> {
+  const ranges = await cluster.cluster('SLOTS');
+  return ranges.find(([from, to]) => slot >= from && slot <= to)?.[2]?.[1];
+}
+const QUEUE_PREFIX = '{rb}'; // QUEUE_PREFIX in a hash tag: every queue's keys in one slot
+const JOB_STATES = ['delayed', 'wait', 'active', 'completed', 'failed', 'prioritized'] as const;
 
 const dischargeBody = () => {
   const dischargedAt = new Date(Date.now() - 2 * 3600_000);
@@ -314,14 +355,6 @@ describe('test topology (npm run topology:up)', () => {
       } finally {
         await restart('api-1');
       }
-      await eventually(
-        async () =>
-          (await fetch(`${env.RB_TOPOLOGY_API_URLS.split(',')[0]}/health/ready`)).ok
-            ? true
-            : undefined,
-        60_000,
-        'api-1 to be back',
-      );
     });
 
     it('should process jobs on the other worker while one is killed', async () => {
@@ -351,6 +384,217 @@ describe('test topology (npm run topology:up)', () => {
       } finally {
         await restart('worker-1');
       }
+    });
+
+    it('should lose no follow-up when the queues’ Redis master is killed while discharges are recorded', async () => {
+      const cluster = new Cluster(redisNodes(), { enableOfflineQueue: true });
+      const followUps = new Queue('follow-ups', {
+        connection: new Cluster(redisNodes(), { redisOptions: { maxRetriesPerRequest: null } }),
+        prefix: QUEUE_PREFIX,
+      }).on('error', () => undefined);
+      try {
+        const slot = Number(await cluster.cluster('KEYSLOT', QUEUE_PREFIX));
+        const masterPort = await slotOwner(cluster, slot);
+        expect(masterPort).toBeDefined();
+        const recordDischarge = async (): Promise<Answer> => {
+          const created = await call('POST', '/api/v1/clients', peer, {
+            firstName: 'Topo',
+            lastName: `Failover-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+            dateOfBirth: '1990-05-06',
+          });
+          if (created.status !== 201) return created;
+          acknowledged.push({ table: 'client', id: created.body.id });
+          return call(
+            'POST',
+            `/api/v1/clients/${created.body.id}/discharges`,
+            peer,
+            dischargeBody(),
+          );
+        };
+        const results: Answer[] = [];
+        for (let i = 0; i < 3; i++) results.push(await recordDischarge());
+        // SIGKILL: no goodbye to the cluster, and its last writes may never reach the replica.
+        const redisPid = Number(
+          readFileSync(join(DIR, 'redis', String(masterPort), 'redis.pid'), 'utf8'),
+        );
+        process.kill(redisPid, 'SIGKILL');
+        for (let i = 0; i < 12; i++) {
+          results.push(await recordDischarge());
+          await sleep(200);
+        }
+        // Its replica takes over the slots (a node timeout of 1 s).
+        await eventually(
+          async () => {
+            const owner = await slotOwner(cluster, slot);
+            return owner !== undefined && owner !== masterPort ? owner : undefined;
+          },
+          30_000,
+          'a replica to take over the queues’ slot',
+        );
+        for (let i = 0; i < 3; i++) results.push(await recordDischarge());
+        // A discharge needs Postgres only: every one is acknowledged, through the failover too.
+        expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+        const discharges = results.map((r) => r.body.id as string);
+        discharges.forEach((id) => acknowledged.push({ table: 'discharge', id }));
+        const perDischarge = await primary<{ n: number }>(
+          `SELECT count(f.id)::int AS n FROM unnest($1::uuid[]) d(id)
+           LEFT JOIN follow_up f ON f.discharge_id = d.id GROUP BY d.id`,
+          [discharges],
+        );
+        expect(perDischarge.map((r) => r.n)).toEqual(discharges.map(() => 8));
+        // Every follow-up's job is on the promoted master, once: dispatched late by the outbox
+        // relay or restored by the reconciler when the failover lost it.
+        const expected = (
+          await primary<{ job_id: string }>(
+            `SELECT j.job_id FROM follow_up_job j JOIN follow_up f ON f.id = j.follow_up_id
+             WHERE f.discharge_id = ANY ($1) AND j.done_at IS NULL`,
+            [discharges],
+          )
+        ).map((r) => r.job_id);
+        expect(expected.length).toBeGreaterThan(0);
+        const inRedis = await eventually(
+          async () => {
+            const ids = (await followUps.getJobs([...JOB_STATES])).map((j) => j.id!);
+            return expected.every((id) => ids.includes(id)) ? ids : undefined;
+          },
+          60_000,
+          'every follow-up job on the cluster after the failover',
+        );
+        expect(new Set(inRedis).size).toBe(inRedis.length);
+        await eventually(
+          async () => {
+            const [row] = await primary<{ n: number }>(
+              `SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`,
+            );
+            return row.n === 0 ? true : undefined;
+          },
+          60_000,
+          'the outbox dispatched after the failover',
+        );
+      } finally {
+        // The killed node comes back as a replica of the node that replaced it.
+        for (const port of env.RB_TOPOLOGY_REDIS_NODES.split(',').map((n) => n.split(':')[1])) {
+          const pidFile = join(DIR, 'redis', port, 'redis.pid');
+          const pid = Number(readFileSync(pidFile, 'utf8'));
+          if (!alive(pid)) await restart(`redis-${port}`);
+        }
+        await followUps.close();
+        cluster.disconnect();
+      }
+    });
+
+    it('should redeliver a webhook on the other worker when the worker sending it is killed mid-request', async () => {
+      // The receiver holds the first request open: the job is in flight on one worker.
+      const requests: { webhookId: string; res: ServerResponse }[] = [];
+      const receiver = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          requests.push({ webhookId: String(req.headers['webhook-id']), res });
+          if (requests.length > 1) res.writeHead(200, { 'content-length': '0' }).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const port = (receiver.address() as AddressInfo).port;
+      const hook = await call('POST', '/api/v1/webhooks', admin, {
+        url: `http://127.0.0.1:${port}/hooks`,
+        events: ['client.discharged'],
+        apiClientId: DEMO_IDS.apiClient,
+      });
+      expect(hook.status).toBe(201);
+      let killed: string | undefined;
+      try {
+        // Juniper consented to the demo API client's hearing of her follow-ups.
+        const discharge = await call(
+          'POST',
+          `/api/v1/clients/${DEMO_IDS.client}/discharges`,
+          peer,
+          dischargeBody(),
+        );
+        expect(discharge.status).toBe(201);
+        acknowledged.push({ table: 'discharge', id: discharge.body.id });
+        await eventually(
+          async () => (requests.length > 0 ? true : undefined),
+          30_000,
+          'the webhook',
+        );
+        // Which worker holds the request: the process on the other end of the receiver's socket.
+        const { stdout } = await run('ss', [
+          '-Htnp',
+          'state',
+          'established',
+          `( dport = :${port} )`,
+        ]);
+        const pids = [...stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+        killed = ['worker-1', 'worker-2'].find((name) => pids.includes(pidOf(name)));
+        expect(killed).toBeDefined();
+        await kill(killed!);
+        // Its lock lapses (WORKER_LOCK_DURATION_MS=5000), the other worker's stalled check takes the
+        // job back, and sends it again: the same webhook-id, for the receiver to deduplicate.
+        await eventually(
+          async () => (requests.length > 1 ? true : undefined),
+          60_000,
+          'a redelivery',
+        );
+        expect(requests[1].webhookId).toBe(requests[0].webhookId);
+        const delivery = await eventually(
+          async () => {
+            const rows = await primary<{ status: string; attempts: number }>(
+              `SELECT status, attempts FROM webhook_delivery WHERE webhook_id = $1`,
+              [hook.body.id],
+            );
+            return rows[0]?.status === 'delivered' ? rows : undefined;
+          },
+          30_000,
+          'the delivery to be marked delivered',
+        );
+        expect(delivery).toHaveLength(1);
+      } finally {
+        await call('PATCH', `/api/v1/webhooks/${hook.body.id}`, admin, { active: false });
+        requests.forEach((r) => r.res.destroy());
+        receiver.close();
+        if (killed) await restart(killed);
+      }
+    });
+
+    it('should keep writing while the Postgres replica restarts, and read from it again once it is back', async () => {
+      const replicaPid = Number(
+        readFileSync(join(DIR, 'replica', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      process.kill(replicaPid, 'SIGQUIT'); // immediate shutdown: recovery on the next start
+      await eventually(
+        async () => (alive(replicaPid) ? undefined : true),
+        10_000,
+        'the replica to stop',
+      );
+      let note: Answer;
+      try {
+        // Writes (and the reads of a write's own request) go to the primary.
+        note = await call('POST', `/api/v1/clients/${clientId}/session-notes`, peer, noteBody());
+        expect(note.status).toBe(201);
+        acknowledged.push({ table: 'session_note', id: note.body.id });
+      } finally {
+        await restart('replica');
+      }
+      // The audit search reads from the replica: once it has caught up, the note's event is there.
+      const found = await eventually(
+        async () => {
+          const res = await call(
+            'GET',
+            `/api/v1/audit-events?clientId=${clientId}&action=session-note.create`,
+            admin,
+          );
+          const items = res.status === 200 ? (res.body.items as { resourceId: string }[]) : [];
+          return items.find((e) => e.resourceId === note.body.id);
+        },
+        60_000,
+        'the note’s audit event read from the restarted replica',
+      );
+      expect(found).toMatchObject({ action: 'session-note.create', resourceId: note.body.id });
+      const [lag] = await sql<{ replaying: boolean }>(
+        env.RB_TOPOLOGY_REPLICA_URL,
+        `SELECT pg_is_in_recovery() AS replaying`,
+      );
+      expect(lag.replaying).toBe(true);
     });
 
     it('should have kept every acknowledged write and an intact audit chain', async () => {
