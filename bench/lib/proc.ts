@@ -7,6 +7,9 @@ export interface ChildStats {
   sql: { total: number; byStatement: Record<string, number> };
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   rssMb: number;
+  /** V8's heap: in use (live and not yet collected) and reserved. */
+  heapUsedMb: number;
+  heapTotalMb: number;
 }
 
 type Message =

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 
 import { Queue } from 'bullmq';
 
+import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
 import { newWebhookSecret, sealSecret } from '../../src/modules/webhooks/webhook-secret';
 import { bullConnection } from '../../src/queue/redis-connection';
 import { BENCH, childEnv } from '../lib/config';
@@ -48,8 +49,9 @@ export const s10WebhookDeliverer: Scenario = {
       'service',
       'worker.js',
       childEnv({ WEBHOOK_HTTP_ALLOWED_HOSTS: '127.0.0.1', RECONCILE_INTERVAL_MS: '600000' }),
+      WORKER_NODE_FLAGS,
     );
-    const samples: { t: number; rss: number }[] = [];
+    const samples: { t: number; rss: number; heap: number; heapTotal: number }[] = [];
     try {
       await new Promise((r) => setTimeout(r, 1500)); // the worker's start-up passes
       const rssStart = worker.rssMb();
@@ -57,18 +59,22 @@ export const s10WebhookDeliverer: Scenario = {
       const cpu0 = worker.cpuMs();
       await insertDeliveries(webhookId, clients, n);
       const t0 = performance.now();
-      const sample = (): void => {
-        samples.push({ t: (performance.now() - t0) / 1000, rss: worker.rssMb() });
-      };
-      sample();
-      const timer = setInterval(sample, 1000);
+      let sampling: Promise<void> = Promise.resolve();
+      const sample = (): Promise<void> =>
+        (sampling = sampling.then(async () => {
+          const t = (performance.now() - t0) / 1000;
+          const { rssMb, heapUsedMb, heapTotalMb } = await worker.stats();
+          samples.push({ t, rss: rssMb, heap: heapUsedMb, heapTotal: heapTotalMb });
+        }));
+      await sample();
+      const timer = setInterval(() => void sample(), 1000);
       try {
         await waitDelivered(webhookId, n);
       } finally {
         clearInterval(timer);
       }
       const seconds = (performance.now() - t0) / 1000;
-      sample();
+      await sample();
       const stats = await worker.stats();
       const cpuMsPerDelivery = round((worker.cpuMs() - cpu0) / n, 3);
       const rate = round(n / seconds, 0);
@@ -112,6 +118,8 @@ export const s10WebhookDeliverer: Scenario = {
           `receiver: ${receiver.received} requests, ${receiver.unique.size} distinct webhook-ids`,
           `worker RSS start ${round(rssStart, 1)} MB, peak ${round(peak, 1)} MB, end ${round(end, 1)} MB, slope over the second half ${round(perMin, 2)} MB/min (${flat ? 'flat' : 'NOT flat'})`,
           `RSS samples (MB every s): ${rss.map((r) => round(r, 0)).join(' ')}`,
+          `V8 heap used (MB every s): ${samples.map((s) => round(s.heap, 0)).join(' ')}`,
+          `V8 heap reserved (MB every s): ${samples.map((s) => round(s.heapTotal, 0)).join(' ')}`,
           `SQL per delivery: ${top.join(' | ')}`,
           sealed,
         ],

@@ -61,7 +61,7 @@ process.on('message', (m: { type?: string; reset?: boolean }) => {
     type: 'stats',
     sql: { total, byStatement: Object.fromEntries(byStatement) },
     eventLoop: { p50Ms: ms(eld.percentile(50)), p99Ms: ms(eld.percentile(99)), maxMs: ms(eld.max) },
-    rssMb: process.memoryUsage().rss / 1024 / 1024,
+    ...memory(),
   });
   if (m.reset) {
     total = 0;
@@ -69,6 +69,12 @@ process.on('message', (m: { type?: string; reset?: boolean }) => {
     eld.reset();
   }
 });
+
+function memory(): { rssMb: number; heapUsedMb: number; heapTotalMb: number } {
+  const m = process.memoryUsage();
+  const mb = (bytes: number): number => bytes / 1024 / 1024;
+  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal) };
+}
 
 export function ready(): void {
   if (profileDir) {

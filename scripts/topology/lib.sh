@@ -73,7 +73,7 @@ start_service_process() {
       cmd=(--max-old-space-size=192 --max-semi-space-size=16 dist/src/main.js) ;; # API_NODE_FLAGS
     worker-[0-9]*)
       extra="WORKER_HEARTBEAT_FILE=$DIR/run/$name.heartbeat"
-      cmd=(dist/src/worker.js) ;;
+      cmd=(--max-old-space-size=256 --max-semi-space-size=16 dist/src/worker.js) ;; # WORKER_NODE_FLAGS
     *) die "no such process: $name" ;;
   esac
   [ -f "$DIR/service.env" ] || die "the topology is not up ($DIR/service.env missing)"

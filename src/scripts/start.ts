@@ -4,7 +4,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { extname, join } from 'node:path';
 
 import { loadConfig } from '../config/configuration';
-import { API_NODE_FLAGS } from '../config/runtime';
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS } from '../config/runtime';
 import { setupDatabase } from './db-setup';
 import { preflight } from './preflight';
 import { demoSeedDecision, seedDemoDatabase } from '../database/seeds/demo';
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     fork(join(__dirname, '..', `main${ext}`), [], {
       execArgv: [...process.execArgv, ...API_NODE_FLAGS],
     }),
-    fork(join(__dirname, '..', `worker${ext}`)),
+    fork(join(__dirname, '..', `worker${ext}`), [], {
+      execArgv: [...process.execArgv, ...WORKER_NODE_FLAGS],
+    }),
   ];
   // Asked to stop (SIGTERM/SIGINT): a clean exit. A child that dies on its own takes the other
   // down and the exit status is non-zero (its code, or 1), whatever the other's exit looks like.
