@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 
 import { bullConnection } from '../../src/queue/redis-connection';
+import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
 import { BENCH, childEnv } from '../lib/config';
 import { ScenarioResult } from '../lib/compare';
 import { Child } from '../lib/proc';
@@ -14,6 +15,8 @@ const PREFIX = 'bench-s5.';
 interface Side {
   label: string;
   script: string;
+  /** The service's worker runs with the flags it is deployed with. */
+  flags?: string[];
 }
 
 /**
@@ -44,7 +47,7 @@ export const s5Worker: Scenario = {
       return rows.map((r: { id: string }) => r.id);
     });
     const sides: Side[] = [
-      { label: 'service', script: 'worker.js' },
+      { label: 'service', script: 'worker.js', flags: WORKER_NODE_FLAGS },
       { label: 'raw-worker', script: 'baseline-worker.js' },
     ];
     const rates = new Map<string, number[]>(sides.map((s) => [s.label, []]));
@@ -112,6 +115,7 @@ export async function sealAuditBacklog(): Promise<string> {
     'service',
     'worker.js',
     childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' }),
+    WORKER_NODE_FLAGS,
   );
   try {
     const deadline = Date.now() + 1_200_000;
@@ -152,7 +156,7 @@ async function runSide(
 ): Promise<{ rate: number; cpuMsPerJob: number }> {
   await cleanup(queue);
   const env = childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' });
-  const child = await Child.start(side.label, side.script, env);
+  const child = await Child.start(side.label, side.script, env, side.flags);
   try {
     await new Promise((r) => setTimeout(r, 1500)); // let the worker's start-up passes (relay, reconciler) finish
     await queue.pause();
