@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 
-import { bullConnection } from '../../src/queue/redis-connection';
 import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
+import { bullConnection } from '../../src/queue/redis-connection';
 import { BENCH, childEnv } from '../lib/config';
 import { ScenarioResult } from '../lib/compare';
 import { Child } from '../lib/proc';
