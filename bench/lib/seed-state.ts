@@ -2,7 +2,7 @@ import { Client } from 'pg';
 
 import { hashPassword } from '../../src/auth/password';
 import { BENCH } from './config';
-import { insertNotes, ORG_ID, withoutNoteTriggers } from './seed';
+import { columnsOf, insertNotes, meta, ORG_ID, setMeta, withoutNoteTriggers } from './seed';
 
 /**
  * `--size=state` (issue 17): a state's network of peer programs in one database. The bench
@@ -30,18 +30,6 @@ export const STATE = {
 
 const log = (msg: string): void => console.log(`  seed: ${msg}`);
 
-async function step(db: Client, key: string): Promise<string | undefined> {
-  const { rows } = await db.query(`SELECT value FROM bench_meta WHERE key = $1`, [key]);
-  return rows[0]?.value;
-}
-
-async function mark(db: Client, key: string, value: string): Promise<void> {
-  await db.query(
-    `INSERT INTO bench_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-    [key, value],
-  );
-}
-
 /** Called by seedDataset after the bench organization (bench_uuid and bench_meta exist by then). */
 export async function seedState(db: Client): Promise<void> {
   await db.query(`SET work_mem = '512MB'`);
@@ -61,7 +49,7 @@ const SPECIALIST_OF_CLIENT = (c: string): string =>
   `((((${c}) - 1) / ${CLIENTS_PER_SPECIALIST}) + 1)`;
 
 async function seedPeople(db: Client): Promise<void> {
-  if ((await step(db, 'state-people')) === 'v1') return;
+  if ((await meta(db, 'state-people')) === 'v1') return;
   log(
     `state: ${STATE.organizations} more organizations, ${STATE.specialists.toLocaleString()} specialists, ` +
       `${STATE.clients.toLocaleString()} clients`,
@@ -110,19 +98,16 @@ async function seedPeople(db: Client): Promise<void> {
      SELECT id, primary_specialist_id, 'bench', created_at FROM client
      WHERE organization_id IN (SELECT bench_uuid('state-org-' || o) FROM generate_series(1, ${STATE.organizations}) o)`,
   );
-  await mark(db, 'state-people', 'v1');
+  await setMeta(db, 'state-people', 'v1');
   await db.query('COMMIT');
 }
 
 /** 9,000,000 notes over the 95,000 clients of the 49 organizations (about 95 each). */
 async function seedStateNotes(db: Client): Promise<void> {
-  const done = Number((await step(db, 'state-notes')) ?? 0);
+  const done = Number((await meta(db, 'state-notes')) ?? 0);
   if (done >= STATE.notes) return;
   log(`state: notes ${done.toLocaleString()} -> ${STATE.notes.toLocaleString()}`);
-  const { rows } = await db.query(
-    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'session_note'`,
-  );
-  const cols = new Set(rows.map((r: { column_name: string }) => r.column_name));
+  const cols = await columnsOf(db, 'session_note');
   const client = `(((n - 1) % ${STATE.clients}) + 1)`;
   const owner = {
     organization: `bench_uuid('state-org-' || ${ORG_OF_SPECIALIST(SPECIALIST_OF_CLIENT(client))})`,
@@ -137,7 +122,7 @@ async function seedStateNotes(db: Client): Promise<void> {
     for (let from = done + 1; from <= STATE.notes; from += batch) {
       const to = Math.min(STATE.notes, from + batch - 1);
       await insertNotes(db, cols, from, to, owner);
-      await mark(db, 'state-notes', String(to));
+      await setMeta(db, 'state-notes', String(to));
       log(`  state notes: ${to.toLocaleString()}`);
     }
   });
@@ -153,7 +138,7 @@ async function seedStateNotes(db: Client): Promise<void> {
  */
 async function seedAudit(db: Client): Promise<void> {
   const perOrgMonth = Math.ceil(STATE.auditEvents / (STATE.months * (STATE.organizations + 1)));
-  const done = Number((await step(db, 'state-audit-months')) ?? 0);
+  const done = Number((await meta(db, 'state-audit-months')) ?? 0);
   if (done >= STATE.months) return;
   log(
     `state: audit events, ${perOrgMonth.toLocaleString()} per organization and month over ${STATE.months} months ` +
@@ -210,7 +195,7 @@ async function seedAudit(db: Client): Promise<void> {
          ON CONFLICT (organization_id) DO UPDATE SET hash = EXCLUDED.hash`,
       );
       await db.query(`VACUUM ANALYZE ${part}`);
-      await mark(db, 'state-audit-months', String(m + 1));
+      await setMeta(db, 'state-audit-months', String(m + 1));
       log(
         `  audit month ${m + 1}/${STATE.months} (${part}) in ${Math.round((Date.now() - started) / 1000)} s`,
       );

@@ -56,7 +56,8 @@ export async function columnsOf(db: Client, table: string): Promise<Set<string>>
   return new Set(rows.map((r: { column_name: string }) => r.column_name));
 }
 
-async function meta(db: Client, key: string): Promise<string | undefined> {
+/** A seeding step's progress, kept in the seed database (`bench_meta`). */
+export async function meta(db: Client, key: string): Promise<string | undefined> {
   await db.query(
     `CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)`,
   );
@@ -64,7 +65,7 @@ async function meta(db: Client, key: string): Promise<string | undefined> {
   return rows[0]?.value;
 }
 
-async function setMeta(db: Client, key: string, value: string): Promise<void> {
+export async function setMeta(db: Client, key: string, value: string): Promise<void> {
   await db.query(
     `INSERT INTO bench_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
     [key, value],
