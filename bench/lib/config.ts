@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 
-/** Everything the harness is configured by. Override with BENCH_* variables. */
 /**
  * quick: 100,000 notes; full: 1,000,000; state (issue 17): the full mode's organization among 49
  * more, 10,000,000 notes and 100,000,000 audit events in all (bench/lib/seed-state.ts).
  */
 export type BenchSize = 'quick' | 'full' | 'state';
 
+/** Everything the harness is configured by. Override with BENCH_* variables. */
 export interface BenchOptions {
   size: BenchSize;
   quick: boolean;
