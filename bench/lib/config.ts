@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 
+import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
+
 /**
  * quick: 100,000 notes; full: 1,000,000; state (issue 17): the full mode's organization among 49
  * more, 10,000,000 notes and 100,000,000 audit events in all (bench/lib/seed-state.ts).
@@ -114,4 +116,14 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...extra,
   };
+}
+
+/**
+ * The V8 flags of the service's worker in S5 and S10: the deployed ones (WORKER_NODE_FLAGS), or
+ * BENCH_WORKER_FLAGS (space-separated; `none` for none) to compare others.
+ */
+export function workerFlags(): string[] {
+  const override = process.env.BENCH_WORKER_FLAGS;
+  if (override === undefined) return WORKER_NODE_FLAGS;
+  return override === 'none' ? [] : override.split(/\s+/).filter(Boolean);
 }

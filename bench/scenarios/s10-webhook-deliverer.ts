@@ -4,10 +4,9 @@ import { AddressInfo } from 'node:net';
 
 import { Queue } from 'bullmq';
 
-import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
 import { newWebhookSecret, sealSecret } from '../../src/modules/webhooks/webhook-secret';
 import { bullConnection } from '../../src/queue/redis-connection';
-import { BENCH, childEnv } from '../lib/config';
+import { BENCH, childEnv, workerFlags } from '../lib/config';
 import { ScenarioResult } from '../lib/compare';
 import { Child } from '../lib/proc';
 import { round, slope } from '../lib/stats';
@@ -49,7 +48,7 @@ export const s10WebhookDeliverer: Scenario = {
       'service',
       'worker.js',
       childEnv({ WEBHOOK_HTTP_ALLOWED_HOSTS: '127.0.0.1', RECONCILE_INTERVAL_MS: '600000' }),
-      WORKER_NODE_FLAGS,
+      workerFlags(),
     );
     const samples: { t: number; rss: number; heap: number; heapTotal: number }[] = [];
     try {

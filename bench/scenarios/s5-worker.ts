@@ -1,8 +1,7 @@
 import { Queue } from 'bullmq';
 
-import { WORKER_NODE_FLAGS } from '../../src/config/runtime';
 import { bullConnection } from '../../src/queue/redis-connection';
-import { BENCH, childEnv } from '../lib/config';
+import { BENCH, childEnv, workerFlags } from '../lib/config';
 import { ScenarioResult } from '../lib/compare';
 import { Child } from '../lib/proc';
 import { median, round } from '../lib/stats';
@@ -47,7 +46,7 @@ export const s5Worker: Scenario = {
       return rows.map((r: { id: string }) => r.id);
     });
     const sides: Side[] = [
-      { label: 'service', script: 'worker.js', flags: WORKER_NODE_FLAGS },
+      { label: 'service', script: 'worker.js', flags: workerFlags() },
       { label: 'raw-worker', script: 'baseline-worker.js' },
     ];
     const rates = new Map<string, number[]>(sides.map((s) => [s.label, []]));
@@ -115,7 +114,7 @@ export async function sealAuditBacklog(): Promise<string> {
     'service',
     'worker.js',
     childEnv({ PORT: '3104', RECONCILE_INTERVAL_MS: '600000' }),
-    WORKER_NODE_FLAGS,
+    workerFlags(),
   );
   try {
     const deadline = Date.now() + 1_200_000;
