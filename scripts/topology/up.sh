@@ -3,9 +3,9 @@
 # without Docker, each piece on its own port and data directory under RB_TOPOLOGY_DIR (see lib.sh):
 #   a Postgres primary and a streaming replica (initdb, pg_basebackup -R), PgBouncer in transaction
 #   mode in front of both, a Redis Cluster of three masters and their replicas, two API processes
-#   behind HAProxy and two workers, running the built service (dist/). Migrations and the demo seed go to the primary
-#   directly; the API and the workers go through PgBouncer. Missing pgbouncer or haproxy are
-#   installed from Debian's packages (apt-get, as root). Starts from scratch: a topology already up
+#   behind HAProxy and two workers, running the built service (dist/). Migrations and the demo seed
+#   go to the primary directly; the API and the workers go through PgBouncer. Missing pgbouncer or
+#   haproxy are installed from Debian's packages (apt-get, as root). Starts from scratch: a topology already up
 #   is taken down first. Writes $RB_TOPOLOGY_DIR/topology.env for `npm run test:topology`.
 # Environment: RB_TOPOLOGY_DIR, RB_TOPOLOGY_PORT_BASE, RB_TOPOLOGY_SKIP_BUILD=1 (dist/ is current),
 # RB_TOPOLOGY_SCAN_INTERVAL_MS (the workers' SCHEDULED_SCAN_INTERVAL_MS, default 5000).
