@@ -134,6 +134,22 @@ async function restart(name: string): Promise<void> {
   }
 }
 
+/** Closes a client (If-Match: its version), so that it no longer counts in its peer's caseload cap. */
+async function closeClient(id: string, token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}` };
+  const current = await fetch(`${LB}/api/v1/clients/${id}`, { headers });
+  const closed = await fetch(`${LB}/api/v1/clients/${id}`, {
+    method: 'PATCH',
+    headers: {
+      ...headers,
+      'content-type': 'application/json',
+      'if-match': current.headers.get('etag') ?? '',
+    },
+    body: JSON.stringify({ status: 'closed' }),
+  });
+  expect(closed.status).toBe(200);
+}
+
 /** The Redis Cluster through ioredis, as the service sees it (masters given, replicas found). */
 const redisNodes = () =>
   env.RB_TOPOLOGY_REDIS_NODES.split(',').map((n) => {
@@ -185,6 +201,11 @@ describe('test topology (npm run topology:up)', () => {
   let clientId: string;
   /** Everything the API acknowledged: table and id, checked on the primary at the end. */
   const acknowledged: { table: string; id: string }[] = [];
+
+  afterAll(async () => {
+    // Closed, so that the next run's clients fit in peer1's caseload cap.
+    if (clientId) await closeClient(clientId, peer);
+  });
 
   beforeAll(async () => {
     const ready = await fetch(`${LB}/health/ready`).catch((err: Error) => err);
@@ -388,6 +409,7 @@ describe('test topology (npm run topology:up)', () => {
 
     it('should lose no follow-up when the queues’ Redis master is killed while discharges are recorded', async () => {
       const cluster = new Cluster(redisNodes(), { enableOfflineQueue: true });
+      const failoverClients: string[] = [];
       const followUps = new Queue('follow-ups', {
         connection: new Cluster(redisNodes(), { redisOptions: { maxRetriesPerRequest: null } }),
         prefix: QUEUE_PREFIX,
@@ -404,6 +426,7 @@ describe('test topology (npm run topology:up)', () => {
           });
           if (created.status !== 201) return created;
           acknowledged.push({ table: 'client', id: created.body.id });
+          failoverClients.push(created.body.id);
           return call(
             'POST',
             `/api/v1/clients/${created.body.id}/discharges`,
@@ -472,10 +495,16 @@ describe('test topology (npm run topology:up)', () => {
           'the outbox dispatched after the failover',
         );
       } finally {
-        // The killed node comes back as a replica of the node that replaced it.
-        for (const port of env.RB_TOPOLOGY_REDIS_NODES.split(',').map((n) => n.split(':')[1])) {
-          const pidFile = join(DIR, 'redis', port, 'redis.pid');
-          const pid = Number(readFileSync(pidFile, 'utf8'));
+        // Closed again, so that the next run's clients fit in peer1's caseload cap.
+        for (const id of failoverClients) await closeClient(id, peer);
+        // The killed node comes back as a replica of the node that replaced it (any node may be
+        // the queues' master by now: an earlier run's failover swapped a pair).
+        const ports = [env.RB_TOPOLOGY_REDIS_NODES, env.RB_TOPOLOGY_REDIS_REPLICA_NODES]
+          .join(',')
+          .split(',')
+          .map((n) => n.split(':')[1]);
+        for (const port of ports) {
+          const pid = Number(readFileSync(join(DIR, 'redis', port, 'redis.pid'), 'utf8'));
           if (!alive(pid)) await restart(`redis-${port}`);
         }
         await followUps.close();
