@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 
 import { loadConfig } from '../../src/config/configuration';
 import { createDataSource } from '../../src/database/data-source';
+import { createIsolatedDatabase, dropIsolatedDatabase } from '../helpers/isolated-database';
 
 async function unusedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -106,18 +107,23 @@ describe('start-up safety (spawned API and worker)', () => {
   }, 60_000);
 
   it('should print a warning banner (stderr and the log) at API and worker start while demo logins are active, and none once they are not', async () => {
-    const email = `banner-${randomUUID()}@demo.test`;
-    const [org] = await owner.query(
-      `INSERT INTO organization (name) VALUES ('Banner test') RETURNING id`,
-    );
-    await owner.query(
-      `INSERT INTO app_user (organization_id, email, password_hash, first_name, last_name, role)
-       VALUES ($1, $2, 'x', 'Demo', 'User', 'admin')`,
-      [org.id, email],
-    );
-    // Not NODE_ENV=test, whose suites seed the demo on purpose and skip the banner.
-    const env = { NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+    // A database of its own: the case deactivates every demo login, which the suites that log in
+    // as demo users must not meet in the shared test database.
+    const dbUrl = await createIsolatedDatabase('banner');
+    const db = createDataSource({ ...loadConfig().db, url: dbUrl });
+    await db.initialize();
     try {
+      const email = `banner-${randomUUID()}@demo.test`;
+      const [org] = await db.query(
+        `INSERT INTO organization (name) VALUES ('Banner test') RETURNING id`,
+      );
+      await db.query(
+        `INSERT INTO app_user (organization_id, email, password_hash, first_name, last_name, role)
+         VALUES ($1, $2, 'x', 'Demo', 'User', 'admin')`,
+        [org.id, email],
+      );
+      // Not NODE_ENV=test, whose suites seed the demo on purpose and skip the banner.
+      const env = { NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: dbUrl };
       for (const entry of ['src/main.ts', 'src/worker.ts']) {
         const run = start(entry, { ...env, PORT: String(await unusedPort()) });
         try {
@@ -134,17 +140,19 @@ describe('start-up safety (spawned API and worker)', () => {
           .map((line) => JSON.parse(line));
         expect(logged).toEqual([expect.objectContaining({ level: 40 })]);
       }
+      await db.query(`UPDATE app_user SET active = false WHERE email LIKE '%@demo.test'`);
+      const port = await unusedPort();
+      const quiet = start('src/main.ts', { ...env, PORT: String(port) });
+      try {
+        await until(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, 40_000);
+      } finally {
+        quiet.child.kill('SIGTERM');
+      }
+      await quiet.exited;
+      expect(quiet.stderr()).not.toContain(BANNER);
     } finally {
-      await owner.query(`UPDATE app_user SET active = false WHERE email LIKE '%@demo.test'`);
+      await db.destroy();
+      await dropIsolatedDatabase(dbUrl);
     }
-    const port = await unusedPort();
-    const quiet = start('src/main.ts', { ...env, PORT: String(port) });
-    try {
-      await until(async () => (await fetch(`http://127.0.0.1:${port}/health/live`)).ok, 40_000);
-    } finally {
-      quiet.child.kill('SIGTERM');
-    }
-    await quiet.exited;
-    expect(quiet.stderr()).not.toContain(BANNER);
   }, 120_000);
 });
