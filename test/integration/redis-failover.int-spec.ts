@@ -102,8 +102,18 @@ describe('Redis Cluster failover (integration)', () => {
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     await killed;
+    // Every node may still say cluster_state:ok until the failure is detected (a node timeout of
+    // 1 s, then the replica's election): wait for the slot to change hands first.
+    const promoted = await eventually(
+      async () => {
+        const now = await cluster.masterOf(`{${TEST_ENV.QUEUE_PREFIX}}`);
+        return now !== master ? now : undefined;
+      },
+      30_000,
+      'a replica to take over the queues’ slot',
+    );
     await cluster.waitUntilOk();
-    expect(await cluster.masterOf(`{${TEST_ENV.QUEUE_PREFIX}}`)).not.toBe(master);
+    expect(promoted.port).not.toBe(master.port);
     for (let i = 0; i < 5; i++) results.push(await recordDischarge());
 
     // A discharge needs Postgres only: every one was acknowledged, through the failover too.
