@@ -85,22 +85,22 @@ const INSERT_CLIENT = `INSERT INTO client (organization_id, first_name, last_nam
          preferred_contact_method, recovery_start_date, status, primary_specialist_id, part2_notice_acknowledged_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`;
 
-/** The columns of a new client, in INSERT_CLIENT's order. */
-export interface NewClient {
-  organizationId: string;
-  firstName: string;
-  lastName: string;
-  preferredName: string | null;
-  dateOfBirth: string;
-  pronouns: string | null;
-  email: string | null;
-  phone: string | null;
-  preferredContactMethod: string | null;
-  recoveryStartDate: string | null;
-  status: string;
-  primarySpecialistId: string | null;
-  part2NoticeAcknowledgedOn: string | null;
-}
+/** The columns of a new client (INSERT_CLIENT): the row's own fields and its organization. */
+export type NewClient = Pick<
+  ClientRow,
+  | 'firstName'
+  | 'lastName'
+  | 'preferredName'
+  | 'dateOfBirth'
+  | 'pronouns'
+  | 'email'
+  | 'phone'
+  | 'preferredContactMethod'
+  | 'recoveryStartDate'
+  | 'status'
+  | 'primarySpecialistId'
+  | 'part2NoticeAcknowledgedOn'
+> & { organizationId: string };
 
 const BY_IDENTIFIER = `SELECT client_id AS id FROM client_identifier
   WHERE organization_id = $1 AND (system, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))

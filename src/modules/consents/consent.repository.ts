@@ -49,18 +49,17 @@ const consentColumns = (p: string): string =>
   ].join(', ');
 
 /** A consent to record (the caller checked the dates). */
-export interface NewConsent {
-  organizationId: string;
-  clientId: string;
-  recipientId: string;
-  purposes: string[];
-  categories: string[];
-  effectiveAt: Date;
-  expiresAt: Date;
-  signedAt: Date;
-  signatureMethod: string;
-  createdById: string;
-}
+export type NewConsent = Pick<
+  ConsentRow,
+  | 'clientId'
+  | 'recipientId'
+  | 'purposes'
+  | 'categories'
+  | 'effectiveAt'
+  | 'expiresAt'
+  | 'signedAt'
+  | 'signatureMethod'
+> & { organizationId: string; createdById: string };
 
 /** The SQL of Part 2 consents (SPEC 8). */
 @Injectable()
